@@ -1,0 +1,415 @@
+//! The campaign model: what a county publishes, as data. Loaded from a TOML file; both seed
+//! campaigns ship as files under `server/campaigns/`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{CampaignId, CategoryId, KindId};
+use crate::money::{deserialize_yuan, Fen};
+use crate::time::{ChinaDate, TimeOfDay, Timestamp};
+
+/// A campaign: kinds of coupon with their budgets, rounds, the daily release, the rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Campaign {
+    pub id: CampaignId,
+    /// The campaign's published name: 「晋情消费·乐购沁水」.
+    pub name: String,
+    #[serde(default)]
+    pub name_en: String,
+    pub county: String,
+    /// The document the rules come from.
+    #[serde(default)]
+    pub source: String,
+    pub starts: ChinaDate,
+    pub ends: ChinaDate,
+    /// The total budget, in yuan in the file.
+    #[serde(deserialize_with = "deserialize_yuan")]
+    pub budget: Fen,
+    /// When each day's release opens, China time.
+    pub release_time: TimeOfDay,
+    /// How the pool of a round is released day by day.
+    #[serde(default)]
+    pub daily_release: DailyRelease,
+    pub kinds: Vec<Kind>,
+    #[serde(default)]
+    pub rounds: Vec<Round>,
+    #[serde(default)]
+    pub subsidies: Vec<Subsidy>,
+    /// Merchant categories that take part, with their names.
+    #[serde(default)]
+    pub categories: Vec<Category>,
+}
+
+/// A merchant category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    pub id: CategoryId,
+    pub name: String,
+    #[serde(default)]
+    pub name_en: String,
+}
+
+/// How much of a round's pool each day's release offers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DailyRelease {
+    /// **[reading]** What is left of the round's pool, spread evenly over the round's remaining days
+    /// (today included). Value returned by expired coupons flows into later days' releases.
+    #[default]
+    Even,
+    /// Everything left in the round's pool is offered every day.
+    All,
+}
+
+/// How coupons of a kind reach residents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Issuance {
+    /// Claimed by residents in the daily release.
+    Claim,
+    /// Allocated to a registered list (love coupons), no claim.
+    Allocate,
+    /// Issued by shop staff after checking the order (Jishan's appliance coupons).
+    Shop,
+    /// Set up by listed merchants at the campaign's rate, then claimed (Jishan's four treasures).
+    Merchant,
+}
+
+/// How long a coupon lives once it is in a wallet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lifetime {
+    /// Until 23:59:59 China time on the day it was claimed.
+    SameDay,
+    /// Until the last day of the campaign.
+    Campaign,
+}
+
+/// A coupon kind: retail, fuel, digital & appliances, dining…, with its own budget.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Kind {
+    pub id: KindId,
+    pub name: String,
+    #[serde(default)]
+    pub name_en: String,
+    #[serde(deserialize_with = "deserialize_yuan")]
+    pub budget: Fen,
+    pub issuance: Issuance,
+    pub lifetime: Lifetime,
+    /// Merchant categories where the kind redeems; empty means at any listed merchant.
+    #[serde(default)]
+    pub categories: Vec<CategoryId>,
+    /// Threshold-off denominations (满200减40). Empty when the kind has a rate rule.
+    #[serde(default)]
+    pub denominations: Vec<Denomination>,
+    /// A percentage rule (10% of the product amount, at most 1,000 yuan off).
+    #[serde(default)]
+    pub rate: Option<RateRule>,
+    #[serde(default)]
+    pub limits: Limits,
+    /// For allocated kinds: coupons of each denomination each listed person receives.
+    #[serde(default)]
+    pub allocation: Option<Allocation>,
+}
+
+/// One denomination: the order must reach `threshold`, then `off` comes off. `threshold` 0 is a
+/// no-threshold coupon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Denomination {
+    #[serde(deserialize_with = "deserialize_yuan")]
+    pub threshold: Fen,
+    #[serde(deserialize_with = "deserialize_yuan")]
+    pub off: Fen,
+}
+
+/// A percentage of the order amount, in basis points, with an optional cap and floor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateRule {
+    /// Parts per ten thousand: 1000 is 10%.
+    pub basis_points: u32,
+    #[serde(default, deserialize_with = "deserialize_opt_yuan")]
+    pub cap: Option<Fen>,
+    #[serde(default, deserialize_with = "deserialize_opt_yuan")]
+    pub floor: Option<Fen>,
+}
+
+fn deserialize_opt_yuan<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Fen>, D::Error> {
+    deserialize_yuan(d).map(Some)
+}
+
+/// Per-resident limits of a kind. `None` is no limit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// Claims per round (Qinshui: 3 chances per cycle; **[reading]** cycle = round).
+    pub per_round: Option<u32>,
+    /// Claims per China day.
+    pub per_day: Option<u32>,
+    /// Claims over the whole campaign.
+    pub per_campaign: Option<u32>,
+    /// Coupons of one denomination held at a time, unexpired and unredeemed (Qinshui: 1;
+    /// **[reading]** with same-day expiry, one a day).
+    pub held_per_denomination: Option<u32>,
+    /// Coupons of the kind held at a time, whatever the denomination (Qinshui's digital &
+    /// appliances: one coupon per claim).
+    pub held_per_kind: Option<u32>,
+}
+
+/// What each person on an allocation list receives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Allocation {
+    /// How many coupons of the kind's single denomination each person receives.
+    pub coupons_per_person: u32,
+}
+
+/// A round: a stretch of days with a quota per kind. Rounds are data: a round whose dates are
+/// still to be set has none and is not active.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Round {
+    pub number: u32,
+    pub name: String,
+    #[serde(default)]
+    pub starts: Option<ChinaDate>,
+    #[serde(default)]
+    pub ends: Option<ChinaDate>,
+    /// Yuan per kind id.
+    #[serde(deserialize_with = "deserialize_quota")]
+    pub quota: BTreeMap<KindId, Fen>,
+}
+
+fn deserialize_quota<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<KindId, Fen>, D::Error> {
+    #[derive(Deserialize)]
+    struct Yuan(#[serde(deserialize_with = "deserialize_yuan")] Fen);
+    let m = BTreeMap::<KindId, Yuan>::deserialize(d)?;
+    Ok(m.into_iter().map(|(k, Yuan(v))| (k, v)).collect())
+}
+
+impl Round {
+    /// Whether `date` falls in this round.
+    pub fn covers(&self, date: ChinaDate) -> bool {
+        matches!((self.starts, self.ends), (Some(s), Some(e)) if s <= date && date <= e)
+    }
+
+    /// Days left in the round from `date` on, `date` included (0 outside the round).
+    pub fn days_left(&self, date: ChinaDate) -> i64 {
+        match self.ends {
+            Some(e) if self.covers(date) => date.days_until(e) + 1,
+            _ => 0,
+        }
+    }
+}
+
+/// A subsidy paid on application (Jishan's car purchase subsidy), not a coupon.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Subsidy {
+    pub id: KindId,
+    pub name: String,
+    #[serde(default)]
+    pub name_en: String,
+    #[serde(deserialize_with = "deserialize_yuan")]
+    pub budget: Fen,
+    /// Rate per vehicle class, in basis points: new-energy 600, fuel 500.
+    pub rates: BTreeMap<VehicleClass, u32>,
+    /// The least subsidy paid: a smaller result is raised to it.
+    #[serde(deserialize_with = "deserialize_yuan")]
+    pub floor: Fen,
+    /// The merchant category of the dealers where the purchase must be made.
+    pub dealer_category: CategoryId,
+    /// How the budget decides between applications.
+    #[serde(default)]
+    pub grant: GrantRule,
+}
+
+/// A vehicle's drive, which decides the subsidy rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VehicleClass {
+    NewEnergy,
+    Fuel,
+}
+
+/// When an application is granted while the budget runs out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GrantRule {
+    /// **[reading]** Granted only if its whole subsidy still fits the budget left.
+    #[default]
+    WholeFits,
+    /// Granted what is left when less than its subsidy remains.
+    Partial,
+}
+
+/// Why a campaign file was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CampaignError(pub String);
+
+impl fmt::Display for CampaignError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for CampaignError {}
+
+impl Campaign {
+    /// Reads and checks a campaign file.
+    pub fn from_toml(text: &str) -> Result<Campaign, CampaignError> {
+        let c: Campaign = toml::from_str(text).map_err(|e| CampaignError(e.to_string()))?;
+        c.validate()?;
+        Ok(c)
+    }
+
+    /// Checks that the numbers agree with each other: budgets add up, rounds fit the period and
+    /// their quotas fit the kinds' budgets, every kind has a benefit.
+    pub fn validate(&self) -> Result<(), CampaignError> {
+        let err = |m: String| Err(CampaignError(format!("campaign {}: {m}", self.id)));
+        if self.ends < self.starts {
+            return err("ends before it starts".into());
+        }
+        let kinds: Fen = self.kinds.iter().map(|k| k.budget).sum();
+        let subsidies: Fen = self.subsidies.iter().map(|s| s.budget).sum();
+        if kinds + subsidies != self.budget {
+            return err(format!(
+                "kinds ({kinds}) and subsidies ({subsidies}) do not add up to the budget ({})",
+                self.budget
+            ));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for k in &self.kinds {
+            if !seen.insert(k.id.clone()) {
+                return err(format!("kind {} appears twice", k.id));
+            }
+            match (k.denominations.is_empty(), k.rate.is_some()) {
+                (true, false) => return err(format!("kind {} has neither denominations nor a rate", k.id)),
+                (false, true) => return err(format!("kind {} has both denominations and a rate", k.id)),
+                _ => {}
+            }
+            for d in &k.denominations {
+                if !d.off.is_positive() || (d.threshold.is_positive() && d.off > d.threshold) {
+                    return err(format!(
+                        "kind {}: a denomination's off must be positive and within its threshold",
+                        k.id
+                    ));
+                }
+            }
+            if k.issuance == Issuance::Allocate && (k.allocation.is_none() || k.denominations.len() != 1) {
+                return err(format!(
+                    "allocated kind {} needs an allocation and exactly one denomination",
+                    k.id
+                ));
+            }
+            for c in &k.categories {
+                if !self.categories.iter().any(|x| &x.id == c) {
+                    return err(format!("kind {} names unknown category {c}", k.id));
+                }
+            }
+        }
+        for s in &self.subsidies {
+            if !self.categories.iter().any(|x| x.id == s.dealer_category) {
+                return err(format!(
+                    "subsidy {} names unknown category {}",
+                    s.id, s.dealer_category
+                ));
+            }
+        }
+        for r in &self.rounds {
+            if let (Some(s), Some(e)) = (r.starts, r.ends) {
+                if e < s || s < self.starts || e > self.ends {
+                    return err(format!("round {} does not lie within the campaign", r.number));
+                }
+            }
+            for (kind, quota) in &r.quota {
+                if self.kind(kind).is_none() {
+                    return err(format!("round {} has a quota for unknown kind {kind}", r.number));
+                }
+                let _ = quota;
+            }
+        }
+        for k in &self.kinds {
+            let rounds: Fen = self
+                .rounds
+                .iter()
+                .filter_map(|r| r.quota.get(&k.id))
+                .copied()
+                .sum();
+            if rounds > k.budget {
+                return err(format!(
+                    "rounds give kind {} more ({rounds}) than its budget ({})",
+                    k.id, k.budget
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn kind(&self, id: &KindId) -> Option<&Kind> {
+        self.kinds.iter().find(|k| &k.id == id)
+    }
+
+    /// The round running on `date`, if any.
+    pub fn round_on(&self, date: ChinaDate) -> Option<&Round> {
+        self.rounds.iter().find(|r| r.covers(date))
+    }
+
+    /// The instant today's release opens, for the China date of `now`.
+    pub fn release_at(&self, date: ChinaDate) -> Timestamp {
+        date.at(self.release_time)
+    }
+
+    /// The last instant of the campaign.
+    pub fn last_instant(&self) -> Timestamp {
+        self.ends.last_instant()
+    }
+
+    /// Where the campaign stands at `now`.
+    pub fn phase(&self, now: Timestamp) -> Phase {
+        let date = now.china_date();
+        if date < self.starts {
+            Phase::Before
+        } else if date > self.ends {
+            Phase::After
+        } else {
+            Phase::Running
+        }
+    }
+
+    /// The same campaign moved so that it starts on `first_day`, every date keeping its distance
+    /// from the start (the demo runs the seed campaigns from today).
+    pub fn moved_to(&self, first_day: ChinaDate) -> Campaign {
+        let shift = self.starts.days_until(first_day);
+        let mut c = self.clone();
+        c.starts = c.starts.plus_days(shift);
+        c.ends = c.ends.plus_days(shift);
+        for r in &mut c.rounds {
+            r.starts = r.starts.map(|d| d.plus_days(shift));
+            r.ends = r.ends.map(|d| d.plus_days(shift));
+        }
+        c
+    }
+}
+
+/// Before, during or after the campaign's period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Before,
+    Running,
+    After,
+}
+
+impl Kind {
+    /// Whether this kind redeems at a merchant of `category`.
+    pub fn applies_in(&self, category: &CategoryId) -> bool {
+        self.categories.is_empty() || self.categories.contains(category)
+    }
+}

@@ -1,0 +1,77 @@
+//! Newtype identifiers, so a coupon number can never be passed where a merchant's is expected.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! numeric_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+macro_rules! text_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub String);
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                $name(s.to_owned())
+            }
+        }
+    };
+}
+
+numeric_id!(
+    /// A coupon, claimed or allocated. At most ten digits, so it fits the code a resident shows.
+    CouponId
+);
+numeric_id!(
+    /// A resident: one real-name person (one ID number), whatever the account or device.
+    ResidentId
+);
+numeric_id!(
+    /// A merchant (a shop, a fuel station, a dealer).
+    MerchantId
+);
+numeric_id!(
+    /// One redemption of a coupon at a merchant's till.
+    RedemptionId
+);
+
+text_id!(
+    /// A campaign, by its short name: `qinshui-2022-r2`.
+    CampaignId
+);
+text_id!(
+    /// A coupon kind within a campaign: `retail`, `fuel`, `love`.
+    KindId
+);
+text_id!(
+    /// A merchant category: `retail`, `fuel`, `appliance`, `dining`, `car-dealer`.
+    CategoryId
+);

@@ -1,0 +1,491 @@
+//! The campaign rules as pure functions. The server decides with them, the widget explains with
+//! them; neither has rules of its own.
+
+use serde::{Deserialize, Serialize};
+
+use crate::campaign::{
+    Campaign, DailyRelease, Denomination, GrantRule, Issuance, Kind, Lifetime, RateRule, Round, Subsidy,
+    VehicleClass,
+};
+use crate::error::ErrorCode;
+use crate::money::Fen;
+use crate::time::{ChinaDate, Timestamp};
+
+/// What a coupon takes off an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum Benefit {
+    /// 满`threshold`减`off`; a threshold of 0 is a no-threshold coupon.
+    ThresholdOff { threshold: Fen, off: Fen },
+    /// A share of the order amount, capped and floored.
+    Rate {
+        basis_points: u32,
+        cap: Option<Fen>,
+        floor: Option<Fen>,
+    },
+}
+
+impl From<Denomination> for Benefit {
+    fn from(d: Denomination) -> Benefit {
+        Benefit::ThresholdOff {
+            threshold: d.threshold,
+            off: d.off,
+        }
+    }
+}
+
+impl From<RateRule> for Benefit {
+    fn from(r: RateRule) -> Benefit {
+        Benefit::Rate {
+            basis_points: r.basis_points,
+            cap: r.cap,
+            floor: r.floor,
+        }
+    }
+}
+
+impl Benefit {
+    /// The discount on an order of `amount`, or `BelowThreshold`. Never more than the order.
+    pub fn discount(self, amount: Fen) -> Result<Fen, ErrorCode> {
+        if !amount.is_positive() {
+            return Err(ErrorCode::BelowThreshold);
+        }
+        let d = match self {
+            Benefit::ThresholdOff { threshold, off } => {
+                if amount < threshold {
+                    return Err(ErrorCode::BelowThreshold);
+                }
+                off
+            }
+            Benefit::Rate {
+                basis_points,
+                cap,
+                floor,
+            } => {
+                let mut d = amount.basis_points(basis_points);
+                if let Some(c) = cap {
+                    d = d.min(c);
+                }
+                if let Some(f) = floor {
+                    d = d.max(f);
+                }
+                d
+            }
+        };
+        let d = d.min(amount);
+        if d.is_positive() {
+            Ok(d)
+        } else {
+            // A rate of a tiny amount rounds down to nothing: below what the coupon applies to.
+            Err(ErrorCode::BelowThreshold)
+        }
+    }
+
+    /// The most this coupon can take off: what a claim reserves from the pool.
+    pub fn face_value(self) -> Option<Fen> {
+        match self {
+            Benefit::ThresholdOff { off, .. } => Some(off),
+            Benefit::Rate { cap, .. } => cap,
+        }
+    }
+
+    /// The order amount from which the coupon applies.
+    pub fn threshold(self) -> Fen {
+        match self {
+            Benefit::ThresholdOff { threshold, .. } => threshold,
+            Benefit::Rate { floor: Some(f), .. } if f.is_positive() => Fen(1),
+            // The least amount whose share rounds to at least one fen.
+            Benefit::Rate { basis_points, .. } => {
+                Fen((10_000 + i64::from(basis_points.max(1)) - 1) / i64::from(basis_points.max(1)))
+            }
+        }
+    }
+
+    /// The rule in the campaign's own words: `满200减40`, `无门槛减100`, `10%，最高减1000`.
+    pub fn words_zh(self) -> String {
+        match self {
+            Benefit::ThresholdOff { threshold, off } if threshold == Fen::ZERO => {
+                format!("无门槛减{}", off.yuan_compact())
+            }
+            Benefit::ThresholdOff { threshold, off } => {
+                format!("满{}减{}", threshold.yuan_compact(), off.yuan_compact())
+            }
+            Benefit::Rate {
+                basis_points, cap, ..
+            } => {
+                let pct = percent_text(basis_points);
+                match cap {
+                    Some(c) => format!("立减{pct}%，最高减{}", c.yuan_compact()),
+                    None => format!("立减{pct}%"),
+                }
+            }
+        }
+    }
+
+    /// The rule in English: `40 off 200`, `100 off, no minimum`, `10% off, at most 1000`.
+    pub fn words_en(self) -> String {
+        match self {
+            Benefit::ThresholdOff { threshold, off } if threshold == Fen::ZERO => {
+                format!("¥{} off, no minimum", off.yuan_compact())
+            }
+            Benefit::ThresholdOff { threshold, off } => {
+                format!("¥{} off ¥{}", off.yuan_compact(), threshold.yuan_compact())
+            }
+            Benefit::Rate {
+                basis_points, cap, ..
+            } => {
+                let pct = percent_text(basis_points);
+                match cap {
+                    Some(c) => format!("{pct}% off, at most ¥{}", c.yuan_compact()),
+                    None => format!("{pct}% off"),
+                }
+            }
+        }
+    }
+}
+
+fn percent_text(bp: u32) -> String {
+    if bp % 100 == 0 {
+        (bp / 100).to_string()
+    } else {
+        format!("{}.{:02}", bp / 100, bp % 100)
+            .trim_end_matches('0')
+            .to_owned()
+    }
+}
+
+/// When a coupon claimed (or allocated) at `at` expires: the last instant it may be redeemed.
+pub fn coupon_expiry(campaign: &Campaign, kind: &Kind, at: Timestamp) -> Timestamp {
+    let end = campaign.last_instant();
+    match kind.lifetime {
+        Lifetime::SameDay => at.china_date().last_instant().min(end),
+        Lifetime::Campaign => end,
+    }
+}
+
+/// How much of a round's pool is offered on `date`, given what was left in the pool at the
+/// release (`pool_left`): the campaign's [`DailyRelease`] reading.
+pub fn daily_release(rule: DailyRelease, round: &Round, date: ChinaDate, pool_left: Fen) -> Fen {
+    let days = round.days_left(date);
+    if days <= 0 || !pool_left.is_positive() {
+        return Fen::ZERO;
+    }
+    match rule {
+        DailyRelease::All => pool_left,
+        // Rounded up, so the last day never strands a remainder of a few fen.
+        DailyRelease::Even => Fen((pool_left.0 + days - 1) / days),
+    }
+}
+
+/// What the server knows of one resident's coupons of one kind when a claim arrives.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Usage {
+    pub claims_this_round: u32,
+    pub claims_today: u32,
+    pub claims_in_campaign: u32,
+    /// Unexpired, unredeemed coupons of the requested denomination.
+    pub held_of_denomination: u32,
+    /// Unexpired, unredeemed coupons of the kind.
+    pub held_of_kind: u32,
+}
+
+/// Which per-resident limit stopped a claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LimitKind {
+    PerRound,
+    PerDay,
+    PerCampaign,
+    HeldPerDenomination,
+    HeldPerKind,
+}
+
+/// Why a claim is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimRefusal {
+    /// Not yet: opens at the given instant (today's release, or the round's or campaign's start).
+    NotStarted {
+        opens_at: Option<Timestamp>,
+    },
+    Ended,
+    SoldOut,
+    LimitReached(LimitKind),
+    /// This kind is not claimed (allocated, shop-issued) or has no such denomination.
+    NotClaimable,
+}
+
+impl ClaimRefusal {
+    pub fn code(self) -> ErrorCode {
+        match self {
+            ClaimRefusal::NotStarted { .. } => ErrorCode::NotStarted,
+            ClaimRefusal::Ended => ErrorCode::Ended,
+            ClaimRefusal::SoldOut => ErrorCode::SoldOut,
+            ClaimRefusal::LimitReached(_) => ErrorCode::LimitReached,
+            ClaimRefusal::NotClaimable => ErrorCode::InvalidRequest,
+        }
+    }
+}
+
+/// A claim that the rules allow: which round it draws on, what it reserves, when it expires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimGrant {
+    pub round: u32,
+    pub value: Fen,
+    pub expires: Timestamp,
+}
+
+/// May a resident with `usage` claim denomination `denomination` of `kind` at `now`, with
+/// `left_today` of today's release unclaimed? Limits are checked before the pool, so a resident
+/// whose own limit is used up is told so rather than "sold out".
+pub fn check_claim(
+    campaign: &Campaign,
+    kind: &Kind,
+    denomination: usize,
+    usage: Usage,
+    left_today: Fen,
+    now: Timestamp,
+) -> Result<ClaimGrant, ClaimRefusal> {
+    if !matches!(kind.issuance, Issuance::Claim | Issuance::Merchant) {
+        return Err(ClaimRefusal::NotClaimable);
+    }
+    let benefit: Benefit = match (kind.denominations.get(denomination), kind.rate) {
+        (Some(d), _) => (*d).into(),
+        (None, Some(r)) if denomination == 0 => r.into(),
+        _ => return Err(ClaimRefusal::NotClaimable),
+    };
+    let value = benefit.face_value().ok_or(ClaimRefusal::NotClaimable)?;
+    let date = now.china_date();
+    match campaign.phase(now) {
+        crate::campaign::Phase::Before => {
+            return Err(ClaimRefusal::NotStarted {
+                opens_at: Some(campaign.release_at(campaign.starts)),
+            })
+        }
+        crate::campaign::Phase::After => return Err(ClaimRefusal::Ended),
+        crate::campaign::Phase::Running => {}
+    }
+    let Some(round) = campaign.round_on(date) else {
+        let next = campaign
+            .rounds
+            .iter()
+            .filter_map(|r| r.starts)
+            .filter(|s| *s > date)
+            .min();
+        return Err(match next {
+            Some(d) => ClaimRefusal::NotStarted {
+                opens_at: Some(campaign.release_at(d)),
+            },
+            None if campaign.rounds.iter().any(|r| r.starts.is_none()) => {
+                ClaimRefusal::NotStarted { opens_at: None }
+            }
+            None => ClaimRefusal::Ended,
+        });
+    };
+    let opens = campaign.release_at(date);
+    if now < opens {
+        return Err(ClaimRefusal::NotStarted {
+            opens_at: Some(opens),
+        });
+    }
+    let l = kind.limits;
+    let over = |limit: Option<u32>, used: u32| limit.is_some_and(|max| used >= max);
+    if over(l.per_round, usage.claims_this_round) {
+        return Err(ClaimRefusal::LimitReached(LimitKind::PerRound));
+    }
+    if over(l.per_day, usage.claims_today) {
+        return Err(ClaimRefusal::LimitReached(LimitKind::PerDay));
+    }
+    if over(l.per_campaign, usage.claims_in_campaign) {
+        return Err(ClaimRefusal::LimitReached(LimitKind::PerCampaign));
+    }
+    if over(l.held_per_denomination, usage.held_of_denomination) {
+        return Err(ClaimRefusal::LimitReached(LimitKind::HeldPerDenomination));
+    }
+    if over(l.held_per_kind, usage.held_of_kind) {
+        return Err(ClaimRefusal::LimitReached(LimitKind::HeldPerKind));
+    }
+    if left_today < value {
+        return Err(ClaimRefusal::SoldOut);
+    }
+    Ok(ClaimGrant {
+        round: round.number,
+        value,
+        expires: coupon_expiry(campaign, kind, now),
+    })
+}
+
+/// The subsidy on a car bought for `invoice`: the class's rate, raised to the floor, never more
+/// than the invoice itself.
+pub fn car_subsidy(subsidy: &Subsidy, class: VehicleClass, invoice: Fen) -> Option<Fen> {
+    let rate = *subsidy.rates.get(&class)?;
+    if !invoice.is_positive() {
+        return None;
+    }
+    Some(invoice.basis_points(rate).max(subsidy.floor).min(invoice))
+}
+
+/// Whether an invoice dated `date` counts: it must fall inside the campaign's period.
+pub fn invoice_date_ok(campaign: &Campaign, date: ChinaDate) -> bool {
+    campaign.starts <= date && date <= campaign.ends
+}
+
+/// How much of `amount` is granted with `left` of the subsidy budget remaining, or `None` when
+/// nothing is. First come, first served: the caller asks in submission order.
+pub fn grant(rule: GrantRule, amount: Fen, left: Fen) -> Option<Fen> {
+    match rule {
+        GrantRule::WholeFits => (amount <= left).then_some(amount),
+        GrantRule::Partial => left.is_positive().then(|| amount.min(left)),
+    }
+}
+
+/// The budget of one kind at one instant, as the records account for it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conservation {
+    pub budget: Fen,
+    /// In the pool: not yet released, or released and unclaimed, or returned.
+    pub available: Fen,
+    /// Reserved by coupons whose life is not over: unredeemed value, and the part of a redeemed
+    /// rate coupon's reservation beyond its discount.
+    pub held: Fen,
+    /// Discounts given, net of reversals.
+    pub redeemed: Fen,
+}
+
+impl Conservation {
+    /// `budget = available + held + redeemed`, and none of them negative.
+    pub fn holds(&self) -> bool {
+        self.available.0 >= 0
+            && self.held.0 >= 0
+            && self.redeemed.0 >= 0
+            && self.available + self.held + self.redeemed == self.budget
+    }
+}
+
+/// A coupon's state in its life: held → redeemed ⇄ (reversed) held; held → expired; redeemed →
+/// settled when its day is over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CouponStatus {
+    /// In a wallet, usable until it expires.
+    Held,
+    /// Used at a till; while the coupon lives, a refund can put it back in the wallet.
+    Redeemed,
+    /// Redeemed, and its life is over: what it reserved beyond its discount went back to the pool.
+    Settled,
+    /// Unused at expiry (or refunded after it); its value went back to the pool.
+    Expired,
+    /// Taken back by the operator (a lost love-coupon card); its value went back to the pool.
+    Revoked,
+}
+
+/// What happens to a coupon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// Redeemed with this discount.
+    Redeem { discount: Fen },
+    /// Its redemption is reversed (a refund with the coupon returned, 退货退券).
+    Reverse,
+    /// Its life ends (23:59:59 of its day, or the campaign's end).
+    Expire,
+    /// The operator takes it back.
+    Revoke,
+}
+
+/// The effect of `event` on a coupon that reserved `value` at claim and has given `given` as
+/// discount (zero unless redeemed): its new status and how the kind's accounts change.
+///
+/// The one place that says where money moves; the server's storage applies exactly these deltas.
+/// A redeemed coupon keeps the part of its reservation it did not give (a rate coupon's cap
+/// beyond its discount) until its life ends, so that a refund can always put it back in the
+/// wallet whole: the pool never lends what a refund may take back.
+pub fn transition(
+    status: CouponStatus,
+    value: Fen,
+    given: Fen,
+    event: Event,
+) -> Result<(CouponStatus, Delta), ErrorCode> {
+    use CouponStatus::*;
+    let neg = |f: Fen| Fen::ZERO - f;
+    match (status, event) {
+        (Held, Event::Redeem { discount }) => {
+            if discount > value || !discount.is_positive() {
+                return Err(ErrorCode::InvalidRequest);
+            }
+            Ok((
+                Redeemed,
+                Delta {
+                    available: Fen::ZERO,
+                    held: neg(discount),
+                    redeemed: discount,
+                },
+            ))
+        }
+        (Redeemed, Event::Reverse) => Ok((
+            Held,
+            Delta {
+                available: Fen::ZERO,
+                held: given,
+                redeemed: neg(given),
+            },
+        )),
+        (Redeemed, Event::Expire) => {
+            let rest = value - given;
+            Ok((
+                Settled,
+                Delta {
+                    available: rest,
+                    held: neg(rest),
+                    redeemed: Fen::ZERO,
+                },
+            ))
+        }
+        (Settled, Event::Reverse) => Ok((
+            Expired,
+            Delta {
+                available: given,
+                held: Fen::ZERO,
+                redeemed: neg(given),
+            },
+        )),
+        (Held, Event::Expire | Event::Revoke) => {
+            let to = if event == Event::Expire { Expired } else { Revoked };
+            Ok((
+                to,
+                Delta {
+                    available: value,
+                    held: neg(value),
+                    redeemed: Fen::ZERO,
+                },
+            ))
+        }
+        (Redeemed | Settled, Event::Redeem { .. }) => Err(ErrorCode::AlreadyRedeemed),
+        (Expired, Event::Redeem { .. }) => Err(ErrorCode::CodeExpired),
+        (Revoked, Event::Redeem { .. }) => Err(ErrorCode::CodeInvalid),
+        _ => Err(ErrorCode::NotReversible),
+    }
+}
+
+/// A change to a kind's accounts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Delta {
+    pub available: Fen,
+    pub held: Fen,
+    pub redeemed: Fen,
+}
+
+/// The change a claim of `value` makes.
+pub fn claim_delta(value: Fen) -> Delta {
+    Delta {
+        available: Fen::ZERO - value,
+        held: value,
+        redeemed: Fen::ZERO,
+    }
+}
+
+impl Conservation {
+    pub fn apply(&mut self, d: Delta) {
+        self.available += d.available;
+        self.held += d.held;
+        self.redeemed += d.redeemed;
+    }
+}

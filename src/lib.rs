@@ -1,0 +1,3 @@
+//! The coupon widget.
+
+pub fn start() {}
