@@ -1,0 +1,80 @@
+//! One error type for every handler: answered as `application/problem+json` (RFC 9457) with the
+//! core's error code. Server faults are logged in full and answered without detail.
+
+use axum::extract::rejection::JsonRejection;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use quan_core::{ErrorCode, Problem};
+
+/// An error a handler answers with.
+#[derive(Debug)]
+pub struct AppError {
+    pub code: ErrorCode,
+    pub detail: Option<String>,
+    /// Seconds, for `Retry-After` on 429 and 503.
+    pub retry_after: Option<u64>,
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> AppError {
+        AppError {
+            code,
+            detail: Some(detail.into()),
+            retry_after: None,
+        }
+    }
+
+    pub fn code(code: ErrorCode) -> AppError {
+        AppError {
+            code,
+            detail: None,
+            retry_after: None,
+        }
+    }
+
+    /// A server fault: logged here with what went wrong, answered as a bare 500.
+    pub fn internal(what: impl std::fmt::Display) -> AppError {
+        tracing::error!(error = %what, "internal error");
+        AppError::code(ErrorCode::Internal)
+    }
+}
+
+impl From<ErrorCode> for AppError {
+    fn from(code: ErrorCode) -> AppError {
+        AppError::code(code)
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let problem = Problem::new(self.code, self.detail);
+        let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&problem).unwrap_or_default();
+        let mut res = (status, body).into_response();
+        let h = res.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let Some(s) = self.retry_after {
+            h.insert(header::RETRY_AFTER, HeaderValue::from(s));
+        }
+        res
+    }
+}
+
+/// Bad bodies get the same problem documents as everything else: 400 for what is not JSON,
+/// 415 without a JSON content type, 422 for JSON of the wrong shape.
+impl From<JsonRejection> for AppError {
+    fn from(r: JsonRejection) -> AppError {
+        let code = match &r {
+            JsonRejection::JsonSyntaxError(_) => ErrorCode::MalformedRequest,
+            JsonRejection::MissingJsonContentType(_) => ErrorCode::UnsupportedMediaType,
+            JsonRejection::JsonDataError(_) => ErrorCode::InvalidRequest,
+            _ => ErrorCode::MalformedRequest,
+        };
+        AppError::new(code, r.body_text())
+    }
+}

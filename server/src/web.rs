@@ -1,0 +1,121 @@
+//! Serving the widget's release build from the API's own origin, and the security headers that
+//! every response carries.
+
+use std::path::Path;
+
+use axum::body::Body;
+use axum::http::{header, HeaderName, HeaderValue, Request, Response};
+use axum::middleware::Next;
+use axum::Router;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use tower_http::services::{ServeDir, ServeFile};
+
+/// The Content-Security-Policy for the widget's pages: scripts only from this origin plus the
+/// exact inline loader Trunk writes (by hash), WebAssembly compilation allowed, nothing inline
+/// otherwise, framing only by the configured host origins.
+pub fn content_security_policy(index_html: &str, frame_ancestors: &[String]) -> String {
+    let mut scripts = String::from("'self' 'wasm-unsafe-eval'");
+    for body in inline_scripts(index_html) {
+        let digest = Sha256::digest(body.as_bytes());
+        scripts.push_str(&format!(
+            " 'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(digest)
+        ));
+    }
+    let mut ancestors = String::from("'self'");
+    for origin in frame_ancestors {
+        ancestors.push(' ');
+        ancestors.push_str(origin);
+    }
+    format!(
+        "default-src 'self'; script-src {scripts}; style-src 'self'; img-src 'self' data: blob:; \
+         connect-src 'self'; media-src 'self' blob:; worker-src 'self' blob:; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors {ancestors}"
+    )
+}
+
+/// The bodies of `<script>` elements that have no `src`.
+fn inline_scripts(html: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let Some(open_end) = after.find('>') else { break };
+        let open_tag = &after[..open_end];
+        let body_start = open_end + 1;
+        let Some(close) = after[body_start..].find("</script>") else {
+            break;
+        };
+        if !open_tag.contains(" src=") {
+            out.push(&after[body_start..body_start + close]);
+        }
+        rest = &after[body_start + close..];
+    }
+    out
+}
+
+/// The widget's files at `/`, every unknown path answered with `index.html` (the widget routes
+/// on the client). Precompressed brotli and gzip files are served when the browser takes them.
+pub fn widget(dist: &Path) -> Router {
+    let index = dist.join("index.html");
+    let files = ServeDir::new(dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(ServeFile::new(&index).precompressed_br().precompressed_gzip());
+    Router::new().fallback_service(files)
+}
+
+/// Headers on every response. API answers are never stored; the widget's hashed files are
+/// immutable, its `index.html` is revalidated.
+pub async fn security_headers(csp: HeaderValue, req: Request<Body>, next: Next) -> Response<Body> {
+    let is_api = req.uri().path().starts_with("/api/");
+    let path = req.uri().path().to_owned();
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        HeaderName::from_static("cross-origin-opener-policy"),
+        HeaderValue::from_static("same-origin"),
+    );
+    if is_api {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        );
+    } else {
+        h.insert(header::CONTENT_SECURITY_POLICY, csp);
+        let hashed = path.rsplit('/').next().is_some_and(|f| {
+            f.matches('-').count() >= 1 && (f.ends_with(".wasm") || f.ends_with(".js") || f.ends_with(".css"))
+        });
+        let cache = if hashed {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_only_inline_scripts() {
+        let html = r#"<head><script src="/a.js"></script><script type="module">init()</script></head>"#;
+        assert_eq!(inline_scripts(html), ["init()"]);
+        let csp = content_security_policy(html, &["https://bank.example".into()]);
+        // sha256("init()") in base64
+        let expected = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"init()"));
+        assert!(csp.contains(&format!("'sha256-{expected}'")), "{csp}");
+        assert!(!csp.contains("unsafe-inline"));
+        assert!(csp.contains("frame-ancestors 'self' https://bank.example"));
+    }
+}

@@ -1,0 +1,135 @@
+//! The API over real HTTP: each test starts the server on port 0.
+
+use quan_core::api::{CampaignView, ServerTime};
+use quan_core::{ErrorCode, Problem, Timestamp};
+use quan_server::clock::Clock;
+use quan_server::{Application, Config};
+
+struct TestApp {
+    base: String,
+    client: reqwest::Client,
+}
+
+async fn spawn_app(clock: Clock, demo: bool, dist: Option<std::path::PathBuf>) -> TestApp {
+    let config = Config {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        demo,
+        dist_dir: dist,
+        ..Config::default()
+    };
+    let app = Application::build(config, clock).await.unwrap();
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.serve(std::future::pending()));
+    TestApp {
+        base,
+        client: reqwest::Client::new(),
+    }
+}
+
+// 2022-09-27 09:59:30 China time.
+const QINSHUI_DAY3: Timestamp = Timestamp(1_664_243_970_000);
+
+#[tokio::test]
+async fn time_is_the_servers_clock_with_a_date_header() {
+    let app = spawn_app(Clock::starting_at(QINSHUI_DAY3), false, None).await;
+    let res = app
+        .client
+        .get(format!("{}/api/v1/time", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers().contains_key("date"));
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    let t: ServerTime = res.json().await.unwrap();
+    assert!((t.now.millis() - QINSHUI_DAY3.millis()).abs() < 5_000, "{t:?}");
+}
+
+#[tokio::test]
+async fn campaigns_are_listed_with_todays_china_date() {
+    let app = spawn_app(Clock::starting_at(QINSHUI_DAY3), false, None).await;
+    let list: Vec<CampaignView> = app
+        .client
+        .get(format!("{}/api/v1/campaigns", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = list.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["晋情消费——嗨购枣乡", "晋情消费·乐购沁水"]);
+    let q = &list[1];
+    assert_eq!(q.today.to_string(), "2022-09-27");
+    assert_eq!(q.release_at.china_display(), "2022-09-27 10:00:00");
+    assert_eq!(q.kinds[0].offers[1].words, "满200减40");
+}
+
+#[tokio::test]
+async fn demo_mode_runs_the_campaigns_from_today() {
+    let clock = Clock::starting_at(QINSHUI_DAY3.plus_secs(400 * 86_400));
+    let app = spawn_app(clock.clone(), true, None).await;
+    let one: CampaignView = app
+        .client
+        .get(format!("{}/api/v1/campaigns/qinshui-2022-r2", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(one.starts, clock.now().china_date());
+    assert_eq!(one.starts.days_until(one.ends), 20);
+}
+
+#[tokio::test]
+async fn unknown_things_are_problem_documents() {
+    let app = spawn_app(Clock::system(), false, None).await;
+    for path in ["/api/v1/campaigns/nowhere", "/api/v1/no-such-endpoint"] {
+        let res = app
+            .client
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404, "{path}");
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+        let p: Problem = res.json().await.unwrap();
+        assert_eq!(p.code, ErrorCode::NotFound);
+    }
+}
+
+#[tokio::test]
+async fn the_widget_is_served_with_a_strict_csp() {
+    let dist = tempfile::tempdir().unwrap();
+    let loader = "import init from '/w.js'; await init();";
+    std::fs::write(
+        dist.path().join("index.html"),
+        format!("<html><head><script type=\"module\">{loader}</script></head><body>券</body></html>"),
+    )
+    .unwrap();
+    let app = spawn_app(Clock::system(), false, Some(dist.path().to_owned())).await;
+    // A client-side route falls back to index.html.
+    let res = app
+        .client
+        .get(format!("{}/wallet", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("'wasm-unsafe-eval'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert!(
+        csp.contains("'sha256-"),
+        "the inline loader is allowed by its hash: {csp}"
+    );
+    assert_eq!(res.headers()["referrer-policy"], "no-referrer");
+    assert!(res.text().await.unwrap().contains('券'));
+}
