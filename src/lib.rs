@@ -1,3 +1,21 @@
-//! The coupon widget.
+//! The coupon widget: a Yew single-page app for residents, merchants and operators, compiled to
+//! WebAssembly. Pages never call HTTP themselves: everything goes through [`api`].
 
-pub fn start() {}
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod hooks;
+pub mod pages;
+
+/// Mounts the app in `#app`, replacing the first paint that `index.html` shows while the
+/// WebAssembly loads.
+pub fn start() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(root) = document.get_element_by_id("app") else {
+        return;
+    };
+    root.set_inner_html("");
+    yew::Renderer::<app::App>::with_root(root).render();
+}

@@ -263,6 +263,7 @@ impl std::error::Error for CampaignError {}
 
 impl Campaign {
     /// Reads and checks a campaign file.
+    #[cfg(feature = "toml")]
     pub fn from_toml(text: &str) -> Result<Campaign, CampaignError> {
         let c: Campaign = toml::from_str(text).map_err(|e| CampaignError(e.to_string()))?;
         c.validate()?;

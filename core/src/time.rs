@@ -287,6 +287,36 @@ pub fn countdown_text(ms: i64) -> String {
     format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
 }
 
+/// One exchange with the server's clock: when the request left and the answer arrived, by the
+/// device's clock, and what the server's clock read in between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockSample {
+    pub sent: i64,
+    pub received: i64,
+    pub server: Timestamp,
+}
+
+impl ClockSample {
+    pub fn round_trip(&self) -> i64 {
+        self.received - self.sent
+    }
+
+    /// Server time minus device time, assuming the server read its clock half-way through.
+    pub fn offset(&self) -> i64 {
+        self.server.millis() - (self.sent + self.received).div_euclid(2)
+    }
+}
+
+/// The device clock's correction, NTP-style: the sample with the shortest round trip wins, since
+/// its midpoint is the least uncertain. `None` without a usable sample.
+pub fn best_offset(samples: &[ClockSample]) -> Option<i64> {
+    samples
+        .iter()
+        .filter(|s| s.round_trip() >= 0)
+        .min_by_key(|s| s.round_trip())
+        .map(ClockSample::offset)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -367,6 +397,36 @@ mod tests {
         assert_eq!(TimeOfDay::parse("23:59:59"), Ok(TimeOfDay(86_399)));
         assert!(TimeOfDay::parse("24:00").is_err());
         assert!(TimeOfDay::parse("10").is_err());
+    }
+
+    #[test]
+    fn the_shortest_round_trip_sets_the_offset() {
+        // Device two hours slow. Two slow answers with skewed midpoints, one quick one.
+        let true_offset = 2 * 3_600_000;
+        let samples = [
+            ClockSample {
+                sent: 0,
+                received: 900,
+                server: Timestamp(true_offset + 100),
+            },
+            ClockSample {
+                sent: 1_000,
+                received: 1_040,
+                server: Timestamp(true_offset + 1_020),
+            },
+            ClockSample {
+                sent: 2_000,
+                received: 2_700,
+                server: Timestamp(true_offset + 2_650),
+            },
+            ClockSample {
+                sent: 3_000,
+                received: 2_000,
+                server: Timestamp(0),
+            },
+        ];
+        assert_eq!(best_offset(&samples), Some(true_offset));
+        assert_eq!(best_offset(&[]), None);
     }
 
     #[test]

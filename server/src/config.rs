@@ -3,6 +3,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use quan_core::{ChinaDate, TimeOfDay, Timestamp};
+
 /// How the server runs.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -16,6 +18,8 @@ pub struct Config {
     pub demo: bool,
     /// Origins allowed to frame the widget (`frame-ancestors`), besides the widget's own.
     pub frame_ancestors: Vec<String>,
+    /// Start the server's clock at this instant instead of the machine's time (tests, rehearsals).
+    pub clock_at: Option<Timestamp>,
 }
 
 impl Default for Config {
@@ -27,6 +31,7 @@ impl Default for Config {
             dist_dir: None,
             demo: false,
             frame_ancestors: Vec::new(),
+            clock_at: None,
         }
     }
 }
@@ -45,7 +50,8 @@ impl std::error::Error for ConfigError {}
 
 impl Config {
     /// The defaults overridden by `QUAN_ADDR`, `QUAN_CAMPAIGNS`, `QUAN_DIST`, `QUAN_DEMO`,
-    /// `QUAN_FRAME_ANCESTORS` (space-separated origins).
+    /// `QUAN_FRAME_ANCESTORS` (space-separated origins), `QUAN_CLOCK_AT` (China time,
+    /// `YYYY-MM-DD HH:MM[:SS]`).
     pub fn from_env() -> Result<Config, ConfigError> {
         let mut c = Config::default();
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
@@ -63,9 +69,43 @@ impl Config {
         if let Some(d) = var("QUAN_DEMO") {
             c.demo = matches!(d.as_str(), "1" | "true" | "yes");
         }
+        if let Some(t) = var("QUAN_CLOCK_AT") {
+            c.clock_at =
+                Some(parse_china_instant(&t).map_err(|e| ConfigError(format!("QUAN_CLOCK_AT={t}: {e}")))?);
+        }
         if let Some(f) = var("QUAN_FRAME_ANCESTORS") {
             c.frame_ancestors = f.split_whitespace().map(str::to_owned).collect();
         }
         Ok(c)
+    }
+}
+
+/// `2022-09-27 09:59:30`, read as China time.
+pub fn parse_china_instant(text: &str) -> Result<Timestamp, String> {
+    let (date, time) = text
+        .trim()
+        .split_once([' ', 'T'])
+        .ok_or_else(|| "write it as YYYY-MM-DD HH:MM[:SS], China time".to_owned())?;
+    let date = ChinaDate::parse(date).map_err(|e| e.to_string())?;
+    let time = TimeOfDay::parse(time).map_err(|e| e.to_string())?;
+    Ok(date.at(time))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_start_is_read_in_china_time() {
+        assert_eq!(
+            parse_china_instant("2022-09-27 09:59:30"),
+            Ok(Timestamp(1_664_243_970_000))
+        );
+        assert_eq!(
+            parse_china_instant("2022-09-27T10:00"),
+            Ok(Timestamp(1_664_244_000_000))
+        );
+        assert!(parse_china_instant("2022-09-27").is_err());
+        assert!(parse_china_instant("yesterday noon").is_err());
     }
 }

@@ -16,7 +16,11 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    let app = match Application::build(config, Clock::system()).await {
+    let clock = config
+        .clock_at
+        .map(Clock::starting_at)
+        .unwrap_or_else(Clock::system);
+    let app = match Application::build(config, clock).await {
         Ok(a) => a,
         Err(e) => {
             eprintln!("{e}");

@@ -1,1 +1,95 @@
-fn main() {}
+//! `cargo xtask`: everything longer than one command.
+//!
+//! - `setup`: installs what is missing (wasm target, trunk, wasm-bindgen, wasm-opt, Chromium…)
+//! - `run`: builds the widget in release and serves it with the API in demo mode
+//! - `test`: fmt, clippy, native tests, browser tests, the release build, end-to-end tests
+
+mod build;
+mod setup;
+mod sh;
+mod test;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <setup [--browser] | run | test>";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => {
+            let browser = args.iter().any(|a| a == "--browser");
+            setup::build_tools().and_then(|_| if browser { setup::browser_tools() } else { Ok(()) })
+        }
+        Some("run") => build::run(),
+        Some("test") => test::all(),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod boundary {
+    /// `core` is shared with the browser: it must never pull in a server crate.
+    #[test]
+    fn core_depends_on_no_server_crate() {
+        let out = crate::sh::output(
+            "cargo",
+            &[
+                "tree",
+                "-p",
+                "quan-core",
+                "--target",
+                "wasm32-unknown-unknown",
+                "-e",
+                "normal,build",
+                "--prefix",
+                "none",
+            ],
+        )
+        .expect("cargo tree runs");
+        let crates: Vec<&str> = out.lines().filter_map(|l| l.split_whitespace().next()).collect();
+        assert!(crates.contains(&"serde"), "the tree was read: {crates:?}");
+        for forbidden in ["axum", "sqlx", "tokio", "hyper", "tower"] {
+            assert!(
+                !crates
+                    .iter()
+                    .any(|c| *c == forbidden || c.starts_with(&format!("{forbidden}-"))),
+                "core depends on {forbidden}"
+            );
+        }
+    }
+
+    /// The widget's build of core leaves the campaign-file parser out.
+    #[test]
+    fn the_widget_does_not_carry_the_toml_parser() {
+        let out = crate::sh::output(
+            "cargo",
+            &[
+                "tree",
+                "-p",
+                "quan-widget",
+                "--target",
+                "wasm32-unknown-unknown",
+                "-e",
+                "normal",
+                "--prefix",
+                "none",
+            ],
+        )
+        .expect("cargo tree runs");
+        assert!(out.contains("yew"), "the tree was read");
+        assert!(
+            !out.lines().any(|l| l.split_whitespace().next() == Some("toml")),
+            "{out}"
+        );
+    }
+}

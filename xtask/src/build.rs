@@ -1,0 +1,68 @@
+//! The widget's release build, and `run`: the widget and the API on one origin.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::setup;
+use crate::sh::{self, cmd, run as run_cmd, step, Result};
+
+/// `trunk build --release`, then every text asset precompressed (brotli and gzip) for the server.
+pub fn widget_release() -> Result {
+    step("widget: release build (trunk)");
+    run_cmd(cmd("trunk", &["build", "--release", "--offline"]))?;
+    precompress(&sh::root().join("dist"))
+}
+
+/// Writes `x.br` and `x.gz` beside every compressible file in `dir`.
+pub fn precompress(dir: &Path) -> Result {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let compressible = path
+            .extension()
+            .and_then(|x| x.to_str())
+            .is_some_and(|x| matches!(x, "wasm" | "js" | "css" | "html" | "svg" | "webmanifest" | "json"));
+        if !compressible {
+            continue;
+        }
+        let data = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut br = Vec::new();
+        {
+            let params = brotli::enc::BrotliEncoderParams {
+                quality: 11,
+                lgwin: 22,
+                ..Default::default()
+            };
+            brotli::BrotliCompress(&mut data.as_slice(), &mut br, &params)
+                .map_err(|e| format!("brotli {}: {e}", path.display()))?;
+        }
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&data)
+            .map_err(|e| format!("gzip {}: {e}", path.display()))?;
+        let gz = gz.finish().map_err(|e| format!("gzip {}: {e}", path.display()))?;
+        let with = |ext: &str| {
+            let mut name = path.as_os_str().to_owned();
+            name.push(ext);
+            std::path::PathBuf::from(name)
+        };
+        std::fs::write(with(".br"), br).map_err(|e| format!("{}: {e}", path.display()))?;
+        std::fs::write(with(".gz"), gz).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// `cargo xtask run`: set-up, the widget's release build, and the server in demo mode serving
+/// both on one origin (`QUAN_ADDR` to change where; default 127.0.0.1:8080).
+pub fn run() -> Result {
+    setup::build_tools()?;
+    widget_release()?;
+    step("server (demo mode)");
+    let root = sh::root();
+    std::fs::create_dir_all(root.join("data")).map_err(|e| format!("cannot create data/: {e}"))?;
+    let mut c = cmd("cargo", &["run", "--profile", "server", "-p", "quan-server"]);
+    c.env("QUAN_DIST", root.join("dist")).env("QUAN_DEMO", "1").env(
+        "QUAN_ADDR",
+        std::env::var("QUAN_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into()),
+    );
+    run_cmd(c)
+}

@@ -1,0 +1,140 @@
+//! Installs, idempotently and only what is missing, what building and testing need. A fresh
+//! machine has only the Rust toolchain, Node.js and apt.
+
+use crate::sh::{self, cmd, output, run, step, Result};
+
+/// Trunk's version (0.22 needs a newer rustc than the machines have).
+pub const TRUNK: &str = "0.21.14";
+/// binaryen from npm: Debian's wasm-opt is too old to read what rustc emits.
+pub const BINARYEN: &str = "132.0.0";
+
+/// What `run` needs: the wasm target, trunk, wasm-bindgen, wasm-opt.
+pub fn build_tools() -> Result {
+    step("setup: build tools");
+    let targets = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if !targets.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
+        run(cmd("rustup", &["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    for component in ["rustfmt", "clippy"] {
+        let probe = if component == "rustfmt" {
+            ["fmt", "--version"]
+        } else {
+            ["clippy", "--version"]
+        };
+        if output("cargo", &probe).is_none() {
+            run(cmd("rustup", &["component", "add", component]))?;
+        }
+    }
+    let trunk = output("trunk", &["--version"]).unwrap_or_default();
+    if !trunk.contains(TRUNK) {
+        // --locked: newer releases of trunk's CSS dependencies no longer build it.
+        run(cmd(
+            "cargo",
+            &["install", "trunk", "--version", TRUNK, "--locked"],
+        ))?;
+    } else {
+        println!("trunk {TRUNK}: present");
+    }
+    let wanted = wasm_bindgen_version()?;
+    let have = output("wasm-bindgen", &["--version"]).unwrap_or_default();
+    if !have.split_whitespace().any(|w| w == wanted) {
+        // Must match the wasm-bindgen crate exactly; --locked fails against the registry mirror.
+        run(cmd(
+            "cargo",
+            &["install", "wasm-bindgen-cli", "--version", &wanted],
+        ))?;
+    } else {
+        println!("wasm-bindgen {wanted}: present");
+    }
+    let wasm_opt = sh::tools_bin().join("wasm-opt");
+    let have = output(&wasm_opt.display().to_string(), &["--version"]).unwrap_or_default();
+    let major = BINARYEN.split('.').next().unwrap_or(BINARYEN);
+    if !have.contains(&format!("version {major}")) {
+        std::fs::create_dir_all(sh::root().join("tools"))
+            .map_err(|e| format!("cannot create tools/: {e}"))?;
+        let pkg = format!("binaryen@{BINARYEN}");
+        run(cmd(
+            "npm",
+            &[
+                "install",
+                "--no-save",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+                "tools",
+                &pkg,
+            ],
+        ))?;
+    } else {
+        println!("wasm-opt {major}: present");
+    }
+    Ok(())
+}
+
+/// What the browser tests add: Chromium, its driver, CJK fonts, and the npm test packages.
+pub fn browser_tools() -> Result {
+    step("setup: browser test tools");
+    let missing: Vec<&str> = [
+        ("chromium", "/usr/bin/chromium"),
+        ("chromium-driver", "/usr/bin/chromedriver"),
+    ]
+    .iter()
+    .filter(|(_, path)| !std::path::Path::new(path).exists())
+    .map(|(pkg, _)| *pkg)
+    .chain((!has_cjk_fonts()).then_some("fonts-noto-cjk"))
+    .collect();
+    if missing.is_empty() {
+        println!("chromium, chromedriver, CJK fonts: present");
+    } else {
+        apt(&["update", "-q"])?;
+        let mut args = vec!["install", "-y", "-q", "--no-install-recommends"];
+        args.extend(missing.iter().copied());
+        apt(&args)?;
+    }
+    let root = sh::root();
+    let installed = root.join("node_modules/.package-lock.json");
+    let lock = root.join("package-lock.json");
+    let fresh = match (std::fs::metadata(&installed), std::fs::metadata(&lock)) {
+        (Ok(a), Ok(b)) => matches!((a.modified(), b.modified()), (Ok(x), Ok(y)) if x >= y),
+        _ => false,
+    };
+    if fresh {
+        println!("npm test packages: present");
+    } else {
+        run(cmd("npm", &["ci", "--no-audit", "--no-fund"]))?;
+    }
+    Ok(())
+}
+
+/// apt-get, through sudo when not root.
+fn apt(args: &[&str]) -> Result {
+    let is_root = output("id", &["-u"]).is_some_and(|u| u.trim() == "0");
+    let mut c = if is_root {
+        cmd("apt-get", args)
+    } else {
+        let mut with_sudo = vec!["apt-get"];
+        with_sudo.extend_from_slice(args);
+        cmd("sudo", &with_sudo)
+    };
+    c.env("DEBIAN_FRONTEND", "noninteractive");
+    run(c)
+}
+
+fn has_cjk_fonts() -> bool {
+    output("fc-list", &[":lang=zh"]).is_some_and(|l| !l.trim().is_empty())
+}
+
+/// The wasm-bindgen crate's version in Cargo.lock.
+pub fn wasm_bindgen_version() -> Result<String> {
+    let lock =
+        std::fs::read_to_string(sh::root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = \"")) {
+                return Ok(v.trim_end_matches('"').to_owned());
+            }
+        }
+    }
+    Err("Cargo.lock names no wasm-bindgen version".into())
+}
