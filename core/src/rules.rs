@@ -145,7 +145,7 @@ impl Benefit {
 }
 
 fn percent_text(bp: u32) -> String {
-    if bp % 100 == 0 {
+    if bp.is_multiple_of(100) {
         (bp / 100).to_string()
     } else {
         format!("{}.{:02}", bp / 100, bp % 100)

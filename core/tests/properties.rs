@@ -1,4 +1,5 @@
 //! Properties of the rules over random inputs.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use proptest::prelude::*;
 use quan_core::code::{self, CouponKey, STEP_SECS};
