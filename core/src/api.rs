@@ -106,3 +106,224 @@ impl CampaignView {
         }
     }
 }
+
+/// `POST /claims`: a resident claims one denomination of a kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimRequest {
+    pub campaign: CampaignId,
+    pub kind: KindId,
+    /// Index of the denomination within the kind (0 for a rate rule).
+    pub denomination: usize,
+}
+
+/// Where a coupon came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CouponSource {
+    /// Claimed in the daily release.
+    Claim,
+    /// Allocated from a registered list (love coupons).
+    Allocate,
+    /// Issued by shop staff after checking the order.
+    Shop,
+}
+
+impl CouponSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CouponSource::Claim => "claim",
+            CouponSource::Allocate => "allocate",
+            CouponSource::Shop => "shop",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CouponSource> {
+        match s {
+            "claim" => Some(CouponSource::Claim),
+            "allocate" => Some(CouponSource::Allocate),
+            "shop" => Some(CouponSource::Shop),
+            _ => None,
+        }
+    }
+}
+
+/// A coupon in a resident's wallet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CouponView {
+    pub id: crate::ids::CouponId,
+    pub campaign: CampaignId,
+    pub kind: KindId,
+    pub kind_name: String,
+    pub denomination: usize,
+    pub benefit: Benefit,
+    /// The rule in the campaign's words: 满200减40.
+    pub words: String,
+    pub status: crate::rules::CouponStatus,
+    pub source: CouponSource,
+    /// What it reserved from the pool (its face value, or a rate coupon's cap).
+    pub value: Fen,
+    /// The discount it gave, once redeemed.
+    pub given: Fen,
+    pub claimed_at: Timestamp,
+    pub expires_at: Timestamp,
+    /// Merchant categories where it can be used; empty is any listed merchant.
+    pub categories: Vec<CategoryId>,
+    /// The key the wallet computes rotating codes with, offline; only while usable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<crate::code::CouponKey>,
+}
+
+/// `GET /wallet`: the resident's coupons, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Wallet {
+    pub now: Timestamp,
+    pub coupons: Vec<CouponView>,
+}
+
+/// `POST /session/demo`: demo sign-in with a phone number (demo mode only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoSignIn {
+    pub phone: String,
+}
+
+/// `POST /session/host`: sign-in with the token the host app issued.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostSignIn {
+    pub token: String,
+}
+
+/// `POST /session/account`: merchant staff or operator sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountSignIn {
+    pub username: String,
+    pub password: String,
+}
+
+/// Who signed in, and the bearer token for `Authorization: Bearer …`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub token: String,
+    pub role: Role,
+    pub name: String,
+    pub expires_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merchant: Option<MerchantView>,
+}
+
+/// What a signed-in party may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Resident,
+    Merchant,
+    Operator,
+    Reviewer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Resident => "resident",
+            Role::Merchant => "merchant",
+            Role::Operator => "operator",
+            Role::Reviewer => "reviewer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "resident" => Some(Role::Resident),
+            "merchant" => Some(Role::Merchant),
+            "operator" => Some(Role::Operator),
+            "reviewer" => Some(Role::Reviewer),
+            _ => None,
+        }
+    }
+}
+
+/// A merchant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MerchantView {
+    pub id: crate::ids::MerchantId,
+    pub name: String,
+    pub category: CategoryId,
+    pub blacklisted: bool,
+}
+
+/// `POST /merchant/lookup`: what a scanned or typed code is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LookupRequest {
+    pub code: String,
+}
+
+/// The coupon behind a code, as the till sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LookupResult {
+    pub coupon: crate::ids::CouponId,
+    pub kind: KindId,
+    pub kind_name: String,
+    pub benefit: Benefit,
+    pub words: String,
+    pub expires_at: Timestamp,
+    /// Whether it can be used at this merchant; when not, why.
+    pub applies_here: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<crate::error::ErrorCode>,
+}
+
+/// `POST /merchant/redemptions`: redeem the coupon behind `code` against an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedeemRequest {
+    pub code: String,
+    pub order_amount: Fen,
+}
+
+/// A redemption at a till.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedemptionView {
+    pub id: crate::ids::RedemptionId,
+    pub coupon: crate::ids::CouponId,
+    pub kind: KindId,
+    pub kind_name: String,
+    pub words: String,
+    pub order_amount: Fen,
+    pub discount: Fen,
+    /// What the customer pays: the order less the discount.
+    pub to_pay: Fen,
+    pub at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reversed_at: Option<Timestamp>,
+}
+
+/// Totals of one kind, or of everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    pub count: u64,
+    pub discount: Fen,
+    pub order_amount: Fen,
+}
+
+/// `GET /merchant/today`: today's redemptions at this merchant, newest first, with totals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MerchantDay {
+    pub day: ChinaDate,
+    pub redemptions: Vec<RedemptionView>,
+    /// Not counting reversed ones.
+    pub totals: Totals,
+    pub by_kind: Vec<(KindId, Totals)>,
+}
+
+/// `GET /coupons/{id}/status`: the resident's screen polls this while the code is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CouponStatusView {
+    pub id: crate::ids::CouponId,
+    pub status: crate::rules::CouponStatus,
+    pub given: Fen,
+    pub expires_at: Timestamp,
+}

@@ -1,11 +1,19 @@
 //! The reference coupon API: the JSON contract of `docs/openapi.json`, served by axum, with the
 //! widget's release build served from the same origin.
 
+pub mod auth;
+pub mod campaigns;
 pub mod clock;
 pub mod config;
+pub mod db;
+pub mod demo;
 pub mod error;
+pub mod extract;
+pub mod limits;
+pub mod metrics;
 pub mod routes;
 pub mod startup;
+pub mod store;
 pub mod web;
 
 pub use config::Config;

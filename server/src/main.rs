@@ -20,6 +20,7 @@ async fn main() -> std::process::ExitCode {
         .clock_at
         .map(Clock::starting_at)
         .unwrap_or_else(Clock::system);
+    let demo = config.demo;
     let app = match Application::build(config, clock).await {
         Ok(a) => a,
         Err(e) => {
@@ -29,7 +30,12 @@ async fn main() -> std::process::ExitCode {
     };
     // The line tools wait for: the address actually bound.
     match app.local_addr() {
-        Ok(addr) => println!("listening on http://{addr}"),
+        Ok(addr) => {
+            if demo {
+                println!("{}", quan_server::demo::credentials());
+            }
+            println!("listening on http://{addr}");
+        }
         Err(e) => {
             eprintln!("cannot read the bound address: {e}");
             return std::process::ExitCode::from(1);

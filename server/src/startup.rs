@@ -1,24 +1,47 @@
-//! Building the application: campaigns loaded, routes assembled, listener bound.
+//! Building the application: database connected and migrated, campaigns loaded, pools made,
+//! routes assembled, listener bound.
 
+use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Instant;
 
-use axum::http::HeaderValue;
-use axum::{middleware, Router};
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{HeaderValue, Request};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
 use quan_core::campaign::Campaign;
 use quan_core::ErrorCode;
 use tokio::net::TcpListener;
 
+use crate::auth::Secrets;
+use crate::campaigns::Campaigns;
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::db::Db;
 use crate::error::AppError;
-use crate::{routes, web};
+use crate::limits::{Limiter, Rate};
+use crate::metrics::Metrics;
+use crate::store::claims::Claims;
+use crate::store::idempotency::InFlight;
+use crate::{demo, routes, store, web};
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub clock: Clock,
-    pub campaigns: Arc<Vec<Campaign>>,
+    pub campaigns: Arc<Campaigns>,
+    pub db: Db,
+    pub secrets: Arc<Secrets>,
+    pub claims: Claims,
+    pub in_flight: InFlight,
+    pub limiter: Limiter,
+    pub metrics: Metrics,
+    pub demo: bool,
+    pub host_key: Option<ed25519_dalek::VerifyingKey>,
 }
 
 /// Reads every `*.toml` campaign file in `dir`, in name order.
@@ -38,10 +61,15 @@ pub fn load_campaigns(dir: &Path) -> Result<Vec<Campaign>, String> {
         .collect()
 }
 
+fn rate(per_second: f64) -> Option<Rate> {
+    (per_second > 0.0).then_some(Rate { burst: per_second * 2.0, per_second })
+}
+
 /// The whole application: the API under `/api/v1`, the widget at `/`, headers on everything.
 pub fn app(state: AppState, config: &Config) -> Router {
     let api = routes::router()
         .fallback(|| async { AppError::new(ErrorCode::NotFound, "no such API endpoint") })
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state);
     let index = config
         .dist_dir
@@ -54,9 +82,44 @@ pub fn app(state: AppState, config: &Config) -> Router {
     if let Some(dist) = &config.dist_dir {
         router = router.merge(web::widget(dist));
     }
-    router.layer(middleware::from_fn(move |req, next| {
-        web::security_headers(csp.clone(), req, next)
-    }))
+    router.layer(middleware::from_fn(move |req, next| web::security_headers(csp.clone(), req, next)))
+}
+
+static REQUEST_IDS: AtomicU64 = AtomicU64::new(1);
+
+/// Every API request: a request id (kept from the caller's `X-Request-Id` when given), the
+/// per-address rate limit, a log line, latency and error metrics.
+async fn observe(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
+    let started = Instant::now();
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.len() <= 64 && v.bytes().all(|b| b.is_ascii_graphic()))
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("q{:x}", REQUEST_IDS.fetch_add(1, Ordering::Relaxed)));
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let mut res = match peer.map(|ip| state.limiter.check_address(ip, state.clock.now())) {
+        Some(Err(e)) => e.into_response(),
+        _ => next.run(req).await,
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    state.metrics.request(seconds);
+    if let Some(code) = res.extensions().get::<ErrorCode>() {
+        state.metrics.error(*code);
+    }
+    let status = res.status().as_u16();
+    tracing::info!(request_id = %id, %method, %path, status, ms = seconds * 1000.0, "request");
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        res.headers_mut().insert("x-request-id", v);
+    }
+    res
 }
 
 /// A bound, ready-to-serve server.
@@ -67,26 +130,51 @@ pub struct Application {
 }
 
 impl Application {
-    /// Loads the campaigns and binds the listener (port 0 picks a free one).
+    /// Connects the database, loads the campaigns, and binds the listener (port 0 picks a free one).
     pub async fn build(config: Config, clock: Clock) -> Result<Application, String> {
         let mut campaigns = load_campaigns(&config.campaigns_dir)?;
         if config.demo {
             let today = clock.now().china_date();
             campaigns = campaigns.iter().map(|c| c.moved_to(today)).collect();
         }
+        if let Some(dir) = config.database_url.strip_prefix("sqlite:").map(Path::new).and_then(Path::parent) {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            }
+        }
+        let db = Db::connect(&config.database_url, config.max_connections)
+            .await
+            .map_err(|e| format!("database {}: {e}", config.database_url))?;
+        store::ensure_pools(&db, &campaigns).await.map_err(|e| format!("pools: {e}"))?;
+        let secrets = Arc::new(Secrets::from_master(&store::master_secret(&db).await.map_err(|e| e.to_string())?));
+        let campaigns = Arc::new(Campaigns(campaigns));
+        let claims = Claims::start(db.clone(), campaigns.clone(), secrets.coupon_master.clone(), clock.clone());
+        store::sweep::start(db.clone(), clock.clone());
+        let host_key = match config.host_public_key {
+            Some(k) => Some(ed25519_dalek::VerifyingKey::from_bytes(&k).map_err(|e| format!("QUAN_HOST_PUBLIC_KEY: {e}"))?),
+            None if config.demo => Some(demo::host_key().verifying_key()),
+            None => None,
+        };
         let state = AppState {
             clock,
-            campaigns: Arc::new(campaigns),
+            campaigns,
+            db,
+            secrets,
+            claims,
+            in_flight: InFlight::default(),
+            limiter: Limiter::new(rate(config.rate_per_resident), rate(config.rate_per_address)),
+            metrics: Metrics::default(),
+            demo: config.demo,
+            host_key,
         };
+        if config.demo {
+            demo::seed(&state).await.map_err(|e| format!("demo data: {e}"))?;
+        }
         let router = app(state.clone(), &config);
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
-        Ok(Application {
-            listener,
-            router,
-            state,
-        })
+        Ok(Application { listener, router, state })
     }
 
     pub fn port(&self) -> u16 {
@@ -94,16 +182,13 @@ impl Application {
     }
 
     /// The address actually bound.
-    pub fn local_addr(&self) -> std::io::Result<std::net::SocketAddr> {
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
     }
 
     /// Serves until `shutdown` completes, then finishes the requests in flight.
-    pub async fn serve(
-        self,
-        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-    ) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
+    pub async fn serve(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
             .await
     }

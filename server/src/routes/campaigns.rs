@@ -24,8 +24,7 @@ async fn one(State(state): State<AppState>, Path(id): Path<String>) -> AppResult
     let now = state.clock.now();
     state
         .campaigns
-        .iter()
-        .find(|c| c.id.as_str() == id)
+        .get(&id)
         .map(|c| Json(CampaignView::of(c, now)))
         .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no campaign '{id}'")))
 }

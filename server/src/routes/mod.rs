@@ -1,6 +1,11 @@
 //! The JSON API under `/api/v1`, one module per resource.
 
 pub mod campaigns;
+pub mod merchant;
+pub mod operator;
+pub mod ops;
+pub mod resident;
+pub mod session;
 pub mod time;
 
 use axum::Router;
@@ -9,5 +14,12 @@ use crate::startup::AppState;
 
 /// Every API route, to be nested under `/api/v1`.
 pub fn router() -> Router<AppState> {
-    Router::new().merge(time::router()).merge(campaigns::router())
+    Router::new()
+        .merge(time::router())
+        .merge(campaigns::router())
+        .merge(session::router())
+        .merge(resident::router())
+        .merge(merchant::router())
+        .merge(operator::router())
+        .merge(ops::router())
 }

@@ -1,0 +1,34 @@
+//! The campaigns this server runs, loaded at start-up.
+
+use quan_core::campaign::{Campaign, Kind};
+use quan_core::rules::Benefit;
+
+/// Every campaign, by id.
+#[derive(Debug, Clone, Default)]
+pub struct Campaigns(pub Vec<Campaign>);
+
+impl Campaigns {
+    pub fn get(&self, id: &str) -> Option<&Campaign> {
+        self.0.iter().find(|c| c.id.as_str() == id)
+    }
+
+    /// The campaign and kind, if both exist.
+    pub fn kind(&self, campaign: &str, kind: &str) -> Option<(&Campaign, &Kind)> {
+        let c = self.get(campaign)?;
+        let k = c.kinds.iter().find(|k| k.id.as_str() == kind)?;
+        Some((c, k))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Campaign> {
+        self.0.iter()
+    }
+}
+
+/// The benefit of denomination `index` of `kind` (index 0 of a rate kind is its rate rule).
+pub fn benefit_of(kind: &Kind, index: usize) -> Option<Benefit> {
+    match (kind.denominations.get(index), kind.rate) {
+        (Some(d), _) => Some((*d).into()),
+        (None, Some(r)) if index == 0 && kind.denominations.is_empty() => Some(r.into()),
+        _ => None,
+    }
+}

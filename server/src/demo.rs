@@ -1,0 +1,81 @@
+//! Demo mode: merchants of each category with staff accounts, an operator and a reviewer, and a
+//! love-coupon list, so a newcomer has a live campaign to sign into. Never for production: the
+//! passwords and the host key below are published.
+
+use quan_core::api::Role;
+use quan_core::KindId;
+
+use crate::auth::hash_password;
+use crate::startup::AppState;
+use crate::store::{accounts, allocations};
+
+/// The password of every demo account.
+pub const PASSWORD: &str = "demo1234";
+
+/// Demo merchants: name, category, county, staff account name.
+pub const MERCHANTS: [(&str, &str, &str, &str); 7] = [
+    ("沁水百货大楼", "retail", "沁水县", "retail"),
+    ("中石化沁水城区加油站", "fuel", "沁水县", "fuel"),
+    ("沁水数码家电城", "appliance", "沁水县", "appliance"),
+    ("沁河人家饭店", "dining", "沁水县", "dining"),
+    ("稷山家电商场", "appliance", "稷山县", "jishan-appliance"),
+    ("稷山四宝特产店", "treasures", "稷山县", "treasures"),
+    ("稷山汽贸", "car-dealer", "稷山县", "dealer"),
+];
+
+/// People on the demo love-coupon list (valid, fictitious ID numbers).
+pub const LOVE_LIST: &str = "身份证号,姓名\n11010519491231002X,王秀英\n140521195003150013,李建国\n140521196208080026,赵桂兰\n";
+
+/// The demo host app's signing key: the demo host page signs residents' tokens with it.
+pub fn host_key() -> ed25519_dalek::SigningKey {
+    ed25519_dalek::SigningKey::from_bytes(&[42u8; 32])
+}
+
+pub async fn seed(state: &AppState) -> Result<(), String> {
+    let now = state.clock.now();
+    let db = &state.db;
+    let hash = hash_password(PASSWORD.to_owned()).await.map_err(|e| format!("{e:?}"))?;
+    for (name, category, county, username) in MERCHANTS {
+        let m = accounts::ensure_merchant(db, name, category, county, now).await.map_err(|e| e.to_string())?;
+        accounts::ensure_account(db, username, &hash, Role::Merchant, Some(m), &format!("{name} 收银员"), now)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    accounts::ensure_account(db, "operator", &hash, Role::Operator, None, "县商务局 操作员", now)
+        .await
+        .map_err(|e| e.to_string())?;
+    accounts::ensure_account(db, "reviewer", &hash, Role::Reviewer, None, "承办银行 审核员", now)
+        .await
+        .map_err(|e| e.to_string())?;
+    let love = KindId::from("love");
+    for campaign in state.campaigns.iter() {
+        if let Some(kind) = campaign.kind(&love) {
+            allocations::import(db, campaign, kind, LOVE_LIST, now).await.map_err(|e| format!("{e:?}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// How to sign in as each, printed at start.
+pub fn credentials() -> String {
+    let mut out = String::from("Demo sign-in (password for every account: demo1234)\n");
+    out.push_str("  residents: any mobile number, e.g. 13800000001\n");
+    out.push_str("  operator:  operator      reviewer: reviewer\n");
+    for (name, category, _, username) in MERCHANTS {
+        out.push_str(&format!("  merchant:  {username:<17} {name} ({category})\n"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_list_has_valid_id_numbers() {
+        for line in LOVE_LIST.lines().skip(1) {
+            let id = line.split(',').next().unwrap_or_default();
+            assert!(allocations::id_number_ok(id), "{id}");
+        }
+    }
+}

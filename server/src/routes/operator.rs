@@ -1,0 +1,77 @@
+//! The operator's calls: merchants and the blacklist, the love-coupon list.
+
+use axum::extract::{Path, State};
+use axum::routing::{get, post};
+use axum::Router;
+use quan_core::api::MerchantView;
+use quan_core::{ErrorCode, MerchantId};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::OperatorAuth;
+use crate::error::{AppError, AppResult};
+use crate::extract::Json;
+use crate::startup::AppState;
+use crate::store::{accounts, allocations};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/operator/merchants", get(merchants))
+        .route("/operator/merchants/{id}/blacklist", post(blacklist))
+        .route("/operator/allocations", post(allocate))
+}
+
+async fn merchants(State(state): State<AppState>, _op: OperatorAuth) -> AppResult<Json<Vec<MerchantView>>> {
+    Ok(Json(accounts::merchants(&state.db).await.map_err(AppError::internal)?))
+}
+
+/// `POST /operator/merchants/{id}/blacklist`.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlacklistRequest {
+    /// `true` to blacklist, `false` to lift it.
+    pub blacklisted: bool,
+    #[serde(default)]
+    pub reason: String,
+}
+
+async fn blacklist(
+    State(state): State<AppState>,
+    _op: OperatorAuth,
+    Path(id): Path<i64>,
+    Json(body): Json<BlacklistRequest>,
+) -> AppResult<Json<MerchantView>> {
+    let found = accounts::set_blacklisted(&state.db, MerchantId(id), body.blacklisted, &body.reason)
+        .await
+        .map_err(AppError::internal)?;
+    if !found {
+        return Err(AppError::new(ErrorCode::NotFound, "no such merchant"));
+    }
+    accounts::merchant(&state.db, MerchantId(id))
+        .await
+        .map_err(AppError::internal)?
+        .map(Json)
+        .ok_or_else(|| AppError::code(ErrorCode::NotFound))
+}
+
+/// `POST /operator/allocations`: the love-coupon list as CSV (one ID number a line, an optional
+/// name after a comma), allocated at once.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllocationRequest {
+    pub campaign: String,
+    pub kind: String,
+    pub csv: String,
+}
+
+async fn allocate(
+    State(state): State<AppState>,
+    _op: OperatorAuth,
+    Json(body): Json<AllocationRequest>,
+) -> AppResult<Json<allocations::AllocationReport>> {
+    let (campaign, kind) = state
+        .campaigns
+        .kind(&body.campaign, &body.kind)
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such campaign or kind"))?;
+    let report = allocations::import(&state.db, campaign, kind, &body.csv, state.clock.now()).await?;
+    Ok(Json(report))
+}

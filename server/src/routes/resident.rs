@@ -1,0 +1,98 @@
+//! The resident's calls: claim, wallet, a coupon's status while its code is shown.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use quan_core::api::{ClaimRequest, CouponStatusView, Wallet};
+use quan_core::ErrorCode;
+
+use crate::auth::ResidentAuth;
+use crate::error::{AppError, AppResult};
+use crate::extract::{created, replay, Json};
+use crate::startup::AppState;
+use crate::store::claims::Claimed;
+use crate::store::coupons::{CouponRow, COLUMNS};
+use crate::store::idempotency::{IdemKey, Prior};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/claims", post(claim))
+        .route("/wallet", get(wallet))
+        .route("/coupons/{id}/status", get(status))
+}
+
+async fn claim(
+    State(state): State<AppState>,
+    ResidentAuth(resident): ResidentAuth,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Response> {
+    let request: ClaimRequest = parse_json(&headers, &body)?;
+    state.limiter.check_resident(resident, state.clock.now())?;
+    let idem = IdemKey::from_headers(&headers, format!("r:{}", resident.0), &body)?;
+    let _guard = match &idem {
+        Some(k) => Some(state.in_flight.enter(k)?),
+        None => None,
+    };
+    let outcome = state.claims.claim(resident, request, idem).await;
+    state.metrics.claim(outcome.as_ref().map(|_| ()).map_err(|e| e.code));
+    match outcome? {
+        Claimed::New(view) => Ok(created(*view)),
+        Claimed::Replay { status, body } => Ok(replay(Prior::Replay { status, body })),
+    }
+}
+
+/// Reads a JSON body the way the `Json` extractor does, for handlers that also need its bytes
+/// (the Idempotency-Key's request hash).
+pub fn parse_json<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> AppResult<T> {
+    let json = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
+    if !json {
+        return Err(AppError::new(ErrorCode::UnsupportedMediaType, "send the body as application/json"));
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value: serde_json::Value = serde::Deserialize::deserialize(&mut de)
+        .and_then(|v| de.end().map(|_| v))
+        .map_err(|e| AppError::new(ErrorCode::MalformedRequest, format!("the body is not JSON: {e}")))?;
+    serde_json::from_value(value).map_err(|e| AppError::new(ErrorCode::InvalidRequest, e.to_string()))
+}
+
+async fn wallet(State(state): State<AppState>, ResidentAuth(resident): ResidentAuth) -> AppResult<Json<Wallet>> {
+    let now = state.clock.now();
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM coupons WHERE resident_id = $1 ORDER BY claimed_at DESC, id DESC LIMIT 500"
+    ))
+    .bind(resident.0)
+    .fetch_all(&state.db.pool)
+    .await
+    .map_err(AppError::internal)?;
+    let coupons = rows
+        .iter()
+        .map(|r| CouponRow::read(r).map(|c| c.view(&state.campaigns, &state.secrets.coupon_master, now)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(AppError::internal)?;
+    Ok(Json(Wallet { now, coupons }))
+}
+
+async fn status(
+    State(state): State<AppState>,
+    ResidentAuth(resident): ResidentAuth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM coupons WHERE id = $1 AND resident_id = $2"))
+        .bind(id)
+        .bind(resident.0)
+        .fetch_optional(&state.db.pool)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such coupon in your wallet"))?;
+    let c = CouponRow::read(&row).map_err(AppError::internal)?;
+    let now = state.clock.now();
+    Ok(Json(CouponStatusView { id: c.id, status: c.status_at(now), given: c.given, expires_at: c.expires_at })
+        .into_response())
+}

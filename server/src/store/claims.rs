@@ -1,0 +1,462 @@
+//! Claims, batched: the 10:00 rush is thousands of claims in the same second against one pool.
+//!
+//! Claims wait in a queue; one task takes whatever has gathered (up to [`MAX_BATCH`]) and decides
+//! them all in one write transaction — limits, pool, coupons, records — then commits once and
+//! answers each. A claim is acknowledged only after the commit that carries it is durable
+//! (group commit). The pool's counters are updated once per batch, so the hot row is written a
+//! few hundred times a second rather than once per claim.
+//!
+//! Per-resident limits are enforced by the database: every claim takes a numbered slot in each
+//! scope that limits it, and `limit_slots`' primary key lets a slot be taken once.
+//!
+//! On PostgreSQL, several instances run their own batchers; the day's release row is locked
+//! (`FOR UPDATE`) by each batch that claims from it, so their batches take turns on that kind.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use quan_core::api::{ClaimRequest, CouponView};
+use quan_core::campaign::{Campaign, Kind};
+use quan_core::rules::{check_claim, claim_delta, daily_release, ClaimRefusal, Usage};
+use quan_core::{ChinaDate, ErrorCode, Fen, ResidentId, Timestamp};
+use tokio::sync::{mpsc, oneshot};
+
+use super::coupons::{CouponRow, COLUMNS};
+use super::idempotency::{self, IdemKey, Prior};
+use super::sweep;
+use crate::campaigns::{benefit_of, Campaigns};
+use crate::clock::Clock;
+use crate::db::{col, Db, DbError, Tx};
+use crate::error::AppError;
+
+/// The most claims decided in one transaction.
+pub const MAX_BATCH: usize = 512;
+/// Claims waiting beyond this are refused at once as "busy, retry" rather than queued for long.
+const QUEUE: usize = 20_000;
+
+/// What a claim came to.
+#[derive(Debug)]
+pub enum Claimed {
+    New(Box<CouponView>),
+    /// A retry with a known Idempotency-Key: the first answer, again.
+    Replay { status: u16, body: String },
+}
+
+pub type ClaimResult = Result<Claimed, AppError>;
+
+struct Pending {
+    resident: ResidentId,
+    request: ClaimRequest,
+    idem: Option<IdemKey>,
+    reply: oneshot::Sender<ClaimResult>,
+}
+
+type DayKey = (String, String, ChinaDate);
+
+/// The queue in front of the batcher, and what it has learnt about sold-out days.
+#[derive(Clone)]
+pub struct Claims {
+    queue: mpsc::Sender<Pending>,
+    /// What was left of a day's release after the last batch: it only ever shrinks, so a claim
+    /// worth more than this is refused without touching the database.
+    left: Arc<Mutex<HashMap<DayKey, Fen>>>,
+    campaigns: Arc<Campaigns>,
+    clock: Clock,
+}
+
+impl Claims {
+    /// Starts the batcher task.
+    pub fn start(db: Db, campaigns: Arc<Campaigns>, coupon_master: Vec<u8>, clock: Clock) -> Claims {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        let left = Arc::new(Mutex::new(HashMap::new()));
+        let batcher =
+            Batcher { db, campaigns: campaigns.clone(), coupon_master, clock: clock.clone(), left: left.clone() };
+        tokio::spawn(batcher.run(rx));
+        Claims { queue: tx, left, campaigns, clock }
+    }
+
+    /// Claims a coupon for `resident`.
+    pub async fn claim(&self, resident: ResidentId, request: ClaimRequest, idem: Option<IdemKey>) -> ClaimResult {
+        let (campaign, kind) = self
+            .campaigns
+            .kind(request.campaign.as_str(), request.kind.as_str())
+            .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such campaign or coupon kind"))?;
+        let benefit = benefit_of(kind, request.denomination)
+            .ok_or_else(|| AppError::new(ErrorCode::InvalidRequest, "no such denomination in this kind"))?;
+        let now = self.clock.now();
+        // Everything that does not depend on stored data is decided here, without queueing.
+        if let Err(r) = check_claim(campaign, kind, request.denomination, Usage::default(), Fen(i64::MAX), now) {
+            return Err(refusal(r));
+        }
+        if idem.is_none() {
+            let key = (campaign.id.0.clone(), kind.id.0.clone(), now.china_date());
+            let known = self.left.lock().ok().and_then(|m| m.get(&key).copied());
+            if known.is_some_and(|left| benefit.face_value().is_some_and(|v| left < v)) {
+                return Err(refusal(ClaimRefusal::SoldOut));
+            }
+        }
+        let (reply, answer) = oneshot::channel();
+        let pending = Pending { resident, request, idem, reply };
+        self.queue.try_send(pending).map_err(|_| AppError {
+            code: ErrorCode::Unavailable,
+            detail: Some("too many claims are waiting; trying again shortly will work".into()),
+            retry_after: Some(1),
+        })?;
+        answer.await.map_err(|_| AppError::internal("the claim batcher stopped"))?
+    }
+}
+
+/// The error a refusal is answered with, with words for the log and the developer.
+pub fn refusal(r: ClaimRefusal) -> AppError {
+    let detail = match r {
+        ClaimRefusal::NotStarted { opens_at: Some(t) } => format!("opens at {} China time", t.china_display()),
+        ClaimRefusal::NotStarted { opens_at: None } => "the next round's dates are still to be set".into(),
+        ClaimRefusal::Ended => "the campaign is over".into(),
+        ClaimRefusal::SoldOut => "today's release is gone; the next is tomorrow at the release time".into(),
+        ClaimRefusal::LimitReached(l) => format!("limit reached: {}", serde_json::to_string(&l).unwrap_or_default()),
+        ClaimRefusal::NotClaimable => "this kind is not claimed by residents".into(),
+    };
+    AppError::new(r.code(), detail)
+}
+
+struct Batcher {
+    db: Db,
+    campaigns: Arc<Campaigns>,
+    coupon_master: Vec<u8>,
+    clock: Clock,
+    left: Arc<Mutex<HashMap<DayKey, Fen>>>,
+}
+
+impl Batcher {
+    async fn run(self, mut rx: mpsc::Receiver<Pending>) {
+        while let Some(first) = rx.recv().await {
+            let mut batch = vec![first];
+            while batch.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(p) => batch.push(p),
+                    Err(_) => break,
+                }
+            }
+            let now = self.clock.now();
+            match self.decide(&batch, now).await {
+                Ok((results, left)) => {
+                    if let Ok(mut m) = self.left.lock() {
+                        m.extend(left);
+                    }
+                    for (p, r) in batch.into_iter().zip(results) {
+                        let _ = p.reply.send(r);
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, claims = batch.len(), "claim batch failed; nothing was claimed");
+                    for p in batch {
+                        let _ = p.reply.send(Err(AppError {
+                            code: ErrorCode::Unavailable,
+                            detail: Some("the claim could not be recorded; nothing was claimed, try again".into()),
+                            retry_after: Some(1),
+                        }));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Decides a batch in one transaction. Every claim's answer, and what is left of each day's
+    /// release it touched.
+    async fn decide(&self, batch: &[Pending], now: Timestamp) -> Result<(Vec<ClaimResult>, Vec<(DayKey, Fen)>), DbError> {
+        let date = now.china_date();
+        let mut tx = self.db.begin_write().await?;
+        let mut days: HashMap<(String, String), Day> = HashMap::new();
+        // Slots taken by earlier claims of this batch, which the database has not counted yet.
+        let mut taken: HashMap<(i64, String, String, String), u32> = HashMap::new();
+        let mut results = Vec::with_capacity(batch.len());
+        for p in batch {
+            let r = self.decide_one(&mut tx, p, now, date, &mut days, &mut taken).await?;
+            results.push(r);
+        }
+        for ((campaign, kind), day) in &days {
+            if day.claimed_now.is_positive() {
+                sqlx::query("UPDATE releases SET claimed = claimed + $1 WHERE campaign = $2 AND kind = $3 AND day = $4")
+                    .bind(day.claimed_now.0)
+                    .bind(campaign)
+                    .bind(kind)
+                    .bind(date.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                let d = claim_delta(day.claimed_now);
+                sqlx::query(
+                    "UPDATE pools SET available = available + $1, held = held + $2 \
+                     WHERE campaign = $3 AND kind = $4 AND round = $5",
+                )
+                .bind(d.available.0)
+                .bind(d.held.0)
+                .bind(campaign)
+                .bind(kind)
+                .bind(day.round)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        let left = days.into_iter().map(|((c, k), d)| ((c, k, date), d.released - d.claimed)).collect();
+        Ok((results, left))
+    }
+
+    async fn decide_one(
+        &self,
+        tx: &mut Tx,
+        p: &Pending,
+        now: Timestamp,
+        date: ChinaDate,
+        days: &mut HashMap<(String, String), Day>,
+        taken: &mut HashMap<(i64, String, String, String), u32>,
+    ) -> Result<ClaimResult, DbError> {
+        if let Some(k) = &p.idem {
+            match idempotency::lookup(tx, k).await {
+                Ok(Prior::Replay { status, body }) => return Ok(Ok(Claimed::Replay { status, body })),
+                Ok(Prior::None) => {}
+                Err(e) => return Ok(Err(e)),
+            }
+        }
+        let Some((campaign, kind)) = self.campaigns.kind(p.request.campaign.as_str(), p.request.kind.as_str()) else {
+            return Ok(Err(AppError::code(ErrorCode::NotFound)));
+        };
+        let Some(round) = campaign.round_on(date) else {
+            return Ok(Err(refusal(ClaimRefusal::NotStarted { opens_at: None })));
+        };
+        let key = (campaign.id.0.clone(), kind.id.0.clone());
+        if !days.contains_key(&key) {
+            let day = open_day(tx, &self.db, campaign, kind, round.number, date, now).await?;
+            days.insert(key.clone(), day);
+        }
+        let Some(day) = days.get_mut(&key) else { return Ok(Err(AppError::code(ErrorCode::Internal))) };
+        let scopes = scopes(kind, p.request.denomination, i64::from(round.number), date);
+        let counted = usage_counts(tx, p.resident.0, campaign, kind).await?;
+        let count = |scope: &str| -> u32 {
+            counted.get(scope).copied().unwrap_or(0)
+                + taken
+                    .get(&(p.resident.0, key.0.clone(), key.1.clone(), scope.to_owned()))
+                    .copied()
+                    .unwrap_or(0)
+        };
+        let usage = Usage {
+            claims_this_round: count(&format!("round:{}", round.number)),
+            claims_today: count(&format!("day:{date}")),
+            claims_in_campaign: count("campaign"),
+            held_of_denomination: count(&format!("den:{}:{date}", p.request.denomination)),
+            held_of_kind: count(&format!("kind:{date}")),
+        };
+        let left = day.released - day.claimed;
+        let grant = match check_claim(campaign, kind, p.request.denomination, usage, left, now) {
+            Ok(g) => g,
+            Err(r) => return Ok(Err(refusal(r))),
+        };
+        let Some(benefit) = benefit_of(kind, p.request.denomination) else {
+            return Ok(Err(AppError::code(ErrorCode::InvalidRequest)));
+        };
+        let (threshold, rate_bp) = match benefit {
+            quan_core::rules::Benefit::ThresholdOff { threshold, .. } => (threshold.0, 0i64),
+            quan_core::rules::Benefit::Rate { basis_points, .. } => (0, i64::from(basis_points)),
+        };
+        let row = sqlx::query(&format!(
+            "INSERT INTO coupons (campaign, kind, denomination, round, resident_id, source, day, value, threshold, \
+             rate_bp, status, given, claimed_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, 'claim', $6, $7, $8, $9, 'held', 0, $10, $11) RETURNING {COLUMNS}"
+        ))
+        .bind(campaign.id.as_str())
+        .bind(kind.id.as_str())
+        .bind(i64::try_from(p.request.denomination).unwrap_or(0))
+        .bind(i64::from(grant.round))
+        .bind(p.resident.0)
+        .bind(date.to_string())
+        .bind(grant.value.0)
+        .bind(threshold)
+        .bind(rate_bp)
+        .bind(now.millis())
+        .bind(grant.expires.millis())
+        .fetch_one(&mut **tx)
+        .await?;
+        let coupon = CouponRow::read(&row)?;
+        // One slot per limiting scope; a slot already taken (by another instance's batch) means
+        // the limit was reached after all: undo this coupon.
+        for scope in &scopes {
+            let slot = i64::from(count(&scope.name)) + 1;
+            let done = sqlx::query(
+                "INSERT INTO limit_slots (resident_id, campaign, kind, scope, slot, coupon_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+            )
+            .bind(p.resident.0)
+            .bind(campaign.id.as_str())
+            .bind(kind.id.as_str())
+            .bind(&scope.name)
+            .bind(slot)
+            .bind(coupon.id.0)
+            .execute(&mut **tx)
+            .await?;
+            if done.rows_affected() != 1 || slot > i64::from(scope.limit) {
+                undo(tx, coupon.id.0).await?;
+                return Ok(Err(AppError::new(ErrorCode::LimitReached, "limit reached")));
+            }
+        }
+        sqlx::query(
+            "INSERT INTO ledger (at, event, campaign, kind, round, coupon_id, resident_id, amount) \
+             VALUES ($1, 'claim', $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(now.millis())
+        .bind(campaign.id.as_str())
+        .bind(kind.id.as_str())
+        .bind(i64::from(grant.round))
+        .bind(coupon.id.0)
+        .bind(p.resident.0)
+        .bind(grant.value.0)
+        .execute(&mut **tx)
+        .await?;
+        let view = coupon.view(&self.campaigns, &self.coupon_master, now);
+        if let Some(k) = &p.idem {
+            let body = serde_json::to_string(&view).unwrap_or_default();
+            if !idempotency::record(tx, k, 201, &body, now).await? {
+                undo(tx, coupon.id.0).await?;
+                sqlx::query("DELETE FROM ledger WHERE coupon_id = $1").bind(coupon.id.0).execute(&mut **tx).await?;
+                return Ok(match idempotency::lookup(tx, k).await {
+                    Ok(Prior::Replay { status, body }) => Ok(Claimed::Replay { status, body }),
+                    Ok(Prior::None) => Err(AppError::code(ErrorCode::IdempotencyInProgress)),
+                    Err(e) => Err(e),
+                });
+            }
+        }
+        for scope in scopes {
+            *taken.entry((p.resident.0, key.0.clone(), key.1.clone(), scope.name)).or_insert(0) += 1;
+        }
+        day.claimed += grant.value;
+        day.claimed_now += grant.value;
+        Ok(Ok(Claimed::New(Box::new(view))))
+    }
+}
+
+/// A day's release of one kind, as this batch sees it.
+struct Day {
+    round: i64,
+    released: Fen,
+    claimed: Fen,
+    /// Claimed by this batch (not yet written to the row).
+    claimed_now: Fen,
+}
+
+/// Locks (or first creates) the day's release of a kind. Creating it is the moment the pool is
+/// released: coupons due to expire are returned to the pool first, so today's release counts them.
+async fn open_day(
+    tx: &mut Tx,
+    db: &Db,
+    campaign: &Campaign,
+    kind: &Kind,
+    round: u32,
+    date: ChinaDate,
+    now: Timestamp,
+) -> Result<Day, DbError> {
+    let select = format!(
+        "SELECT round, released, claimed FROM releases WHERE campaign = $1 AND kind = $2 AND day = $3{}",
+        db.dialect.for_update()
+    );
+    let read = |row: sqlx::any::AnyRow| -> Result<Day, DbError> {
+        Ok(Day {
+            round: col(&row, "round")?,
+            released: Fen(col(&row, "released")?),
+            claimed: Fen(col(&row, "claimed")?),
+            claimed_now: Fen::ZERO,
+        })
+    };
+    let found = sqlx::query(&select)
+        .bind(campaign.id.as_str())
+        .bind(kind.id.as_str())
+        .bind(date.to_string())
+        .fetch_optional(&mut **tx)
+        .await?;
+    if let Some(row) = found {
+        return read(row);
+    }
+    sweep::expire_due(tx, db, now).await?;
+    let pool = sqlx::query(&format!(
+        "SELECT available FROM pools WHERE campaign = $1 AND kind = $2 AND round = $3{}",
+        db.dialect.for_update()
+    ))
+    .bind(campaign.id.as_str())
+    .bind(kind.id.as_str())
+    .bind(i64::from(round))
+    .fetch_optional(&mut **tx)
+    .await?;
+    let available = match pool {
+        Some(row) => Fen(col(&row, "available")?),
+        None => Fen::ZERO,
+    };
+    let released = campaign
+        .rounds
+        .iter()
+        .find(|r| r.number == round)
+        .map(|r| daily_release(campaign.daily_release, r, date, available))
+        .unwrap_or(Fen::ZERO);
+    sqlx::query(
+        "INSERT INTO releases (campaign, kind, day, round, released, claimed) VALUES ($1, $2, $3, $4, $5, 0) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(campaign.id.as_str())
+    .bind(kind.id.as_str())
+    .bind(date.to_string())
+    .bind(i64::from(round))
+    .bind(released.0)
+    .execute(&mut **tx)
+    .await?;
+    let row = sqlx::query(&select)
+        .bind(campaign.id.as_str())
+        .bind(kind.id.as_str())
+        .bind(date.to_string())
+        .fetch_one(&mut **tx)
+        .await?;
+    read(row)
+}
+
+/// A scope a claim takes a slot in, and its limit.
+struct Scope {
+    name: String,
+    limit: u32,
+}
+
+/// The limiting scopes of a claim of denomination `den` of `kind` on `date` in `round`.
+fn scopes(kind: &Kind, den: usize, round: i64, date: ChinaDate) -> Vec<Scope> {
+    let l = kind.limits;
+    [
+        (l.per_round, format!("round:{round}")),
+        (l.per_day, format!("day:{date}")),
+        (l.per_campaign, "campaign".to_owned()),
+        (l.held_per_denomination, format!("den:{den}:{date}")),
+        (l.held_per_kind, format!("kind:{date}")),
+    ]
+    .into_iter()
+    .filter_map(|(limit, name)| limit.map(|limit| Scope { name, limit }))
+    .collect()
+}
+
+/// Slots the resident holds in each scope of this kind.
+async fn usage_counts(tx: &mut Tx, resident: i64, campaign: &Campaign, kind: &Kind) -> Result<HashMap<String, u32>, DbError> {
+    let rows = sqlx::query(
+        "SELECT scope, CAST(COUNT(*) AS BIGINT) AS n FROM limit_slots \
+         WHERE resident_id = $1 AND campaign = $2 AND kind = $3 GROUP BY scope",
+    )
+    .bind(resident)
+    .bind(campaign.id.as_str())
+    .bind(kind.id.as_str())
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let n: i64 = col(&row, "n")?;
+        out.insert(col::<String>(&row, "scope")?, u32::try_from(n).unwrap_or(u32::MAX));
+    }
+    Ok(out)
+}
+
+/// Removes a coupon this transaction made and the slots it took.
+async fn undo(tx: &mut Tx, coupon: i64) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM limit_slots WHERE coupon_id = $1").bind(coupon).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM coupons WHERE id = $1").bind(coupon).execute(&mut **tx).await?;
+    Ok(())
+}
