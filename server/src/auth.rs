@@ -30,7 +30,10 @@ pub struct Secrets {
 
 impl Secrets {
     pub fn from_master(master: &[u8]) -> Secrets {
-        Secrets { coupon_master: derive(master, b"coupon-keys"), session_key: derive(master, b"sessions") }
+        Secrets {
+            coupon_master: derive(master, b"coupon-keys"),
+            session_key: derive(master, b"sessions"),
+        }
     }
 
     fn mac(&self, text: &str) -> String {
@@ -47,7 +50,12 @@ impl Secrets {
         let body = match who {
             Principal::Resident(r) => format!("v1.r.{}.{}", r.0, expires.millis()),
             Principal::Account { id, role, merchant } => {
-                format!("v1.a.{id}.{}.{}.{}", role.as_str(), merchant.map_or(0, |m| m.0), expires.millis())
+                format!(
+                    "v1.a.{id}.{}.{}.{}",
+                    role.as_str(),
+                    merchant.map_or(0, |m| m.0),
+                    expires.millis()
+                )
             }
         };
         let mac = self.mac(&body);
@@ -100,11 +108,20 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Principal {
     Resident(ResidentId),
-    Account { id: i64, role: Role, merchant: Option<MerchantId> },
+    Account {
+        id: i64,
+        role: Role,
+        merchant: Option<MerchantId>,
+    },
 }
 
 fn bearer(parts: &Parts) -> Option<&str> {
-    parts.headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")
+    parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
 }
 
 fn principal(parts: &Parts, state: &AppState) -> Result<Principal, AppError> {
@@ -138,9 +155,14 @@ impl FromRequestParts<AppState> for MerchantAuth {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         match principal(parts, state)? {
-            Principal::Account { id, role: Role::Merchant, merchant: Some(merchant) } => {
-                Ok(MerchantAuth { account: id, merchant })
-            }
+            Principal::Account {
+                id,
+                role: Role::Merchant,
+                merchant: Some(merchant),
+            } => Ok(MerchantAuth {
+                account: id,
+                merchant,
+            }),
             _ => Err(AppError::new(ErrorCode::Forbidden, "for merchant staff only")),
         }
     }
@@ -156,9 +178,11 @@ impl FromRequestParts<AppState> for OperatorAuth {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         match principal(parts, state)? {
-            Principal::Account { id, role: role @ (Role::Operator | Role::Reviewer), .. } => {
-                Ok(OperatorAuth { account: id, role })
-            }
+            Principal::Account {
+                id,
+                role: role @ (Role::Operator | Role::Reviewer),
+                ..
+            } => Ok(OperatorAuth { account: id, role }),
             _ => Err(AppError::new(ErrorCode::Forbidden, "for operators only")),
         }
     }
@@ -182,12 +206,22 @@ pub fn verify_host_token(
     now: Timestamp,
 ) -> Result<HostClaims, AppError> {
     let bad = |why: &str| AppError::new(ErrorCode::Unauthorized, format!("host token: {why}"));
-    let (payload, sig) = token.trim().split_once('.').ok_or_else(|| bad("not of the form payload.signature"))?;
-    let sig = URL_SAFE_NO_PAD.decode(sig).map_err(|_| bad("signature is not base64url"))?;
-    let sig = ed25519_dalek::Signature::from_slice(&sig).map_err(|_| bad("signature has the wrong length"))?;
-    key.verify_strict(payload.as_bytes(), &sig).map_err(|_| bad("signature does not verify"))?;
-    let json = URL_SAFE_NO_PAD.decode(payload).map_err(|_| bad("payload is not base64url"))?;
-    let claims: HostClaims = serde_json::from_slice(&json).map_err(|_| bad("payload is not the expected JSON"))?;
+    let (payload, sig) = token
+        .trim()
+        .split_once('.')
+        .ok_or_else(|| bad("not of the form payload.signature"))?;
+    let sig = URL_SAFE_NO_PAD
+        .decode(sig)
+        .map_err(|_| bad("signature is not base64url"))?;
+    let sig =
+        ed25519_dalek::Signature::from_slice(&sig).map_err(|_| bad("signature has the wrong length"))?;
+    key.verify_strict(payload.as_bytes(), &sig)
+        .map_err(|_| bad("signature does not verify"))?;
+    let json = URL_SAFE_NO_PAD
+        .decode(payload)
+        .map_err(|_| bad("payload is not base64url"))?;
+    let claims: HostClaims =
+        serde_json::from_slice(&json).map_err(|_| bad("payload is not the expected JSON"))?;
     if claims.exp < now.millis() {
         return Err(bad("expired"));
     }
@@ -224,7 +258,11 @@ pub async fn password_matches(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
         use argon2::password_hash::{PasswordHash, PasswordVerifier};
         PasswordHash::new(&hash)
-            .map(|h| argon2::Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+            .map(|h| {
+                argon2::Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -238,7 +276,11 @@ mod tests {
     #[test]
     fn sessions_verify_until_they_expire_and_resist_tampering() {
         let s = Secrets::from_master(b"master");
-        let who = Principal::Account { id: 7, role: Role::Merchant, merchant: Some(MerchantId(3)) };
+        let who = Principal::Account {
+            id: 7,
+            role: Role::Merchant,
+            merchant: Some(MerchantId(3)),
+        };
         let t = s.issue(&who, Timestamp(10_000));
         assert_eq!(s.verify(&t, Timestamp(9_000)), Some(who));
         assert_eq!(s.verify(&t, Timestamp(10_001)), None);
@@ -251,9 +293,16 @@ mod tests {
     #[test]
     fn host_tokens_verify_only_with_the_hosts_key() {
         let key = ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]);
-        let claims = HostClaims { sub: "bank:42".into(), name: "张三".into(), exp: 5_000 };
+        let claims = HostClaims {
+            sub: "bank:42".into(),
+            name: "张三".into(),
+            exp: 5_000,
+        };
         let token = sign_host_token(&key, &claims);
-        assert_eq!(verify_host_token(&key.verifying_key(), &token, Timestamp(1_000)).ok(), Some(claims));
+        assert_eq!(
+            verify_host_token(&key.verifying_key(), &token, Timestamp(1_000)).ok(),
+            Some(claims)
+        );
         assert!(verify_host_token(&key.verifying_key(), &token, Timestamp(6_000)).is_err());
         let other = ed25519_dalek::SigningKey::from_bytes(&[8u8; 32]);
         assert!(verify_host_token(&other.verifying_key(), &token, Timestamp(1_000)).is_err());

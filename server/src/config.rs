@@ -93,14 +93,28 @@ impl Config {
             c.database_url = u;
         }
         if let Some(n) = var("QUAN_DB_CONNECTIONS") {
-            c.max_connections = n.parse().map_err(|e| ConfigError(format!("QUAN_DB_CONNECTIONS={n}: {e}")))?;
+            c.max_connections = n
+                .parse()
+                .map_err(|e| ConfigError(format!("QUAN_DB_CONNECTIONS={n}: {e}")))?;
         }
         if let Some(k) = var("QUAN_HOST_PUBLIC_KEY") {
-            c.host_public_key = Some(parse_key(&k).map_err(|e| ConfigError(format!("QUAN_HOST_PUBLIC_KEY: {e}")))?);
+            c.host_public_key =
+                Some(parse_key(&k).map_err(|e| ConfigError(format!("QUAN_HOST_PUBLIC_KEY: {e}")))?);
         }
-        for (name, slot) in [("QUAN_RATE_PER_RESIDENT", &mut c.rate_per_resident), ("QUAN_RATE_PER_ADDRESS", &mut c.rate_per_address)] {
+        for (name, slot) in [
+            ("QUAN_RATE_PER_RESIDENT", &mut c.rate_per_resident),
+            ("QUAN_RATE_PER_ADDRESS", &mut c.rate_per_address),
+        ] {
             if let Some(v) = var(name) {
-                *slot = v.parse().ok().filter(|x: &f64| x.is_finite() && *x >= 0.0).ok_or_else(|| ConfigError(format!("{name}={v}: a number of requests per second, 0 for no limit")))?;
+                *slot = v
+                    .parse()
+                    .ok()
+                    .filter(|x: &f64| x.is_finite() && *x >= 0.0)
+                    .ok_or_else(|| {
+                        ConfigError(format!(
+                            "{name}={v}: a number of requests per second, 0 for no limit"
+                        ))
+                    })?;
             }
         }
         if let Some(f) = var("QUAN_FRAME_ANCESTORS") {
@@ -118,7 +132,8 @@ pub fn parse_key(text: &str) -> Result<[u8; 32], String> {
     }
     let mut out = [0u8; 32];
     for (i, b) in out.iter_mut().enumerate() {
-        *b = u8::from_str_radix(&t[i * 2..i * 2 + 2], 16).map_err(|_| "a key is 64 hexadecimal digits".to_owned())?;
+        *b = u8::from_str_radix(&t[i * 2..i * 2 + 2], 16)
+            .map_err(|_| "a key is 64 hexadecimal digits".to_owned())?;
     }
     Ok(out)
 }

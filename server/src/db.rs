@@ -26,7 +26,9 @@ impl Dialect {
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             Ok(Dialect::Postgres)
         } else {
-            Err(DbError(format!("unsupported database URL '{url}': use sqlite:… or postgres://…")))
+            Err(DbError(format!(
+                "unsupported database URL '{url}': use sqlite:… or postgres://…"
+            )))
         }
     }
 
@@ -142,7 +144,8 @@ where
     T: for<'r> sqlx::Decode<'r, Any> + sqlx::Type<Any>,
 {
     use sqlx::Row;
-    row.try_get(name).map_err(|e| DbError(format!("column {name}: {e}")))
+    row.try_get(name)
+        .map_err(|e| DbError(format!("column {name}: {e}")))
 }
 
 impl FromStr for Dialect {

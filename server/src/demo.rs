@@ -24,7 +24,8 @@ pub const MERCHANTS: [(&str, &str, &str, &str); 7] = [
 ];
 
 /// People on the demo love-coupon list (valid, fictitious ID numbers).
-pub const LOVE_LIST: &str = "身份证号,姓名\n11010519491231002X,王秀英\n140521195003150013,李建国\n140521196208080026,赵桂兰\n";
+pub const LOVE_LIST: &str =
+    "身份证号,姓名\n11010519491231002X,王秀英\n140521195003150016,李建国\n140521196208080028,赵桂兰\n";
 
 /// The demo host app's signing key: the demo host page signs residents' tokens with it.
 pub fn host_key() -> ed25519_dalek::SigningKey {
@@ -34,23 +35,53 @@ pub fn host_key() -> ed25519_dalek::SigningKey {
 pub async fn seed(state: &AppState) -> Result<(), String> {
     let now = state.clock.now();
     let db = &state.db;
-    let hash = hash_password(PASSWORD.to_owned()).await.map_err(|e| format!("{e:?}"))?;
+    let hash = hash_password(PASSWORD.to_owned())
+        .await
+        .map_err(|e| format!("{e:?}"))?;
     for (name, category, county, username) in MERCHANTS {
-        let m = accounts::ensure_merchant(db, name, category, county, now).await.map_err(|e| e.to_string())?;
-        accounts::ensure_account(db, username, &hash, Role::Merchant, Some(m), &format!("{name} 收银员"), now)
+        let m = accounts::ensure_merchant(db, name, category, county, now)
             .await
             .map_err(|e| e.to_string())?;
+        accounts::ensure_account(
+            db,
+            username,
+            &hash,
+            Role::Merchant,
+            Some(m),
+            &format!("{name} 收银员"),
+            now,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
     }
-    accounts::ensure_account(db, "operator", &hash, Role::Operator, None, "县商务局 操作员", now)
-        .await
-        .map_err(|e| e.to_string())?;
-    accounts::ensure_account(db, "reviewer", &hash, Role::Reviewer, None, "承办银行 审核员", now)
-        .await
-        .map_err(|e| e.to_string())?;
+    accounts::ensure_account(
+        db,
+        "operator",
+        &hash,
+        Role::Operator,
+        None,
+        "县商务局 操作员",
+        now,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    accounts::ensure_account(
+        db,
+        "reviewer",
+        &hash,
+        Role::Reviewer,
+        None,
+        "承办银行 审核员",
+        now,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     let love = KindId::from("love");
     for campaign in state.campaigns.iter() {
         if let Some(kind) = campaign.kind(&love) {
-            allocations::import(db, campaign, kind, LOVE_LIST, now).await.map_err(|e| format!("{e:?}"))?;
+            allocations::import(db, campaign, kind, LOVE_LIST, now)
+                .await
+                .map_err(|e| format!("{e:?}"))?;
         }
     }
     Ok(())

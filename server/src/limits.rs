@@ -33,7 +33,12 @@ pub struct Limiter {
 impl Limiter {
     /// `None` turns a limit off.
     pub fn new(resident: Option<Rate>, address: Option<Rate>) -> Limiter {
-        Limiter { resident, address, residents: Arc::default(), addresses: Arc::default() }
+        Limiter {
+            resident,
+            address,
+            residents: Arc::default(),
+            addresses: Arc::default(),
+        }
     }
 
     pub fn check_resident(&self, r: ResidentId, now: Timestamp) -> Result<(), AppError> {
@@ -63,7 +68,10 @@ fn take<K: std::hash::Hash + Eq + Copy>(
         let full_after = (rate.burst / rate.per_second * 1000.0) as i64;
         map.retain(|_, b| now.millis() - b.at < full_after);
     }
-    let b = map.entry(key).or_insert(Bucket { tokens: rate.burst, at: now.millis() });
+    let b = map.entry(key).or_insert(Bucket {
+        tokens: rate.burst,
+        at: now.millis(),
+    });
     let elapsed = (now.millis() - b.at).max(0) as f64 / 1000.0;
     b.tokens = (b.tokens + elapsed * rate.per_second).min(rate.burst);
     b.at = now.millis();
@@ -86,15 +94,27 @@ mod tests {
 
     #[test]
     fn a_burst_then_the_sustained_rate() {
-        let l = Limiter::new(Some(Rate { burst: 3.0, per_second: 1.0 }), None);
+        let l = Limiter::new(
+            Some(Rate {
+                burst: 3.0,
+                per_second: 1.0,
+            }),
+            None,
+        );
         let r = ResidentId(1);
         let t = Timestamp(1_000_000);
         for _ in 0..3 {
             assert!(l.check_resident(r, t).is_ok());
         }
         let refused = l.check_resident(r, t).unwrap_err();
-        assert_eq!((refused.code, refused.retry_after), (ErrorCode::RateLimited, Some(1)));
-        assert!(l.check_resident(ResidentId(2), t).is_ok(), "another resident has their own bucket");
+        assert_eq!(
+            (refused.code, refused.retry_after),
+            (ErrorCode::RateLimited, Some(1))
+        );
+        assert!(
+            l.check_resident(ResidentId(2), t).is_ok(),
+            "another resident has their own bucket"
+        );
         assert!(l.check_resident(r, t.plus_millis(1_000)).is_ok());
     }
 }

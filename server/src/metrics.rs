@@ -51,9 +51,14 @@ impl Metrics {
     }
 
     pub fn request(&self, seconds: f64) {
-        let i = BUCKETS.iter().position(|b| seconds <= *b).unwrap_or(BUCKETS.len());
+        let i = BUCKETS
+            .iter()
+            .position(|b| seconds <= *b)
+            .unwrap_or(BUCKETS.len());
         self.0.latency[i].fetch_add(1, Ordering::Relaxed);
-        self.0.latency_sum_us.fetch_add((seconds * 1e6) as u64, Ordering::Relaxed);
+        self.0
+            .latency_sum_us
+            .fetch_add((seconds * 1e6) as u64, Ordering::Relaxed);
         self.0.requests.fetch_add(1, Ordering::Relaxed);
     }
 
@@ -68,9 +73,24 @@ impl Metrics {
                 }
             }
         };
-        counter("quan_claims_total", "Claims by outcome.", "outcome", &self.0.claims);
-        counter("quan_redemptions_total", "Redemptions by outcome.", "outcome", &self.0.redemptions);
-        counter("quan_errors_total", "Error answers by code.", "code", &self.0.errors);
+        counter(
+            "quan_claims_total",
+            "Claims by outcome.",
+            "outcome",
+            &self.0.claims,
+        );
+        counter(
+            "quan_redemptions_total",
+            "Redemptions by outcome.",
+            "outcome",
+            &self.0.redemptions,
+        );
+        counter(
+            "quan_errors_total",
+            "Error answers by code.",
+            "code",
+            &self.0.errors,
+        );
         let _ = writeln!(
             out,
             "# HELP quan_request_seconds API request latency.\n# TYPE quan_request_seconds histogram"
@@ -83,10 +103,17 @@ impl Metrics {
         cumulative += self.0.latency[BUCKETS.len()].load(Ordering::Relaxed);
         let _ = writeln!(out, "quan_request_seconds_bucket{{le=\"+Inf\"}} {cumulative}");
         let sum = self.0.latency_sum_us.load(Ordering::Relaxed) as f64 / 1e6;
-        let _ = writeln!(out, "quan_request_seconds_sum {sum}\nquan_request_seconds_count {}", self.0.requests.load(Ordering::Relaxed));
+        let _ = writeln!(
+            out,
+            "quan_request_seconds_sum {sum}\nquan_request_seconds_count {}",
+            self.0.requests.load(Ordering::Relaxed)
+        );
         let _ = writeln!(out, "# HELP quan_pool_available_fen What is left in each kind's pools.\n# TYPE quan_pool_available_fen gauge");
         for (c, k, v) in pools {
-            let _ = writeln!(out, "quan_pool_available_fen{{campaign=\"{c}\",kind=\"{k}\"}} {v}");
+            let _ = writeln!(
+                out,
+                "quan_pool_available_fen{{campaign=\"{c}\",kind=\"{k}\"}} {v}"
+            );
         }
         out
     }

@@ -62,7 +62,10 @@ pub fn load_campaigns(dir: &Path) -> Result<Vec<Campaign>, String> {
 }
 
 fn rate(per_second: f64) -> Option<Rate> {
-    (per_second > 0.0).then_some(Rate { burst: per_second * 2.0, per_second })
+    (per_second > 0.0).then_some(Rate {
+        burst: per_second * 2.0,
+        per_second,
+    })
 }
 
 /// The whole application: the API under `/api/v1`, the widget at `/`, headers on everything.
@@ -82,7 +85,9 @@ pub fn app(state: AppState, config: &Config) -> Router {
     if let Some(dist) = &config.dist_dir {
         router = router.merge(web::widget(dist));
     }
-    router.layer(middleware::from_fn(move |req, next| web::security_headers(csp.clone(), req, next)))
+    router.layer(middleware::from_fn(move |req, next| {
+        web::security_headers(csp.clone(), req, next)
+    }))
 }
 
 static REQUEST_IDS: AtomicU64 = AtomicU64::new(1);
@@ -104,7 +109,10 @@ async fn observe(
         .unwrap_or_else(|| format!("q{:x}", REQUEST_IDS.fetch_add(1, Ordering::Relaxed)));
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
-    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
     let mut res = match peer.map(|ip| state.limiter.check_address(ip, state.clock.now())) {
         Some(Err(e)) => e.into_response(),
         _ => next.run(req).await,
@@ -137,7 +145,12 @@ impl Application {
             let today = clock.now().china_date();
             campaigns = campaigns.iter().map(|c| c.moved_to(today)).collect();
         }
-        if let Some(dir) = config.database_url.strip_prefix("sqlite:").map(Path::new).and_then(Path::parent) {
+        if let Some(dir) = config
+            .database_url
+            .strip_prefix("sqlite:")
+            .map(Path::new)
+            .and_then(Path::parent)
+        {
             if !dir.as_os_str().is_empty() {
                 std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
             }
@@ -145,13 +158,25 @@ impl Application {
         let db = Db::connect(&config.database_url, config.max_connections)
             .await
             .map_err(|e| format!("database {}: {e}", config.database_url))?;
-        store::ensure_pools(&db, &campaigns).await.map_err(|e| format!("pools: {e}"))?;
-        let secrets = Arc::new(Secrets::from_master(&store::master_secret(&db).await.map_err(|e| e.to_string())?));
+        store::ensure_pools(&db, &campaigns)
+            .await
+            .map_err(|e| format!("pools: {e}"))?;
+        let secrets = Arc::new(Secrets::from_master(
+            &store::master_secret(&db).await.map_err(|e| e.to_string())?,
+        ));
         let campaigns = Arc::new(Campaigns(campaigns));
-        let claims = Claims::start(db.clone(), campaigns.clone(), secrets.coupon_master.clone(), clock.clone());
+        let claims = Claims::start(
+            db.clone(),
+            campaigns.clone(),
+            secrets.coupon_master.clone(),
+            clock.clone(),
+        );
         store::sweep::start(db.clone(), clock.clone());
         let host_key = match config.host_public_key {
-            Some(k) => Some(ed25519_dalek::VerifyingKey::from_bytes(&k).map_err(|e| format!("QUAN_HOST_PUBLIC_KEY: {e}"))?),
+            Some(k) => Some(
+                ed25519_dalek::VerifyingKey::from_bytes(&k)
+                    .map_err(|e| format!("QUAN_HOST_PUBLIC_KEY: {e}"))?,
+            ),
             None if config.demo => Some(demo::host_key().verifying_key()),
             None => None,
         };
@@ -174,7 +199,11 @@ impl Application {
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
-        Ok(Application { listener, router, state })
+        Ok(Application {
+            listener,
+            router,
+            state,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -187,9 +216,15 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes, then finishes the requests in flight.
-    pub async fn serve(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await
+    pub async fn serve(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(
+            self.listener,
+            self.router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
     }
 }

@@ -4,27 +4,19 @@
 use quan_core::api::{CampaignView, ServerTime};
 use quan_core::{ErrorCode, Problem, Timestamp};
 use quan_server::clock::Clock;
-use quan_server::{Application, Config};
 
-struct TestApp {
-    base: String,
-    client: reqwest::Client,
-}
+mod common;
+
+use common::{spawn, Options, TestApp};
 
 async fn spawn_app(clock: Clock, demo: bool, dist: Option<std::path::PathBuf>) -> TestApp {
-    let config = Config {
-        addr: "127.0.0.1:0".parse().unwrap(),
+    spawn(Options {
+        clock,
         demo,
-        dist_dir: dist,
-        ..Config::default()
-    };
-    let app = Application::build(config, clock).await.unwrap();
-    let base = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.serve(std::future::pending()));
-    TestApp {
-        base,
-        client: reqwest::Client::new(),
-    }
+        dist,
+        ..Options::default()
+    })
+    .await
 }
 
 // 2022-09-27 09:59:30 China time.

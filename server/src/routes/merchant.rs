@@ -43,7 +43,12 @@ async fn lookup(
     Ok(Json(redemptions::describe(&state.campaigns, &coupon, &merchant)))
 }
 
-async fn redeem(State(state): State<AppState>, auth: MerchantAuth, headers: HeaderMap, body: Bytes) -> AppResult<Response> {
+async fn redeem(
+    State(state): State<AppState>,
+    auth: MerchantAuth,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Response> {
     let request: RedeemRequest = parse_json(&headers, &body)?;
     let merchant = my_merchant(&state, &auth).await?;
     let idem = IdemKey::from_headers(&headers, format!("a:{}", auth.account), &body)?;
@@ -64,7 +69,9 @@ async fn redeem(State(state): State<AppState>, auth: MerchantAuth, headers: Head
         now,
     )
     .await;
-    state.metrics.redemption(result.as_ref().map(|_| ()).map_err(|e| e.code));
+    state
+        .metrics
+        .redemption(result.as_ref().map(|_| ()).map_err(|e| e.code));
     match result? {
         Ok(view) => Ok(created(view)),
         Err(prior) => Ok(replay(prior)),
@@ -77,7 +84,11 @@ async fn reverse(
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
-    let idem = IdemKey::from_headers(&headers, format!("a:{}", auth.account), format!("reverse:{id}").as_bytes())?;
+    let idem = IdemKey::from_headers(
+        &headers,
+        format!("a:{}", auth.account),
+        format!("reverse:{id}").as_bytes(),
+    )?;
     let _guard = match &idem {
         Some(k) => Some(state.in_flight.enter(k)?),
         None => None,
@@ -101,5 +112,7 @@ async fn reverse(
 
 async fn today(State(state): State<AppState>, auth: MerchantAuth) -> AppResult<Json<MerchantDay>> {
     let now = state.clock.now();
-    Ok(Json(redemptions::merchant_day(&state.db, &state.campaigns, auth.merchant, now).await?))
+    Ok(Json(
+        redemptions::merchant_day(&state.db, &state.campaigns, auth.merchant, now).await?,
+    ))
 }

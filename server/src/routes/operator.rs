@@ -21,7 +21,9 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn merchants(State(state): State<AppState>, _op: OperatorAuth) -> AppResult<Json<Vec<MerchantView>>> {
-    Ok(Json(accounts::merchants(&state.db).await.map_err(AppError::internal)?))
+    Ok(Json(
+        accounts::merchants(&state.db).await.map_err(AppError::internal)?,
+    ))
 }
 
 /// `POST /operator/merchants/{id}/blacklist`.

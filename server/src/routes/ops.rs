@@ -10,7 +10,10 @@ use crate::db::col;
 use crate::startup::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/health", get(health)).route("/ready", get(ready)).route("/metrics", get(metrics))
+    Router::new()
+        .route("/health", get(health))
+        .route("/ready", get(ready))
+        .route("/metrics", get(metrics))
 }
 
 /// The process is up.
@@ -36,10 +39,18 @@ async fn metrics(State(state): State<AppState>) -> Response {
     .unwrap_or_default();
     let pools: Vec<(String, String, i64)> = rows
         .iter()
-        .filter_map(|r| Some((col(r, "campaign").ok()?, col(r, "kind").ok()?, col(r, "available").ok()?)))
+        .filter_map(|r| {
+            Some((
+                col(r, "campaign").ok()?,
+                col(r, "kind").ok()?,
+                col(r, "available").ok()?,
+            ))
+        })
         .collect();
     let mut res = state.metrics.render(&pools).into_response();
-    res.headers_mut()
-        .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("text/plain; version=0.0.4"));
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("text/plain; version=0.0.4"),
+    );
     res
 }

@@ -38,7 +38,9 @@ async fn claim(
         None => None,
     };
     let outcome = state.claims.claim(resident, request, idem).await;
-    state.metrics.claim(outcome.as_ref().map(|_| ()).map_err(|e| e.code));
+    state
+        .metrics
+        .claim(outcome.as_ref().map(|_| ()).map_err(|e| e.code));
     match outcome? {
         Claimed::New(view) => Ok(created(*view)),
         Claimed::Replay { status, body } => Ok(replay(Prior::Replay { status, body })),
@@ -51,9 +53,16 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u
     let json = headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+        });
     if !json {
-        return Err(AppError::new(ErrorCode::UnsupportedMediaType, "send the body as application/json"));
+        return Err(AppError::new(
+            ErrorCode::UnsupportedMediaType,
+            "send the body as application/json",
+        ));
     }
     let mut de = serde_json::Deserializer::from_slice(body);
     let value: serde_json::Value = serde::Deserialize::deserialize(&mut de)
@@ -62,7 +71,10 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u
     serde_json::from_value(value).map_err(|e| AppError::new(ErrorCode::InvalidRequest, e.to_string()))
 }
 
-async fn wallet(State(state): State<AppState>, ResidentAuth(resident): ResidentAuth) -> AppResult<Json<Wallet>> {
+async fn wallet(
+    State(state): State<AppState>,
+    ResidentAuth(resident): ResidentAuth,
+) -> AppResult<Json<Wallet>> {
     let now = state.clock.now();
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM coupons WHERE resident_id = $1 ORDER BY claimed_at DESC, id DESC LIMIT 500"
@@ -84,15 +96,22 @@ async fn status(
     ResidentAuth(resident): ResidentAuth,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM coupons WHERE id = $1 AND resident_id = $2"))
-        .bind(id)
-        .bind(resident.0)
-        .fetch_optional(&state.db.pool)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such coupon in your wallet"))?;
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM coupons WHERE id = $1 AND resident_id = $2"
+    ))
+    .bind(id)
+    .bind(resident.0)
+    .fetch_optional(&state.db.pool)
+    .await
+    .map_err(AppError::internal)?
+    .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such coupon in your wallet"))?;
     let c = CouponRow::read(&row).map_err(AppError::internal)?;
     let now = state.clock.now();
-    Ok(Json(CouponStatusView { id: c.id, status: c.status_at(now), given: c.given, expires_at: c.expires_at })
-        .into_response())
+    Ok(Json(CouponStatusView {
+        id: c.id,
+        status: c.status_at(now),
+        given: c.given,
+        expires_at: c.expires_at,
+    })
+    .into_response())
 }

@@ -22,7 +22,9 @@ pub fn router() -> Router<AppState> {
 
 async fn resident_session(state: &AppState, subject: &str, name: &str) -> AppResult<Json<Session>> {
     let now = state.clock.now();
-    let id = residents::find_or_create(&state.db, subject, name, now).await.map_err(AppError::internal)?;
+    let id = residents::find_or_create(&state.db, subject, name, now)
+        .await
+        .map_err(AppError::internal)?;
     let expires_at = now.plus_millis(SESSION_MS);
     Ok(Json(Session {
         token: state.secrets.issue(&Principal::Resident(id), expires_at),
@@ -34,22 +36,34 @@ async fn resident_session(state: &AppState, subject: &str, name: &str) -> AppRes
 }
 
 async fn host(State(state): State<AppState>, Json(body): Json<HostSignIn>) -> AppResult<Json<Session>> {
-    let key = state
-        .host_key
-        .as_ref()
-        .ok_or_else(|| AppError::new(ErrorCode::Unauthorized, "this server accepts no host tokens (no host key configured)"))?;
+    let key = state.host_key.as_ref().ok_or_else(|| {
+        AppError::new(
+            ErrorCode::Unauthorized,
+            "this server accepts no host tokens (no host key configured)",
+        )
+    })?;
     let claims = verify_host_token(key, &body.token, state.clock.now())?;
     resident_session(&state, &format!("id:{}", claims.sub), &claims.name).await
 }
 
 async fn demo(State(state): State<AppState>, Json(body): Json<DemoSignIn>) -> AppResult<Json<Session>> {
     if !state.demo {
-        return Err(AppError::new(ErrorCode::NotFound, "demo sign-in exists only in demo mode"));
+        return Err(AppError::new(
+            ErrorCode::NotFound,
+            "demo sign-in exists only in demo mode",
+        ));
     }
-    let phone: String = body.phone.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    let phone: String = body
+        .phone
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
     let valid = phone.len() == 11 && phone.starts_with('1') && phone.bytes().all(|b| b.is_ascii_digit());
     if !valid {
-        return Err(AppError::new(ErrorCode::InvalidRequest, "a mobile number has 11 digits and starts with 1"));
+        return Err(AppError::new(
+            ErrorCode::InvalidRequest,
+            "a mobile number has 11 digits and starts with 1",
+        ));
     }
     let masked = format!("{}****{}", &phone[..3], &phone[7..]);
     resident_session(&state, &format!("demo:{phone}"), &masked).await
@@ -57,7 +71,9 @@ async fn demo(State(state): State<AppState>, Json(body): Json<DemoSignIn>) -> Ap
 
 async fn account(State(state): State<AppState>, Json(body): Json<AccountSignIn>) -> AppResult<Json<Session>> {
     let wrong = || AppError::new(ErrorCode::Unauthorized, "wrong name or password");
-    let found = accounts::find_account(&state.db, body.username.trim()).await.map_err(AppError::internal)?;
+    let found = accounts::find_account(&state.db, body.username.trim())
+        .await
+        .map_err(AppError::internal)?;
     let Some(acc) = found else {
         // Spend the same time as a real check, so a name's existence does not show.
         let _ = password_matches(body.password, DUMMY_HASH.to_owned()).await;
@@ -67,12 +83,18 @@ async fn account(State(state): State<AppState>, Json(body): Json<AccountSignIn>)
         return Err(wrong());
     }
     let merchant = match acc.merchant {
-        Some(m) => accounts::merchant(&state.db, m).await.map_err(AppError::internal)?,
+        Some(m) => accounts::merchant(&state.db, m)
+            .await
+            .map_err(AppError::internal)?,
         None => None,
     };
     let now = state.clock.now();
     let expires_at = now.plus_millis(SESSION_MS);
-    let who = Principal::Account { id: acc.id, role: acc.role, merchant: acc.merchant };
+    let who = Principal::Account {
+        id: acc.id,
+        role: acc.role,
+        merchant: acc.merchant,
+    };
     Ok(Json(Session {
         token: state.secrets.issue(&who, expires_at),
         role: acc.role,
@@ -83,4 +105,5 @@ async fn account(State(state): State<AppState>, Json(body): Json<AccountSignIn>)
 }
 
 /// An argon2 hash of nothing in particular.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2s4Ukt0ZqzWnQvO1HMe8Ij1X8X0QwGx3qKqN8Vbq9Xw";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2s4Ukt0ZqzWnQvO1HMe8Ij1X8X0QwGx3qKqN8Vbq9Xw";

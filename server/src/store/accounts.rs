@@ -56,7 +56,10 @@ pub async fn ensure_account(
     .bind(now.millis())
     .execute(&mut *tx)
     .await?;
-    let row = sqlx::query("SELECT id FROM accounts WHERE username = $1").bind(username).fetch_one(&mut *tx).await?;
+    let row = sqlx::query("SELECT id FROM accounts WHERE username = $1")
+        .bind(username)
+        .fetch_one(&mut *tx)
+        .await?;
     tx.commit().await?;
     col(&row, "id")
 }
@@ -79,13 +82,25 @@ pub fn read_merchant(row: &sqlx::any::AnyRow) -> Result<MerchantView, DbError> {
 }
 
 pub async fn merchants(db: &Db) -> Result<Vec<MerchantView>, DbError> {
-    let rows = sqlx::query("SELECT id, name, category, blacklisted FROM merchants ORDER BY id").fetch_all(&db.pool).await?;
+    let rows = sqlx::query("SELECT id, name, category, blacklisted FROM merchants ORDER BY id")
+        .fetch_all(&db.pool)
+        .await?;
     rows.iter().map(read_merchant).collect()
 }
 
 /// Adds a merchant, or finds it by name.
-pub async fn ensure_merchant(db: &Db, name: &str, category: &str, county: &str, now: Timestamp) -> Result<MerchantId, DbError> {
-    if let Some(row) = sqlx::query("SELECT id FROM merchants WHERE name = $1").bind(name).fetch_optional(&db.pool).await? {
+pub async fn ensure_merchant(
+    db: &Db,
+    name: &str,
+    category: &str,
+    county: &str,
+    now: Timestamp,
+) -> Result<MerchantId, DbError> {
+    if let Some(row) = sqlx::query("SELECT id FROM merchants WHERE name = $1")
+        .bind(name)
+        .fetch_optional(&db.pool)
+        .await?
+    {
         return Ok(MerchantId(col(&row, "id")?));
     }
     let mut tx = db.begin_write().await?;

@@ -39,17 +39,33 @@ pub fn id_number_ok(id: &str) -> bool {
         return false;
     }
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = b[..17].iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
+    let sum: u32 = b[..17]
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
     let check = b"10X98765432"[(sum % 11) as usize];
     b[17].to_ascii_uppercase() == check
 }
 
-pub async fn import(db: &Db, campaign: &Campaign, kind: &Kind, csv: &str, now: Timestamp) -> Result<AllocationReport, AppError> {
+pub async fn import(
+    db: &Db,
+    campaign: &Campaign,
+    kind: &Kind,
+    csv: &str,
+    now: Timestamp,
+) -> Result<AllocationReport, AppError> {
     if kind.issuance != Issuance::Allocate {
-        return Err(AppError::new(ErrorCode::InvalidRequest, "this kind is not allocated from a list"));
+        return Err(AppError::new(
+            ErrorCode::InvalidRequest,
+            "this kind is not allocated from a list",
+        ));
     }
     let (Some(den), Some(alloc)) = (kind.denominations.first(), kind.allocation) else {
-        return Err(AppError::new(ErrorCode::InvalidRequest, "this kind has no allocation rule"));
+        return Err(AppError::new(
+            ErrorCode::InvalidRequest,
+            "this kind has no allocation rule",
+        ));
     };
     let mut report = AllocationReport::default();
     let mut people = Vec::new();
@@ -65,7 +81,9 @@ pub async fn import(db: &Db, campaign: &Campaign, kind: &Kind, csv: &str, now: T
             continue; // a header line
         }
         if !id_number_ok(id) {
-            report.refused.push((i + 1, format!("'{id}' is not a valid ID number")));
+            report
+                .refused
+                .push((i + 1, format!("'{id}' is not a valid ID number")));
             continue;
         }
         people.push((subject_of_id_number(id), name.to_owned()));
@@ -87,13 +105,15 @@ pub async fn import(db: &Db, campaign: &Campaign, kind: &Kind, csv: &str, now: T
         None => Fen::ZERO,
     };
     for (line, (subject, name)) in people.into_iter().enumerate() {
-        sqlx::query("INSERT INTO residents (subject, name, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-            .bind(&subject)
-            .bind(&name)
-            .bind(now.millis())
-            .execute(&mut *tx)
-            .await
-            .map_err(AppError::internal)?;
+        sqlx::query(
+            "INSERT INTO residents (subject, name, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(&subject)
+        .bind(&name)
+        .bind(now.millis())
+        .execute(&mut *tx)
+        .await
+        .map_err(AppError::internal)?;
         let resident: i64 = sqlx::query("SELECT id FROM residents WHERE subject = $1")
             .bind(&subject)
             .fetch_one(&mut *tx)
@@ -101,7 +121,9 @@ pub async fn import(db: &Db, campaign: &Campaign, kind: &Kind, csv: &str, now: T
             .map_err(AppError::internal)
             .and_then(|r| col(&r, "id").map_err(AppError::internal))?;
         if available < per_person {
-            report.refused.push((line + 1, "the kind's budget is used up".into()));
+            report
+                .refused
+                .push((line + 1, "the kind's budget is used up".into()));
             continue;
         }
         let listed = sqlx::query(
@@ -156,9 +178,15 @@ pub async fn import(db: &Db, campaign: &Campaign, kind: &Kind, csv: &str, now: T
         report.amount += per_person;
         report.allocated += 1;
     }
-    apply_delta(&mut tx, campaign.id.as_str(), kind.id.as_str(), 0, claim_delta(report.amount))
-        .await
-        .map_err(AppError::internal)?;
+    apply_delta(
+        &mut tx,
+        campaign.id.as_str(),
+        kind.id.as_str(),
+        0,
+        claim_delta(report.amount),
+    )
+    .await
+    .map_err(AppError::internal)?;
     tx.commit().await.map_err(AppError::internal)?;
     Ok(report)
 }
@@ -174,6 +202,9 @@ mod tests {
         assert!(!id_number_ok("110105194912310021"));
         assert!(!id_number_ok("1101051949123100"));
         assert!(!id_number_ok("A1010519491231002X"));
-        assert_eq!(subject_of_id_number("11010519491231002x"), subject_of_id_number(" 11010519491231002X"));
+        assert_eq!(
+            subject_of_id_number("11010519491231002x"),
+            subject_of_id_number(" 11010519491231002X")
+        );
     }
 }

@@ -39,7 +39,10 @@ const QUEUE: usize = 20_000;
 pub enum Claimed {
     New(Box<CouponView>),
     /// A retry with a known Idempotency-Key: the first answer, again.
-    Replay { status: u16, body: String },
+    Replay {
+        status: u16,
+        body: String,
+    },
 }
 
 pub type ClaimResult = Result<Claimed, AppError>;
@@ -69,14 +72,29 @@ impl Claims {
     pub fn start(db: Db, campaigns: Arc<Campaigns>, coupon_master: Vec<u8>, clock: Clock) -> Claims {
         let (tx, rx) = mpsc::channel(QUEUE);
         let left = Arc::new(Mutex::new(HashMap::new()));
-        let batcher =
-            Batcher { db, campaigns: campaigns.clone(), coupon_master, clock: clock.clone(), left: left.clone() };
+        let batcher = Batcher {
+            db,
+            campaigns: campaigns.clone(),
+            coupon_master,
+            clock: clock.clone(),
+            left: left.clone(),
+        };
         tokio::spawn(batcher.run(rx));
-        Claims { queue: tx, left, campaigns, clock }
+        Claims {
+            queue: tx,
+            left,
+            campaigns,
+            clock,
+        }
     }
 
     /// Claims a coupon for `resident`.
-    pub async fn claim(&self, resident: ResidentId, request: ClaimRequest, idem: Option<IdemKey>) -> ClaimResult {
+    pub async fn claim(
+        &self,
+        resident: ResidentId,
+        request: ClaimRequest,
+        idem: Option<IdemKey>,
+    ) -> ClaimResult {
         let (campaign, kind) = self
             .campaigns
             .kind(request.campaign.as_str(), request.kind.as_str())
@@ -85,7 +103,14 @@ impl Claims {
             .ok_or_else(|| AppError::new(ErrorCode::InvalidRequest, "no such denomination in this kind"))?;
         let now = self.clock.now();
         // Everything that does not depend on stored data is decided here, without queueing.
-        if let Err(r) = check_claim(campaign, kind, request.denomination, Usage::default(), Fen(i64::MAX), now) {
+        if let Err(r) = check_claim(
+            campaign,
+            kind,
+            request.denomination,
+            Usage::default(),
+            Fen(i64::MAX),
+            now,
+        ) {
             return Err(refusal(r));
         }
         if idem.is_none() {
@@ -96,24 +121,35 @@ impl Claims {
             }
         }
         let (reply, answer) = oneshot::channel();
-        let pending = Pending { resident, request, idem, reply };
+        let pending = Pending {
+            resident,
+            request,
+            idem,
+            reply,
+        };
         self.queue.try_send(pending).map_err(|_| AppError {
             code: ErrorCode::Unavailable,
             detail: Some("too many claims are waiting; trying again shortly will work".into()),
             retry_after: Some(1),
         })?;
-        answer.await.map_err(|_| AppError::internal("the claim batcher stopped"))?
+        answer
+            .await
+            .map_err(|_| AppError::internal("the claim batcher stopped"))?
     }
 }
 
 /// The error a refusal is answered with, with words for the log and the developer.
 pub fn refusal(r: ClaimRefusal) -> AppError {
     let detail = match r {
-        ClaimRefusal::NotStarted { opens_at: Some(t) } => format!("opens at {} China time", t.china_display()),
+        ClaimRefusal::NotStarted { opens_at: Some(t) } => {
+            format!("opens at {} China time", t.china_display())
+        }
         ClaimRefusal::NotStarted { opens_at: None } => "the next round's dates are still to be set".into(),
         ClaimRefusal::Ended => "the campaign is over".into(),
         ClaimRefusal::SoldOut => "today's release is gone; the next is tomorrow at the release time".into(),
-        ClaimRefusal::LimitReached(l) => format!("limit reached: {}", serde_json::to_string(&l).unwrap_or_default()),
+        ClaimRefusal::LimitReached(l) => {
+            format!("limit reached: {}", serde_json::to_string(&l).unwrap_or_default())
+        }
         ClaimRefusal::NotClaimable => "this kind is not claimed by residents".into(),
     };
     AppError::new(r.code(), detail)
@@ -152,7 +188,9 @@ impl Batcher {
                     for p in batch {
                         let _ = p.reply.send(Err(AppError {
                             code: ErrorCode::Unavailable,
-                            detail: Some("the claim could not be recorded; nothing was claimed, try again".into()),
+                            detail: Some(
+                                "the claim could not be recorded; nothing was claimed, try again".into(),
+                            ),
                             retry_after: Some(1),
                         }));
                     }
@@ -163,7 +201,11 @@ impl Batcher {
 
     /// Decides a batch in one transaction. Every claim's answer, and what is left of each day's
     /// release it touched.
-    async fn decide(&self, batch: &[Pending], now: Timestamp) -> Result<(Vec<ClaimResult>, Vec<(DayKey, Fen)>), DbError> {
+    async fn decide(
+        &self,
+        batch: &[Pending],
+        now: Timestamp,
+    ) -> Result<(Vec<ClaimResult>, Vec<(DayKey, Fen)>), DbError> {
         let date = now.china_date();
         let mut tx = self.db.begin_write().await?;
         let mut days: HashMap<(String, String), Day> = HashMap::new();
@@ -171,7 +213,9 @@ impl Batcher {
         let mut taken: HashMap<(i64, String, String, String), u32> = HashMap::new();
         let mut results = Vec::with_capacity(batch.len());
         for p in batch {
-            let r = self.decide_one(&mut tx, p, now, date, &mut days, &mut taken).await?;
+            let r = self
+                .decide_one(&mut tx, p, now, date, &mut days, &mut taken)
+                .await?;
             results.push(r);
         }
         for ((campaign, kind), day) in &days {
@@ -198,7 +242,10 @@ impl Batcher {
             }
         }
         tx.commit().await?;
-        let left = days.into_iter().map(|((c, k), d)| ((c, k, date), d.released - d.claimed)).collect();
+        let left = days
+            .into_iter()
+            .map(|((c, k), d)| ((c, k, date), d.released - d.claimed))
+            .collect();
         Ok((results, left))
     }
 
@@ -218,7 +265,10 @@ impl Batcher {
                 Err(e) => return Ok(Err(e)),
             }
         }
-        let Some((campaign, kind)) = self.campaigns.kind(p.request.campaign.as_str(), p.request.kind.as_str()) else {
+        let Some((campaign, kind)) = self
+            .campaigns
+            .kind(p.request.campaign.as_str(), p.request.kind.as_str())
+        else {
             return Ok(Err(AppError::code(ErrorCode::NotFound)));
         };
         let Some(round) = campaign.round_on(date) else {
@@ -229,7 +279,9 @@ impl Batcher {
             let day = open_day(tx, &self.db, campaign, kind, round.number, date, now).await?;
             days.insert(key.clone(), day);
         }
-        let Some(day) = days.get_mut(&key) else { return Ok(Err(AppError::code(ErrorCode::Internal))) };
+        let Some(day) = days.get_mut(&key) else {
+            return Ok(Err(AppError::code(ErrorCode::Internal)));
+        };
         let scopes = scopes(kind, p.request.denomination, i64::from(round.number), date);
         let counted = usage_counts(tx, p.resident.0, campaign, kind).await?;
         let count = |scope: &str| -> u32 {
@@ -316,7 +368,10 @@ impl Batcher {
             let body = serde_json::to_string(&view).unwrap_or_default();
             if !idempotency::record(tx, k, 201, &body, now).await? {
                 undo(tx, coupon.id.0).await?;
-                sqlx::query("DELETE FROM ledger WHERE coupon_id = $1").bind(coupon.id.0).execute(&mut **tx).await?;
+                sqlx::query("DELETE FROM ledger WHERE coupon_id = $1")
+                    .bind(coupon.id.0)
+                    .execute(&mut **tx)
+                    .await?;
                 return Ok(match idempotency::lookup(tx, k).await {
                     Ok(Prior::Replay { status, body }) => Ok(Claimed::Replay { status, body }),
                     Ok(Prior::None) => Err(AppError::code(ErrorCode::IdempotencyInProgress)),
@@ -325,7 +380,9 @@ impl Batcher {
             }
         }
         for scope in scopes {
-            *taken.entry((p.resident.0, key.0.clone(), key.1.clone(), scope.name)).or_insert(0) += 1;
+            *taken
+                .entry((p.resident.0, key.0.clone(), key.1.clone(), scope.name))
+                .or_insert(0) += 1;
         }
         day.claimed += grant.value;
         day.claimed_now += grant.value;
@@ -436,7 +493,12 @@ fn scopes(kind: &Kind, den: usize, round: i64, date: ChinaDate) -> Vec<Scope> {
 }
 
 /// Slots the resident holds in each scope of this kind.
-async fn usage_counts(tx: &mut Tx, resident: i64, campaign: &Campaign, kind: &Kind) -> Result<HashMap<String, u32>, DbError> {
+async fn usage_counts(
+    tx: &mut Tx,
+    resident: i64,
+    campaign: &Campaign,
+    kind: &Kind,
+) -> Result<HashMap<String, u32>, DbError> {
     let rows = sqlx::query(
         "SELECT scope, CAST(COUNT(*) AS BIGINT) AS n FROM limit_slots \
          WHERE resident_id = $1 AND campaign = $2 AND kind = $3 GROUP BY scope",
@@ -449,14 +511,23 @@ async fn usage_counts(tx: &mut Tx, resident: i64, campaign: &Campaign, kind: &Ki
     let mut out = HashMap::new();
     for row in rows {
         let n: i64 = col(&row, "n")?;
-        out.insert(col::<String>(&row, "scope")?, u32::try_from(n).unwrap_or(u32::MAX));
+        out.insert(
+            col::<String>(&row, "scope")?,
+            u32::try_from(n).unwrap_or(u32::MAX),
+        );
     }
     Ok(out)
 }
 
 /// Removes a coupon this transaction made and the slots it took.
 async fn undo(tx: &mut Tx, coupon: i64) -> Result<(), DbError> {
-    sqlx::query("DELETE FROM limit_slots WHERE coupon_id = $1").bind(coupon).execute(&mut **tx).await?;
-    sqlx::query("DELETE FROM coupons WHERE id = $1").bind(coupon).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM limit_slots WHERE coupon_id = $1")
+        .bind(coupon)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM coupons WHERE id = $1")
+        .bind(coupon)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }

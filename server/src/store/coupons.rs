@@ -64,7 +64,8 @@ impl CouponRow {
             denomination: col(row, "denomination")?,
             round: col(row, "round")?,
             resident_id: col(row, "resident_id")?,
-            source: CouponSource::parse(&source).ok_or_else(|| DbError(format!("unknown source '{source}'")))?,
+            source: CouponSource::parse(&source)
+                .ok_or_else(|| DbError(format!("unknown source '{source}'")))?,
             value: Fen(col(row, "value")?),
             threshold: Fen(col(row, "threshold")?),
             rate_bp: col(row, "rate_bp")?,
@@ -83,7 +84,10 @@ impl CouponRow {
                 floor: None,
             }
         } else {
-            Benefit::ThresholdOff { threshold: self.threshold, off: self.value }
+            Benefit::ThresholdOff {
+                threshold: self.threshold,
+                off: self.value,
+            }
         }
     }
 

@@ -25,18 +25,34 @@ pub struct IdemKey {
 
 impl IdemKey {
     /// The key from the headers, if any. `owner` scopes keys to one caller.
-    pub fn from_headers(headers: &HeaderMap, owner: String, request: &[u8]) -> Result<Option<IdemKey>, AppError> {
-        let Some(v) = headers.get("idempotency-key") else { return Ok(None) };
+    pub fn from_headers(
+        headers: &HeaderMap,
+        owner: String,
+        request: &[u8],
+    ) -> Result<Option<IdemKey>, AppError> {
+        let Some(v) = headers.get("idempotency-key") else {
+            return Ok(None);
+        };
         let key = v
             .to_str()
             .ok()
             .map(str::trim)
             .filter(|k| !k.is_empty() && k.len() <= 128 && k.bytes().all(|b| b.is_ascii_graphic()))
             .ok_or_else(|| {
-                AppError::new(ErrorCode::InvalidRequest, "Idempotency-Key must be 1 to 128 printable ASCII characters")
+                AppError::new(
+                    ErrorCode::InvalidRequest,
+                    "Idempotency-Key must be 1 to 128 printable ASCII characters",
+                )
             })?;
-        let hash = Sha256::digest(request).iter().map(|b| format!("{b:02x}")).collect();
-        Ok(Some(IdemKey { owner, key: key.to_owned(), hash }))
+        let hash = Sha256::digest(request)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Ok(Some(IdemKey {
+            owner,
+            key: key.to_owned(),
+            hash,
+        }))
     }
 }
 
@@ -45,7 +61,10 @@ impl IdemKey {
 pub enum Prior {
     None,
     /// The first result, to be given again.
-    Replay { status: u16, body: String },
+    Replay {
+        status: u16,
+        body: String,
+    },
 }
 
 /// The recorded result for `k`, or `IdempotencyMismatch` if the key was used for another request.
@@ -65,7 +84,10 @@ pub async fn lookup(executor: &mut Tx, k: &IdemKey) -> Result<Prior, AppError> {
         ));
     }
     let status: i64 = col(&row, "status").map_err(AppError::internal)?;
-    Ok(Prior::Replay { status: u16::try_from(status).unwrap_or(200), body: col(&row, "body").map_err(AppError::internal)? })
+    Ok(Prior::Replay {
+        status: u16::try_from(status).unwrap_or(200),
+        body: col(&row, "body").map_err(AppError::internal)?,
+    })
 }
 
 /// The same, outside a transaction.
@@ -78,7 +100,13 @@ pub async fn lookup_now(db: &Db, k: &IdemKey) -> Result<Prior, AppError> {
 
 /// Records the first result; `false` if another instance recorded one first (the caller then
 /// rolls back and replays that one).
-pub async fn record(tx: &mut Tx, k: &IdemKey, status: u16, body: &str, now: Timestamp) -> Result<bool, DbError> {
+pub async fn record(
+    tx: &mut Tx,
+    k: &IdemKey,
+    status: u16,
+    body: &str,
+    now: Timestamp,
+) -> Result<bool, DbError> {
     let done = sqlx::query(
         "INSERT INTO idempotency (owner, key, request_hash, status, body, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
@@ -108,14 +136,20 @@ impl InFlight {
     /// Marks `k` in flight, or answers 409 if it already is.
     pub fn enter(&self, k: &IdemKey) -> Result<InFlightGuard, AppError> {
         let entry = (k.owner.clone(), k.key.clone());
-        let mut set = self.0.lock().map_err(|_| AppError::internal("idempotency set poisoned"))?;
+        let mut set = self
+            .0
+            .lock()
+            .map_err(|_| AppError::internal("idempotency set poisoned"))?;
         if !set.insert(entry.clone()) {
             return Err(AppError::new(
                 ErrorCode::IdempotencyInProgress,
                 "a request with this Idempotency-Key is still running",
             ));
         }
-        Ok(InFlightGuard { set: self.clone(), entry })
+        Ok(InFlightGuard {
+            set: self.clone(),
+            entry,
+        })
     }
 }
 

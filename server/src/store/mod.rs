@@ -59,7 +59,9 @@ pub async fn master_secret(db: &Db) -> Result<Vec<u8>, DbError> {
         .bind(&hex)
         .execute(&mut *tx)
         .await?;
-    let row = sqlx::query("SELECT value FROM settings WHERE name = 'master_secret'").fetch_one(&mut *tx).await?;
+    let row = sqlx::query("SELECT value FROM settings WHERE name = 'master_secret'")
+        .fetch_one(&mut *tx)
+        .await?;
     tx.commit().await?;
     let stored: String = col(&row, "value")?;
     (0..stored.len())

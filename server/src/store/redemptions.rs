@@ -36,7 +36,9 @@ pub async fn read_code(
         None => return Err(AppError::new(ErrorCode::CodeInvalid, "no coupon has this code")),
     };
     let key = CouponKey::derive(coupon_master, coupon.id);
-    parsed.verify(&key, now, coupon.expires_at).map_err(|c| AppError::new(c, code_words(c)))?;
+    parsed
+        .verify(&key, now, coupon.expires_at)
+        .map_err(|c| AppError::new(c, code_words(c)))?;
     usable(&coupon, now)?;
     Ok(coupon)
 }
@@ -52,9 +54,10 @@ fn code_words(c: ErrorCode) -> &'static str {
 fn usable(c: &CouponRow, now: Timestamp) -> Result<(), AppError> {
     match c.status_at(now) {
         CouponStatus::Held => Ok(()),
-        CouponStatus::Redeemed | CouponStatus::Settled => {
-            Err(AppError::new(ErrorCode::AlreadyRedeemed, "this coupon has been used"))
-        }
+        CouponStatus::Redeemed | CouponStatus::Settled => Err(AppError::new(
+            ErrorCode::AlreadyRedeemed,
+            "this coupon has been used",
+        )),
         CouponStatus::Expired => Err(AppError::new(ErrorCode::CodeExpired, "the coupon has expired")),
         CouponStatus::Revoked => Err(AppError::new(ErrorCode::CodeInvalid, "the coupon was withdrawn")),
     }
@@ -74,7 +77,9 @@ pub fn describe(campaigns: &Campaigns, coupon: &CouponRow, merchant: &MerchantVi
     LookupResult {
         coupon: coupon.id,
         kind: KindId(coupon.kind.clone()),
-        kind_name: kind.map(|k| k.name.clone()).unwrap_or_else(|| coupon.kind.clone()),
+        kind_name: kind
+            .map(|k| k.name.clone())
+            .unwrap_or_else(|| coupon.kind.clone()),
         benefit,
         words: benefit.words_zh(),
         expires_at: coupon.expires_at,
@@ -102,10 +107,16 @@ pub async fn redeem(
         }
     }
     if merchant.blacklisted {
-        return Err(AppError::new(ErrorCode::MerchantBlacklisted, "this merchant may not redeem coupons"));
+        return Err(AppError::new(
+            ErrorCode::MerchantBlacklisted,
+            "this merchant may not redeem coupons",
+        ));
     }
     if !order.is_positive() {
-        return Err(AppError::new(ErrorCode::InvalidRequest, "the order amount must be more than zero"));
+        return Err(AppError::new(
+            ErrorCode::InvalidRequest,
+            "the order amount must be more than zero",
+        ));
     }
     let coupon = read_code(db, coupon_master, text, now).await?;
     let info = describe(campaigns, &coupon, merchant);
@@ -113,10 +124,21 @@ pub async fn redeem(
         return Err(AppError::new(code, "this coupon cannot be used at this merchant"));
     }
     let discount = coupon.benefit().discount(order).map_err(|c| {
-        AppError::new(c, format!("the order must reach {} yuan for this coupon", coupon.benefit().threshold()))
+        AppError::new(
+            c,
+            format!(
+                "the order must reach {} yuan for this coupon",
+                coupon.benefit().threshold()
+            ),
+        )
     })?;
-    let (_, delta) = transition(CouponStatus::Held, coupon.value, Fen::ZERO, Event::Redeem { discount })
-        .map_err(AppError::code)?;
+    let (_, delta) = transition(
+        CouponStatus::Held,
+        coupon.value,
+        Fen::ZERO,
+        Event::Redeem { discount },
+    )
+    .map_err(AppError::code)?;
 
     let mut tx = db.begin_write().await.map_err(db_err)?;
     let done = sqlx::query(
@@ -137,9 +159,13 @@ pub async fn redeem(
             }
         }
         let again = read_code(db, coupon_master, text, now).await.err();
-        return Err(again.unwrap_or_else(|| AppError::new(ErrorCode::AlreadyRedeemed, "this coupon has been used")));
+        return Err(
+            again.unwrap_or_else(|| AppError::new(ErrorCode::AlreadyRedeemed, "this coupon has been used"))
+        );
     }
-    apply_delta(&mut tx, &coupon.campaign, &coupon.kind, coupon.round, delta).await.map_err(db_err)?;
+    apply_delta(&mut tx, &coupon.campaign, &coupon.kind, coupon.round, delta)
+        .await
+        .map_err(db_err)?;
     let day = now.china_date().to_string();
     let row = sqlx::query(
         "INSERT INTO redemptions (coupon_id, merchant_id, account_id, order_amount, discount, at, day) \
@@ -156,7 +182,9 @@ pub async fn redeem(
     .await
     .map_err(AppError::internal)?;
     let id: i64 = col(&row, "id").map_err(db_err)?;
-    ledger(&mut tx, now, "redeem", &coupon, discount, order, merchant.id, id).await.map_err(db_err)?;
+    ledger(&mut tx, now, "redeem", &coupon, discount, order, merchant.id, id)
+        .await
+        .map_err(db_err)?;
     let view = RedemptionView {
         id: RedemptionId(id),
         coupon: coupon.id,
@@ -171,7 +199,10 @@ pub async fn redeem(
     };
     if let Some(k) = idem {
         let body = serde_json::to_string(&view).unwrap_or_default();
-        if !idempotency::record(&mut tx, k, 201, &body, now).await.map_err(db_err)? {
+        if !idempotency::record(&mut tx, k, 201, &body, now)
+            .await
+            .map_err(db_err)?
+        {
             let _ = tx.rollback().await;
             return match idempotency::lookup_now(db, k).await? {
                 Prior::Replay { status, body } => Ok(Err(Prior::Replay { status, body })),
@@ -242,10 +273,16 @@ pub async fn reverse(
     .await
     .map_err(AppError::internal)?;
     let Some(row) = row else {
-        return Err(AppError::new(ErrorCode::NotFound, "no such redemption at this merchant"));
+        return Err(AppError::new(
+            ErrorCode::NotFound,
+            "no such redemption at this merchant",
+        ));
     };
     if col::<Option<i64>>(&row, "reversed_at").map_err(db_err)?.is_some() {
-        return Err(AppError::new(ErrorCode::NotReversible, "this redemption was already reversed"));
+        return Err(AppError::new(
+            ErrorCode::NotReversible,
+            "this redemption was already reversed",
+        ));
     }
     let coupon_id: i64 = col(&row, "coupon_id").map_err(db_err)?;
     let order = Fen(col(&row, "order_amount").map_err(db_err)?);
@@ -259,18 +296,24 @@ pub async fn reverse(
     let given = coupon.given;
     // A redeemed coupon whose day is over but not yet swept is settled first.
     if coupon.status == CouponStatus::Redeemed && now > coupon.expires_at {
-        let (to, d) = transition(coupon.status, coupon.value, given, Event::Expire).map_err(AppError::code)?;
-        apply_delta(&mut tx, &coupon.campaign, &coupon.kind, coupon.round, d).await.map_err(db_err)?;
+        let (to, d) =
+            transition(coupon.status, coupon.value, given, Event::Expire).map_err(AppError::code)?;
+        apply_delta(&mut tx, &coupon.campaign, &coupon.kind, coupon.round, d)
+            .await
+            .map_err(db_err)?;
         coupon.status = to;
     }
-    let (to, delta) = transition(coupon.status, coupon.value, given, Event::Reverse).map_err(AppError::code)?;
+    let (to, delta) =
+        transition(coupon.status, coupon.value, given, Event::Reverse).map_err(AppError::code)?;
     sqlx::query("UPDATE coupons SET status = $1, given = 0 WHERE id = $2")
         .bind(status_str(to))
         .bind(coupon.id.0)
         .execute(&mut *tx)
         .await
         .map_err(AppError::internal)?;
-    apply_delta(&mut tx, &coupon.campaign, &coupon.kind, coupon.round, delta).await.map_err(db_err)?;
+    apply_delta(&mut tx, &coupon.campaign, &coupon.kind, coupon.round, delta)
+        .await
+        .map_err(db_err)?;
     sqlx::query("UPDATE redemptions SET reversed_at = $1, reversed_by = $2 WHERE id = $3")
         .bind(now.millis())
         .bind(account)
@@ -278,7 +321,9 @@ pub async fn reverse(
         .execute(&mut *tx)
         .await
         .map_err(AppError::internal)?;
-    ledger(&mut tx, now, "reverse", &coupon, given, order, merchant, id.0).await.map_err(db_err)?;
+    ledger(&mut tx, now, "reverse", &coupon, given, order, merchant, id.0)
+        .await
+        .map_err(db_err)?;
     let kind = campaigns.kind(&coupon.campaign, &coupon.kind).map(|(_, k)| k);
     let view = RedemptionView {
         id,
@@ -294,7 +339,10 @@ pub async fn reverse(
     };
     if let Some(k) = idem {
         let body = serde_json::to_string(&view).unwrap_or_default();
-        if !idempotency::record(&mut tx, k, 200, &body, now).await.map_err(db_err)? {
+        if !idempotency::record(&mut tx, k, 200, &body, now)
+            .await
+            .map_err(db_err)?
+        {
             let _ = tx.rollback().await;
             return match idempotency::lookup_now(db, k).await? {
                 Prior::Replay { status, body } => Ok(Err(Prior::Replay { status, body })),
@@ -307,7 +355,12 @@ pub async fn reverse(
 }
 
 /// Today's redemptions at a merchant, newest first, with totals of those not reversed.
-pub async fn merchant_day(db: &Db, campaigns: &Campaigns, merchant: MerchantId, now: Timestamp) -> Result<MerchantDay, AppError> {
+pub async fn merchant_day(
+    db: &Db,
+    campaigns: &Campaigns,
+    merchant: MerchantId,
+    now: Timestamp,
+) -> Result<MerchantDay, AppError> {
     let day = now.china_date();
     let rows = sqlx::query(
         "SELECT r.id, r.coupon_id, r.order_amount, r.discount, r.at, r.reversed_at, c.campaign, c.kind, c.value, \
@@ -319,7 +372,12 @@ pub async fn merchant_day(db: &Db, campaigns: &Campaigns, merchant: MerchantId, 
     .fetch_all(&db.pool)
     .await
     .map_err(AppError::internal)?;
-    let mut out = MerchantDay { day, redemptions: Vec::new(), totals: Totals::default(), by_kind: Vec::new() };
+    let mut out = MerchantDay {
+        day,
+        redemptions: Vec::new(),
+        totals: Totals::default(),
+        by_kind: Vec::new(),
+    };
     for r in rows {
         let get = |name: &str| col::<i64>(&r, name).map_err(db_err);
         let campaign: String = col(&r, "campaign").map_err(db_err)?;
@@ -327,13 +385,22 @@ pub async fn merchant_day(db: &Db, campaigns: &Campaigns, merchant: MerchantId, 
         let kind = campaigns.kind(&campaign, &kind_id).map(|(_, k)| k);
         let rate = get("rate_bp")?;
         let benefit = if rate > 0 {
-            quan_core::rules::Benefit::Rate { basis_points: u32::try_from(rate).unwrap_or(0), cap: Some(Fen(get("value")?)), floor: None }
+            quan_core::rules::Benefit::Rate {
+                basis_points: u32::try_from(rate).unwrap_or(0),
+                cap: Some(Fen(get("value")?)),
+                floor: None,
+            }
         } else {
-            quan_core::rules::Benefit::ThresholdOff { threshold: Fen(get("threshold")?), off: Fen(get("value")?) }
+            quan_core::rules::Benefit::ThresholdOff {
+                threshold: Fen(get("threshold")?),
+                off: Fen(get("value")?),
+            }
         };
         let order = Fen(get("order_amount")?);
         let discount = Fen(get("discount")?);
-        let reversed_at = col::<Option<i64>>(&r, "reversed_at").map_err(db_err)?.map(Timestamp);
+        let reversed_at = col::<Option<i64>>(&r, "reversed_at")
+            .map_err(db_err)?
+            .map(Timestamp);
         if reversed_at.is_none() {
             add(&mut out.totals, order, discount);
             let i = match out.by_kind.iter().position(|(k, _)| k.as_str() == kind_id) {

@@ -35,7 +35,9 @@ pub async fn expire_due(tx: &mut Tx, db: &Db, now: Timestamp) -> Result<usize, D
         let mut pools: HashMap<(String, String, i64), Delta> = HashMap::new();
         for row in &rows {
             let c = CouponRow::read(row)?;
-            let Ok((to, delta)) = transition(c.status, c.value, c.given, Event::Expire) else { continue };
+            let Ok((to, delta)) = transition(c.status, c.value, c.given, Event::Expire) else {
+                continue;
+            };
             let returned = delta.available;
             sqlx::query("UPDATE coupons SET status = $1 WHERE id = $2 AND status = $3")
                 .bind(status_str(to))
@@ -43,7 +45,11 @@ pub async fn expire_due(tx: &mut Tx, db: &Db, now: Timestamp) -> Result<usize, D
                 .bind(status_str(c.status))
                 .execute(&mut **tx)
                 .await?;
-            let event = if c.status == CouponStatus::Held { "expire" } else { "settle" };
+            let event = if c.status == CouponStatus::Held {
+                "expire"
+            } else {
+                "settle"
+            };
             sqlx::query(
                 "INSERT INTO ledger (at, event, campaign, kind, round, coupon_id, resident_id, amount) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -58,7 +64,9 @@ pub async fn expire_due(tx: &mut Tx, db: &Db, now: Timestamp) -> Result<usize, D
             .bind(returned.0)
             .execute(&mut **tx)
             .await?;
-            let acc = pools.entry((c.campaign.clone(), c.kind.clone(), c.round)).or_default();
+            let acc = pools
+                .entry((c.campaign.clone(), c.kind.clone(), c.round))
+                .or_default();
             acc.available += delta.available;
             acc.held += delta.held;
             acc.redeemed += delta.redeemed;
@@ -72,7 +80,13 @@ pub async fn expire_due(tx: &mut Tx, db: &Db, now: Timestamp) -> Result<usize, D
 
 /// Moves a pool's accounts by `d`, all three in one statement (the table checks that they
 /// still add up to the budget after every statement).
-pub async fn apply_delta(tx: &mut Tx, campaign: &str, kind: &str, round: i64, d: Delta) -> Result<(), DbError> {
+pub async fn apply_delta(
+    tx: &mut Tx,
+    campaign: &str,
+    kind: &str,
+    round: i64,
+    d: Delta,
+) -> Result<(), DbError> {
     if d == Delta::default() {
         return Ok(());
     }
@@ -116,4 +130,3 @@ pub async fn sweep_once(db: &Db, now: Timestamp) -> Result<usize, DbError> {
     tx.commit().await?;
     Ok(n)
 }
-

@@ -1,0 +1,258 @@
+//! Test helpers: each test gets its own server on port 0 and its own fresh database — SQLite
+//! in a temporary folder, or, when `QUAN_TEST_POSTGRES` names a PostgreSQL server, a new
+//! database created on it for the test.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use quan_core::api::Role;
+use quan_core::{MerchantId, ResidentId, Timestamp};
+use quan_server::auth::Principal;
+use quan_server::clock::Clock;
+use quan_server::startup::AppState;
+use quan_server::store::{accounts, residents};
+use quan_server::{Application, Config};
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    pub clock: Clock,
+    pub database_url: String,
+    _dir: tempfile::TempDir,
+}
+
+/// The URL of a fresh, empty database for one test.
+pub async fn fresh_database(dir: &std::path::Path) -> String {
+    match std::env::var("QUAN_TEST_POSTGRES").ok().filter(|u| !u.is_empty()) {
+        Some(server) => {
+            static N: AtomicU32 = AtomicU32::new(0);
+            let name = format!(
+                "quan_test_{}_{}",
+                std::process::id(),
+                N.fetch_add(1, Ordering::Relaxed)
+            );
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&server)
+                .await
+                .expect("connect to the test PostgreSQL");
+            sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
+                .await
+                .expect("create database");
+            let base = server
+                .rsplit_once('/')
+                .map(|(b, _)| b.to_owned())
+                .unwrap_or(server);
+            format!("{base}/{name}")
+        }
+        None => format!("sqlite:{}", dir.join("quan.db").display()),
+    }
+}
+
+pub struct Options {
+    pub clock: Clock,
+    pub demo: bool,
+    pub campaigns: Option<Vec<(&'static str, String)>>,
+    pub rate_per_resident: f64,
+    pub rate_per_address: f64,
+    pub database_url: Option<String>,
+    pub dist: Option<PathBuf>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            clock: Clock::system(),
+            demo: false,
+            campaigns: None,
+            rate_per_resident: 0.0,
+            rate_per_address: 0.0,
+            database_url: None,
+            dist: None,
+        }
+    }
+}
+
+pub async fn spawn(options: Options) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let campaigns_dir = match &options.campaigns {
+        Some(files) => {
+            let d = dir.path().join("campaigns");
+            std::fs::create_dir_all(&d).expect("campaign dir");
+            for (name, text) in files {
+                std::fs::write(d.join(name), text).expect("campaign file");
+            }
+            d
+        }
+        None => Config::default().campaigns_dir,
+    };
+    let database_url = match options.database_url {
+        Some(u) => u,
+        None => fresh_database(dir.path()).await,
+    };
+    let config = Config {
+        addr: "127.0.0.1:0".parse().expect("addr"),
+        demo: options.demo,
+        dist_dir: options.dist,
+        campaigns_dir,
+        database_url: database_url.clone(),
+        rate_per_resident: options.rate_per_resident,
+        rate_per_address: options.rate_per_address,
+        max_connections: 8,
+        ..Config::default()
+    };
+    let app = Application::build(config, options.clock.clone())
+        .await
+        .expect("server starts");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state.clone();
+    tokio::spawn(app.serve(std::future::pending()));
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(256)
+        .build()
+        .expect("client");
+    TestApp {
+        base,
+        client,
+        state,
+        clock: options.clock,
+        database_url,
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}/api/v1{path}", self.base)
+    }
+
+    /// A signed-in resident (made directly, as the sign-in endpoint would).
+    pub async fn resident(&self, subject: &str) -> (ResidentId, String) {
+        let now = self.clock.now();
+        let id = residents::find_or_create(&self.state.db, subject, "", now)
+            .await
+            .expect("resident");
+        let token = self
+            .state
+            .secrets
+            .issue(&Principal::Resident(id), now.plus_secs(86_400 * 400));
+        (id, token)
+    }
+
+    /// A merchant of `category` with one staff account, signed in.
+    pub async fn merchant(&self, name: &str, category: &str) -> (MerchantId, String) {
+        let now = self.clock.now();
+        let m = accounts::ensure_merchant(&self.state.db, name, category, "", now)
+            .await
+            .expect("merchant");
+        let acc = accounts::ensure_account(
+            &self.state.db,
+            &format!("staff-{name}"),
+            "x",
+            Role::Merchant,
+            Some(m),
+            name,
+            now,
+        )
+        .await
+        .expect("account");
+        let who = Principal::Account {
+            id: acc,
+            role: Role::Merchant,
+            merchant: Some(m),
+        };
+        (m, self.state.secrets.issue(&who, now.plus_secs(86_400 * 400)))
+    }
+
+    pub async fn operator(&self) -> String {
+        let now = self.clock.now();
+        let acc = accounts::ensure_account(&self.state.db, "op", "x", Role::Operator, None, "op", now)
+            .await
+            .expect("account");
+        self.state.secrets.issue(
+            &Principal::Account {
+                id: acc,
+                role: Role::Operator,
+                merchant: None,
+            },
+            now.plus_secs(86_400),
+        )
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Budget conservation of every kind of every campaign, read from the pools.
+    pub async fn assert_conserved(&self) {
+        for c in self.state.campaigns.iter() {
+            for k in &c.kinds {
+                let acc = quan_server::store::conservation(&self.state.db, c.id.as_str(), k.id.as_str())
+                    .await
+                    .expect("pools");
+                assert!(acc.holds(), "{}/{}: {acc:?}", c.id, k.id);
+                assert_eq!(acc.budget, k.budget, "{}/{}", c.id, k.id);
+            }
+        }
+    }
+}
+
+/// A campaign with one kind, for the rush: `pool` coupons of 1 yuan, released all at once on
+/// `day` at 10:00, with the limits given (TOML inline table).
+pub fn rush_campaign(day: &str, pool: i64, limits: &str) -> String {
+    format!(
+        r#"id = "rush"
+name = "rush"
+county = "test"
+starts = "{day}"
+ends = "{day}"
+budget = {pool}
+release_time = "10:00"
+daily_release = "all"
+
+[[categories]]
+id = "retail"
+name = "retail"
+
+[[kinds]]
+id = "snack"
+name = "snack"
+budget = {pool}
+issuance = "claim"
+lifetime = "same_day"
+categories = ["retail"]
+limits = {limits}
+denominations = [{{ threshold = 0, off = 1 }}, {{ threshold = 10, off = 1 }}]
+
+[[rounds]]
+number = 1
+name = "only"
+starts = "{day}"
+ends = "{day}"
+quota = {{ snack = {pool} }}
+"#
+    )
+}
+
+/// China time `2022-09-27 hh:mm:ss`.
+pub fn qinshui_day3(h: u32, m: u32, s: u32) -> Timestamp {
+    quan_core::ChinaDate::new(2022, 9, 27)
+        .map(|d| d.at(quan_core::TimeOfDay(h * 3600 + m * 60 + s)))
+        .expect("date")
+}
