@@ -5,6 +5,7 @@
 //! - `test`: fmt, clippy, native tests, browser tests, the release build, end-to-end tests
 
 mod build;
+mod postgres;
 mod setup;
 mod sh;
 mod test;

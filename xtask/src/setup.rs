@@ -107,7 +107,7 @@ pub fn browser_tools() -> Result {
 }
 
 /// apt-get, through sudo when not root.
-fn apt(args: &[&str]) -> Result {
+pub fn apt(args: &[&str]) -> Result {
     let is_root = output("id", &["-u"]).is_some_and(|u| u.trim() == "0");
     let mut c = if is_root {
         cmd("apt-get", args)

@@ -44,8 +44,15 @@ pub fn all() -> Result {
     step("core builds for wasm32 on its own");
     run(cmd("cargo", &["check", "-p", "quan-core", "--target", WASM]))?;
 
-    step("native tests: core, server, xtask");
+    step("native tests: core, server, xtask (server on SQLite)");
     run(cmd("cargo", &["test", "--workspace", "--exclude", "quan-widget"]))?;
+
+    step("server tests on PostgreSQL");
+    let cluster = crate::postgres::Cluster::start()?;
+    let mut c = cmd("cargo", &["test", "-p", "quan-server"]);
+    c.env("QUAN_TEST_POSTGRES", &cluster.url);
+    run(c)?;
+    drop(cluster);
 
     step("widget tests in headless Chromium (wasm-bindgen-test)");
     let mut c = cmd("cargo", &["test", "-p", "quan-widget", "--target", WASM]);

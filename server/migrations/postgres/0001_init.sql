@@ -58,6 +58,7 @@ CREATE TABLE releases (
     round    BIGINT NOT NULL,
     released BIGINT NOT NULL,
     claimed  BIGINT NOT NULL DEFAULT 0,
+    opened   BIGINT NOT NULL DEFAULT 0,     -- 0 until the release amount is decided
     PRIMARY KEY (campaign, kind, day),
     CHECK (claimed >= 0 AND claimed <= released)
 );

@@ -57,6 +57,7 @@ CREATE TABLE releases (
     round    INTEGER NOT NULL,
     released INTEGER NOT NULL,
     claimed  INTEGER NOT NULL DEFAULT 0,
+    opened   INTEGER NOT NULL DEFAULT 0,     -- 0 until the release amount is decided
     PRIMARY KEY (campaign, kind, day),
     CHECK (claimed >= 0 AND claimed <= released)
 );

@@ -399,8 +399,11 @@ struct Day {
     claimed_now: Fen,
 }
 
-/// Locks (or first creates) the day's release of a kind. Creating it is the moment the pool is
-/// released: coupons due to expire are returned to the pool first, so today's release counts them.
+/// Locks the day's release of a kind, first deciding it if this is the day's first claim. The
+/// row is made (undecided) and locked before anything else, so every transaction takes its locks
+/// in one order — release, coupons, pools — and two instances never wait on each other in a
+/// circle. Deciding the release is the moment the pool is released: coupons due to expire are
+/// returned to the pool first, so today's release counts them.
 async fn open_day(
     tx: &mut Tx,
     db: &Db,
@@ -410,65 +413,61 @@ async fn open_day(
     date: ChinaDate,
     now: Timestamp,
 ) -> Result<Day, DbError> {
-    let select = format!(
-        "SELECT round, released, claimed FROM releases WHERE campaign = $1 AND kind = $2 AND day = $3{}",
-        db.dialect.for_update()
-    );
-    let read = |row: sqlx::any::AnyRow| -> Result<Day, DbError> {
-        Ok(Day {
-            round: col(&row, "round")?,
-            released: Fen(col(&row, "released")?),
-            claimed: Fen(col(&row, "claimed")?),
-            claimed_now: Fen::ZERO,
-        })
-    };
-    let found = sqlx::query(&select)
-        .bind(campaign.id.as_str())
-        .bind(kind.id.as_str())
-        .bind(date.to_string())
-        .fetch_optional(&mut **tx)
-        .await?;
-    if let Some(row) = found {
-        return read(row);
-    }
-    sweep::expire_due(tx, db, now).await?;
-    let pool = sqlx::query(&format!(
-        "SELECT available FROM pools WHERE campaign = $1 AND kind = $2 AND round = $3{}",
+    sqlx::query(
+        "INSERT INTO releases (campaign, kind, day, round, released, claimed, opened) \
+         VALUES ($1, $2, $3, $4, 0, 0, 0) ON CONFLICT DO NOTHING",
+    )
+    .bind(campaign.id.as_str())
+    .bind(kind.id.as_str())
+    .bind(date.to_string())
+    .bind(i64::from(round))
+    .execute(&mut **tx)
+    .await?;
+    let row = sqlx::query(&format!(
+        "SELECT round, released, claimed, opened FROM releases WHERE campaign = $1 AND kind = $2 AND day = $3{}",
         db.dialect.for_update()
     ))
     .bind(campaign.id.as_str())
     .bind(kind.id.as_str())
-    .bind(i64::from(round))
-    .fetch_optional(&mut **tx)
+    .bind(date.to_string())
+    .fetch_one(&mut **tx)
     .await?;
+    let mut day = Day {
+        round: col(&row, "round")?,
+        released: Fen(col(&row, "released")?),
+        claimed: Fen(col(&row, "claimed")?),
+        claimed_now: Fen::ZERO,
+    };
+    if col::<i64>(&row, "opened")? != 0 {
+        return Ok(day);
+    }
+    sweep::expire_due(tx, db, now).await?;
+    let pool = sqlx::query("SELECT available FROM pools WHERE campaign = $1 AND kind = $2 AND round = $3")
+        .bind(campaign.id.as_str())
+        .bind(kind.id.as_str())
+        .bind(i64::from(round))
+        .fetch_optional(&mut **tx)
+        .await?;
     let available = match pool {
         Some(row) => Fen(col(&row, "available")?),
         None => Fen::ZERO,
     };
-    let released = campaign
+    day.released = campaign
         .rounds
         .iter()
         .find(|r| r.number == round)
         .map(|r| daily_release(campaign.daily_release, r, date, available))
         .unwrap_or(Fen::ZERO);
     sqlx::query(
-        "INSERT INTO releases (campaign, kind, day, round, released, claimed) VALUES ($1, $2, $3, $4, $5, 0) \
-         ON CONFLICT DO NOTHING",
+        "UPDATE releases SET released = $1, opened = 1 WHERE campaign = $2 AND kind = $3 AND day = $4",
     )
+    .bind(day.released.0)
     .bind(campaign.id.as_str())
     .bind(kind.id.as_str())
     .bind(date.to_string())
-    .bind(i64::from(round))
-    .bind(released.0)
     .execute(&mut **tx)
     .await?;
-    let row = sqlx::query(&select)
-        .bind(campaign.id.as_str())
-        .bind(kind.id.as_str())
-        .bind(date.to_string())
-        .fetch_one(&mut **tx)
-        .await?;
-    read(row)
+    Ok(day)
 }
 
 /// A scope a claim takes a slot in, and its limit.

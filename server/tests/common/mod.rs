@@ -75,6 +75,11 @@ impl Default for Options {
 }
 
 pub async fn spawn(options: Options) -> TestApp {
+    // Server errors show in a failing test's output.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("warn")
+        .with_test_writer()
+        .try_init();
     let dir = tempfile::tempdir().expect("temp dir");
     let campaigns_dir = match &options.campaigns {
         Some(files) => {
