@@ -11,6 +11,7 @@ use crate::time::{ChinaDate, TimeOfDay, Timestamp};
 
 /// `GET /time`: the server's clock, for the widget's offset measurement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServerTime {
     /// Milliseconds since the Unix epoch.
     pub now: Timestamp,
@@ -18,6 +19,7 @@ pub struct ServerTime {
 
 /// `GET /campaigns`: one campaign as residents see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CampaignView {
     pub id: CampaignId,
     pub name: String,
@@ -36,6 +38,7 @@ pub struct CampaignView {
 
 /// A coupon kind as residents see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KindView {
     pub id: KindId,
     pub name: String,
@@ -48,6 +51,7 @@ pub struct KindView {
 
 /// One thing a resident can hold: a denomination (满200减40) or a rate rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Offer {
     /// Index of the denomination within its kind (0 for a rate rule).
     pub index: usize,
@@ -110,6 +114,7 @@ impl CampaignView {
 /// `POST /claims`: a resident claims one denomination of a kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClaimRequest {
     pub campaign: CampaignId,
     pub kind: KindId,
@@ -120,6 +125,7 @@ pub struct ClaimRequest {
 /// Where a coupon came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CouponSource {
     /// Claimed in the daily release.
     Claim,
@@ -150,6 +156,7 @@ impl CouponSource {
 
 /// A coupon in a resident's wallet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CouponView {
     pub id: crate::ids::CouponId,
     pub campaign: CampaignId,
@@ -176,6 +183,7 @@ pub struct CouponView {
 
 /// `GET /wallet`: the resident's coupons, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Wallet {
     pub now: Timestamp,
     pub coupons: Vec<CouponView>,
@@ -184,6 +192,7 @@ pub struct Wallet {
 /// `POST /session/demo`: demo sign-in with a phone number (demo mode only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DemoSignIn {
     pub phone: String,
 }
@@ -191,6 +200,7 @@ pub struct DemoSignIn {
 /// `POST /session/host`: sign-in with the token the host app issued.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HostSignIn {
     pub token: String,
 }
@@ -198,6 +208,7 @@ pub struct HostSignIn {
 /// `POST /session/account`: merchant staff or operator sign-in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccountSignIn {
     pub username: String,
     pub password: String,
@@ -205,6 +216,7 @@ pub struct AccountSignIn {
 
 /// Who signed in, and the bearer token for `Authorization: Bearer …`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Session {
     pub token: String,
     pub role: Role,
@@ -217,6 +229,7 @@ pub struct Session {
 /// What a signed-in party may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Role {
     Resident,
     Merchant,
@@ -247,6 +260,7 @@ impl Role {
 
 /// A merchant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MerchantView {
     pub id: crate::ids::MerchantId,
     pub name: String,
@@ -257,12 +271,14 @@ pub struct MerchantView {
 /// `POST /merchant/lookup`: what a scanned or typed code is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LookupRequest {
     pub code: String,
 }
 
 /// The coupon behind a code, as the till sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LookupResult {
     pub coupon: crate::ids::CouponId,
     pub kind: KindId,
@@ -279,6 +295,7 @@ pub struct LookupResult {
 /// `POST /merchant/redemptions`: redeem the coupon behind `code` against an order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RedeemRequest {
     pub code: String,
     pub order_amount: Fen,
@@ -286,6 +303,7 @@ pub struct RedeemRequest {
 
 /// A redemption at a till.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RedemptionView {
     pub id: crate::ids::RedemptionId,
     pub coupon: crate::ids::CouponId,
@@ -303,6 +321,7 @@ pub struct RedemptionView {
 
 /// Totals of one kind, or of everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Totals {
     pub count: u64,
     pub discount: Fen,
@@ -311,16 +330,26 @@ pub struct Totals {
 
 /// `GET /merchant/today`: today's redemptions at this merchant, newest first, with totals.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MerchantDay {
     pub day: ChinaDate,
     pub redemptions: Vec<RedemptionView>,
     /// Not counting reversed ones.
     pub totals: Totals,
-    pub by_kind: Vec<(KindId, Totals)>,
+    pub by_kind: Vec<KindTotals>,
+}
+
+/// Totals of one coupon kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KindTotals {
+    pub kind: KindId,
+    pub totals: Totals,
 }
 
 /// `GET /coupons/{id}/status`: the resident's screen polls this while the code is shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CouponStatusView {
     pub id: crate::ids::CouponId,
     pub status: crate::rules::CouponStatus,

@@ -68,6 +68,7 @@ pub enum DailyRelease {
 /// How coupons of a kind reach residents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Issuance {
     /// Claimed by residents in the daily release.
     Claim,
@@ -82,6 +83,7 @@ pub enum Issuance {
 /// How long a coupon lives once it is in a wallet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Lifetime {
     /// Until 23:59:59 China time on the day it was claimed.
     SameDay,
@@ -402,6 +404,7 @@ impl Campaign {
 /// Before, during or after the campaign's period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Phase {
     Before,
     Running,

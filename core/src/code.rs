@@ -393,3 +393,22 @@ mod tests {
         assert_eq!(serde_json::from_str::<CouponKey>(&json).ok(), Some(key));
     }
 }
+
+#[cfg(feature = "openapi")]
+mod schema {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    use utoipa::openapi::{RefOr, Schema};
+
+    impl utoipa::PartialSchema for super::CouponKey {
+        fn schema() -> RefOr<Schema> {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some("^[0-9a-f]{64}$"))
+                .description(Some(
+                    "The coupon's code key, 32 bytes in hex: the wallet computes rotating codes with it",
+                ))
+                .into()
+        }
+    }
+    impl utoipa::ToSchema for super::CouponKey {}
+}

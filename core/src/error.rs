@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// A stable, machine-readable reason for a refusal. Serialised in `snake_case`; the set only grows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ErrorCode {
     /// Today's release of this denomination is gone.
     SoldOut,
@@ -178,6 +179,7 @@ impl fmt::Display for ErrorCode {
 
 /// An RFC 9457 problem document, as the API sends it with `application/problem+json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     #[serde(rename = "type")]
     pub kind: String,

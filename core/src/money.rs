@@ -8,6 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// An amount of money in fen. Serialised as a plain integer (the API's contract).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Fen(pub i64);
 
 /// Why a written amount of yuan was refused.

@@ -14,6 +14,7 @@ use crate::time::{ChinaDate, Timestamp};
 /// What a coupon takes off an order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "rule", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Benefit {
     /// 满`threshold`减`off`; a threshold of 0 is a no-threshold coupon.
     ThresholdOff { threshold: Fen, off: Fen },
@@ -365,6 +366,7 @@ impl Conservation {
 /// settled when its day is over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CouponStatus {
     /// In a wallet, usable until it expires.
     Held,

@@ -14,6 +14,7 @@ const DAY_SECS: i64 = 86_400;
 /// An instant: milliseconds since the Unix epoch (UTC). Serialised as an integer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Timestamp(pub i64);
 
 impl Timestamp {
@@ -435,4 +436,32 @@ mod tests {
         assert_eq!(countdown_text(-5), "00:00:00");
         assert_eq!(countdown_text(13 * 3_600_000 + 59 * 60_000 + 59_999), "13:59:59");
     }
+}
+
+#[cfg(feature = "openapi")]
+mod schema {
+    use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+    use utoipa::openapi::{RefOr, Schema};
+
+    impl utoipa::PartialSchema for super::ChinaDate {
+        fn schema() -> RefOr<Schema> {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+                .description(Some("A calendar date in China (UTC+8), YYYY-MM-DD"))
+                .into()
+        }
+    }
+    impl utoipa::ToSchema for super::ChinaDate {}
+
+    impl utoipa::PartialSchema for super::TimeOfDay {
+        fn schema() -> RefOr<Schema> {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some("^[0-2][0-9]:[0-5][0-9](:[0-5][0-9])?$"))
+                .description(Some("A time of day in China (UTC+8), HH:MM or HH:MM:SS"))
+                .into()
+        }
+    }
+    impl utoipa::ToSchema for super::TimeOfDay {}
 }

@@ -1,6 +1,7 @@
 // Shared by the end-to-end tests: the real server, started per test file, and headless Chromium.
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -8,14 +9,16 @@ import { chromium } from 'playwright-core';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SCREENSHOTS = join(ROOT, 'target', 'screenshots');
 
-/** Starts the server on a free port; resolves once it prints the address it bound. */
+/** Starts the server on a free port with a fresh database; resolves once it prints the address it bound. */
 export function startServer(env = {}) {
   const bin = process.env.QUAN_SERVER_BIN ?? join(ROOT, 'target', 'debug', 'quan-server');
+  const data = mkdtempSync(join(tmpdir(), 'quan-e2e-'));
   const child = spawn(bin, [], {
     env: {
       ...process.env,
       QUAN_ADDR: '127.0.0.1:0',
       QUAN_DIST: process.env.QUAN_DIST ?? join(ROOT, 'dist'),
+      QUAN_DATABASE_URL: `sqlite:${join(data, 'quan.db')}`,
       RUST_LOG: 'warn',
       ...env,
     },

@@ -8,6 +8,8 @@ use quan_core::ErrorCode;
 
 use crate::error::{AppError, AppResult};
 use crate::startup::AppState;
+#[allow(unused_imports)]
+use quan_core::Problem;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -15,11 +17,13 @@ pub fn router() -> Router<AppState> {
         .route("/campaigns/{id}", get(one))
 }
 
+#[utoipa::path(get, path = "/api/v1/campaigns", tag = "campaigns", responses((status = 200, description = "Every campaign, as residents see it", body = Vec<CampaignView>)))]
 async fn list(State(state): State<AppState>) -> Json<Vec<CampaignView>> {
     let now = state.clock.now();
     Json(state.campaigns.iter().map(|c| CampaignView::of(c, now)).collect())
 }
 
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}", tag = "campaigns", params(("id" = String, Path, description = "Campaign id")), responses((status = 200, body = CampaignView), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
 async fn one(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Json<CampaignView>> {
     let now = state.clock.now();
     state

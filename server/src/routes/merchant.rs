@@ -16,6 +16,10 @@ use crate::extract::{created, replay, Json};
 use crate::startup::AppState;
 use crate::store::idempotency::IdemKey;
 use crate::store::{accounts, redemptions};
+#[allow(unused_imports)]
+use quan_core::api::RedemptionView;
+#[allow(unused_imports)]
+use quan_core::Problem;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -32,6 +36,7 @@ async fn my_merchant(state: &AppState, auth: &MerchantAuth) -> AppResult<Merchan
         .ok_or_else(|| AppError::new(ErrorCode::Forbidden, "this account's merchant no longer exists"))
 }
 
+#[utoipa::path(post, path = "/api/v1/merchant/lookup", tag = "merchant", request_body = LookupRequest, security(("bearer" = [])), responses((status = 200, description = "The coupon behind the code and whether it applies here", body = LookupResult), (status = 409, description = "already_redeemed", body = Problem, content_type = "application/problem+json"), (status = 422, description = "code_invalid, code_stale, code_expired", body = Problem, content_type = "application/problem+json")))]
 async fn lookup(
     State(state): State<AppState>,
     auth: MerchantAuth,
@@ -43,6 +48,7 @@ async fn lookup(
     Ok(Json(redemptions::describe(&state.campaigns, &coupon, &merchant)))
 }
 
+#[utoipa::path(post, path = "/api/v1/merchant/redemptions", tag = "merchant", request_body = RedeemRequest, params(("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key returns the first result")), security(("bearer" = [])), responses((status = 201, description = "Redeemed", body = RedemptionView), (status = 403, description = "merchant_blacklisted", body = Problem, content_type = "application/problem+json"), (status = 409, description = "already_redeemed", body = Problem, content_type = "application/problem+json"), (status = 422, description = "below_threshold, wrong_category, code_invalid, code_stale, code_expired, invalid_request", body = Problem, content_type = "application/problem+json")))]
 async fn redeem(
     State(state): State<AppState>,
     auth: MerchantAuth,
@@ -78,6 +84,7 @@ async fn redeem(
     }
 }
 
+#[utoipa::path(post, path = "/api/v1/merchant/redemptions/{id}/reverse", tag = "merchant", params(("id" = i64, Path, description = "Redemption id"), ("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key returns the first result")), security(("bearer" = [])), responses((status = 200, description = "Reversed: the coupon is back in the wallet", body = RedemptionView), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json"), (status = 409, description = "not_reversible", body = Problem, content_type = "application/problem+json")))]
 async fn reverse(
     State(state): State<AppState>,
     auth: MerchantAuth,
@@ -110,6 +117,7 @@ async fn reverse(
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/merchant/today", tag = "merchant", security(("bearer" = [])), responses((status = 200, description = "Today's redemptions here, newest first, with totals", body = MerchantDay)))]
 async fn today(State(state): State<AppState>, auth: MerchantAuth) -> AppResult<Json<MerchantDay>> {
     let now = state.clock.now();
     Ok(Json(

@@ -12,6 +12,8 @@ use crate::error::{AppError, AppResult};
 use crate::extract::Json;
 use crate::startup::AppState;
 use crate::store::{accounts, allocations};
+#[allow(unused_imports)]
+use quan_core::Problem;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -20,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .route("/operator/allocations", post(allocate))
 }
 
+#[utoipa::path(get, path = "/api/v1/operator/merchants", tag = "operator", security(("bearer" = [])), responses((status = 200, body = Vec<MerchantView>)))]
 async fn merchants(State(state): State<AppState>, _op: OperatorAuth) -> AppResult<Json<Vec<MerchantView>>> {
     Ok(Json(
         accounts::merchants(&state.db).await.map_err(AppError::internal)?,
@@ -27,7 +30,7 @@ async fn merchants(State(state): State<AppState>, _op: OperatorAuth) -> AppResul
 }
 
 /// `POST /operator/merchants/{id}/blacklist`.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BlacklistRequest {
     /// `true` to blacklist, `false` to lift it.
@@ -36,6 +39,7 @@ pub struct BlacklistRequest {
     pub reason: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/operator/merchants/{id}/blacklist", tag = "operator", params(("id" = i64, Path, description = "Merchant id")), request_body = BlacklistRequest, security(("bearer" = [])), responses((status = 200, body = MerchantView), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
 async fn blacklist(
     State(state): State<AppState>,
     _op: OperatorAuth,
@@ -57,7 +61,7 @@ async fn blacklist(
 
 /// `POST /operator/allocations`: the love-coupon list as CSV (one ID number a line, an optional
 /// name after a comma), allocated at once.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AllocationRequest {
     pub campaign: String,
@@ -65,6 +69,7 @@ pub struct AllocationRequest {
     pub csv: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/operator/allocations", tag = "operator", request_body = AllocationRequest, security(("bearer" = [])), responses((status = 200, description = "What the import allocated and refused", body = allocations::AllocationReport)))]
 async fn allocate(
     State(state): State<AppState>,
     _op: OperatorAuth,

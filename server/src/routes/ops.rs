@@ -17,11 +17,13 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The process is up.
+#[utoipa::path(get, path = "/api/v1/health", tag = "operations", responses((status = 200, description = "The process is up", body = String)))]
 async fn health() -> &'static str {
     "ok"
 }
 
 /// The process can serve: its database answers.
+#[utoipa::path(get, path = "/api/v1/ready", tag = "operations", responses((status = 200, description = "The database answers", body = String), (status = 503, description = "The database does not answer", body = String)))]
 async fn ready(State(state): State<AppState>) -> Response {
     if state.db.ping().await {
         (StatusCode::OK, "ready").into_response()
@@ -30,6 +32,7 @@ async fn ready(State(state): State<AppState>) -> Response {
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/metrics", tag = "operations", responses((status = 200, description = "Prometheus text exposition", body = String, content_type = "text/plain")))]
 async fn metrics(State(state): State<AppState>) -> Response {
     let rows = sqlx::query(
         "SELECT campaign, kind, CAST(SUM(available) AS BIGINT) AS available FROM pools GROUP BY campaign, kind ORDER BY campaign, kind",

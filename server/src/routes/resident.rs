@@ -16,6 +16,8 @@ use crate::startup::AppState;
 use crate::store::claims::Claimed;
 use crate::store::coupons::{CouponRow, COLUMNS};
 use crate::store::idempotency::{IdemKey, Prior};
+#[allow(unused_imports)]
+use quan_core::Problem;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -24,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/coupons/{id}/status", get(status))
 }
 
+#[utoipa::path(post, path = "/api/v1/claims", tag = "resident", request_body = ClaimRequest, params(("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key returns the first result")), security(("bearer" = [])), responses((status = 201, description = "Claimed: the new coupon", body = quan_core::api::CouponView), (status = 409, description = "sold_out, not_started, ended, limit_reached, idempotency_in_progress", body = Problem, content_type = "application/problem+json"), (status = 422, description = "invalid_request, idempotency_mismatch", body = Problem, content_type = "application/problem+json"), (status = 429, description = "rate_limited (with Retry-After)", body = Problem, content_type = "application/problem+json"), (status = 503, description = "unavailable: nothing was claimed, retry after Retry-After", body = Problem, content_type = "application/problem+json")))]
 async fn claim(
     State(state): State<AppState>,
     ResidentAuth(resident): ResidentAuth,
@@ -71,6 +74,7 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u
     serde_json::from_value(value).map_err(|e| AppError::new(ErrorCode::InvalidRequest, e.to_string()))
 }
 
+#[utoipa::path(get, path = "/api/v1/wallet", tag = "resident", security(("bearer" = [])), responses((status = 200, description = "The resident's coupons, newest first, with the code keys of usable ones", body = Wallet), (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json")))]
 async fn wallet(
     State(state): State<AppState>,
     ResidentAuth(resident): ResidentAuth,
@@ -91,6 +95,7 @@ async fn wallet(
     Ok(Json(Wallet { now, coupons }))
 }
 
+#[utoipa::path(get, path = "/api/v1/coupons/{id}/status", tag = "resident", params(("id" = i64, Path, description = "Coupon id")), security(("bearer" = [])), responses((status = 200, description = "Polled while the code is shown", body = CouponStatusView), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
 async fn status(
     State(state): State<AppState>,
     ResidentAuth(resident): ResidentAuth,

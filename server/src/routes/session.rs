@@ -12,6 +12,8 @@ use crate::error::{AppError, AppResult};
 use crate::extract::Json;
 use crate::startup::AppState;
 use crate::store::{accounts, residents};
+#[allow(unused_imports)]
+use quan_core::Problem;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -35,6 +37,7 @@ async fn resident_session(state: &AppState, subject: &str, name: &str) -> AppRes
     }))
 }
 
+#[utoipa::path(post, path = "/api/v1/session/host", tag = "session", request_body = HostSignIn, responses((status = 200, description = "A resident session", body = Session), (status = 401, description = "unauthorized: the token does not verify or has expired", body = Problem, content_type = "application/problem+json")))]
 async fn host(State(state): State<AppState>, Json(body): Json<HostSignIn>) -> AppResult<Json<Session>> {
     let key = state.host_key.as_ref().ok_or_else(|| {
         AppError::new(
@@ -46,6 +49,7 @@ async fn host(State(state): State<AppState>, Json(body): Json<HostSignIn>) -> Ap
     resident_session(&state, &format!("id:{}", claims.sub), &claims.name).await
 }
 
+#[utoipa::path(post, path = "/api/v1/session/demo", tag = "session", request_body = DemoSignIn, responses((status = 200, description = "A resident session (demo mode only)", body = Session), (status = 404, description = "not_found: not in demo mode", body = Problem, content_type = "application/problem+json"), (status = 422, description = "invalid_request: not a mobile number", body = Problem, content_type = "application/problem+json")))]
 async fn demo(State(state): State<AppState>, Json(body): Json<DemoSignIn>) -> AppResult<Json<Session>> {
     if !state.demo {
         return Err(AppError::new(
@@ -69,6 +73,7 @@ async fn demo(State(state): State<AppState>, Json(body): Json<DemoSignIn>) -> Ap
     resident_session(&state, &format!("demo:{phone}"), &masked).await
 }
 
+#[utoipa::path(post, path = "/api/v1/session/account", tag = "session", request_body = AccountSignIn, responses((status = 200, description = "A merchant staff or operator session", body = Session), (status = 401, description = "unauthorized: wrong name or password", body = Problem, content_type = "application/problem+json")))]
 async fn account(State(state): State<AppState>, Json(body): Json<AccountSignIn>) -> AppResult<Json<Session>> {
     let wrong = || AppError::new(ErrorCode::Unauthorized, "wrong name or password");
     let found = accounts::find_account(&state.db, body.username.trim())

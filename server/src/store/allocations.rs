@@ -12,7 +12,7 @@ use crate::db::{col, Db};
 use crate::error::AppError;
 
 /// What an import did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AllocationReport {
     /// People allocated now.
     pub allocated: u32,

@@ -2,7 +2,7 @@
 //! the change from `held` to `redeemed` is one conditional update, so of two tills scanning the
 //! same coupon at the same instant exactly one succeeds.
 
-use quan_core::api::{LookupResult, MerchantDay, MerchantView, RedemptionView, Totals};
+use quan_core::api::{KindTotals, LookupResult, MerchantDay, MerchantView, RedemptionView, Totals};
 use quan_core::code::{self, CouponKey};
 use quan_core::rules::{transition, CouponStatus, Event};
 use quan_core::{CouponId, ErrorCode, Fen, KindId, MerchantId, RedemptionId, Timestamp};
@@ -403,15 +403,18 @@ pub async fn merchant_day(
             .map(Timestamp);
         if reversed_at.is_none() {
             add(&mut out.totals, order, discount);
-            let i = match out.by_kind.iter().position(|(k, _)| k.as_str() == kind_id) {
+            let i = match out.by_kind.iter().position(|k| k.kind.as_str() == kind_id) {
                 Some(i) => i,
                 None => {
-                    out.by_kind.push((KindId(kind_id.clone()), Totals::default()));
+                    out.by_kind.push(KindTotals {
+                        kind: KindId(kind_id.clone()),
+                        totals: Totals::default(),
+                    });
                     out.by_kind.len() - 1
                 }
             };
-            if let Some((_, t)) = out.by_kind.get_mut(i) {
-                add(t, order, discount);
+            if let Some(k) = out.by_kind.get_mut(i) {
+                add(&mut k.totals, order, discount);
             }
         }
         out.redemptions.push(RedemptionView {
