@@ -98,6 +98,44 @@ pub fn credentials() -> String {
     out
 }
 
+/// A one-day campaign with one kind, for load tests and rehearsals of the 10:00 rush: `pool`
+/// coupons of 1 yuan (no threshold, or 满10减1), released all at once at 10:00 on `day`, with the
+/// per-resident `limits` given as a TOML inline table.
+pub fn rush_campaign(day: &str, pool: i64, limits: &str) -> String {
+    format!(
+        r#"id = "rush"
+name = "rush"
+county = "test"
+starts = "{day}"
+ends = "{day}"
+budget = {pool}
+release_time = "10:00"
+daily_release = "all"
+
+[[categories]]
+id = "retail"
+name = "retail"
+
+[[kinds]]
+id = "snack"
+name = "snack"
+budget = {pool}
+issuance = "claim"
+lifetime = "same_day"
+categories = ["retail"]
+limits = {limits}
+denominations = [{{ threshold = 0, off = 1 }}, {{ threshold = 10, off = 1 }}]
+
+[[rounds]]
+number = 1
+name = "only"
+starts = "{day}"
+ends = "{day}"
+quota = {{ snack = {pool} }}
+"#
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,9 @@
 //! - `setup`: installs what is missing (wasm target, trunk, wasm-bindgen, wasm-opt, Chromium…)
 //! - `run`: builds the widget in release and serves it with the API in demo mode
 //! - `test`: fmt, clippy, native tests, browser tests, the release build, end-to-end tests
+//! - `bench rush`: the 10:00 rush against the optimised server, on SQLite and PostgreSQL
 
+mod bench;
 mod build;
 mod postgres;
 mod setup;
@@ -12,7 +14,7 @@ mod test;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <setup [--browser] | run | test>";
+const USAGE: &str = "usage: cargo xtask <setup [--browser] | run | test | bench rush [--residents N] [--pool N] [--concurrency N]>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -23,6 +25,7 @@ fn main() -> ExitCode {
         }
         Some("run") => build::run(),
         Some("test") => test::all(),
+        Some("bench") if args.get(1).map(String::as_str) == Some("rush") => bench::rush(&args[2..]),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

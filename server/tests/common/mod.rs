@@ -218,42 +218,7 @@ impl TestApp {
     }
 }
 
-/// A campaign with one kind, for the rush: `pool` coupons of 1 yuan, released all at once on
-/// `day` at 10:00, with the limits given (TOML inline table).
-pub fn rush_campaign(day: &str, pool: i64, limits: &str) -> String {
-    format!(
-        r#"id = "rush"
-name = "rush"
-county = "test"
-starts = "{day}"
-ends = "{day}"
-budget = {pool}
-release_time = "10:00"
-daily_release = "all"
-
-[[categories]]
-id = "retail"
-name = "retail"
-
-[[kinds]]
-id = "snack"
-name = "snack"
-budget = {pool}
-issuance = "claim"
-lifetime = "same_day"
-categories = ["retail"]
-limits = {limits}
-denominations = [{{ threshold = 0, off = 1 }}, {{ threshold = 10, off = 1 }}]
-
-[[rounds]]
-number = 1
-name = "only"
-starts = "{day}"
-ends = "{day}"
-quota = {{ snack = {pool} }}
-"#
-    )
-}
+pub use quan_server::demo::rush_campaign;
 
 /// China time `2022-09-27 hh:mm:ss`.
 pub fn qinshui_day3(h: u32, m: u32, s: u32) -> Timestamp {

@@ -1,0 +1,175 @@
+//! `rush`: residents claim from a small pool at the release instant, against a server already
+//! running; the same server's trivial endpoint is measured the same way for reference.
+//!
+//! Usage: `quan-bench rush URL DATABASE_URL RESIDENTS CONCURRENCY` — prints one JSON object;
+//! `quan-bench campaign DAY POOL` prints the campaign file the server must run for it.
+//! `cargo xtask bench rush` does all of it.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use quan_server::auth::{Principal, Secrets};
+use quan_server::db::Db;
+use serde::Serialize;
+use tokio::sync::Semaphore;
+
+#[derive(Debug, Serialize)]
+struct Phase {
+    requests: usize,
+    seconds: f64,
+    per_second: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    max_ms: f64,
+    by_status: std::collections::BTreeMap<u16, usize>,
+}
+
+#[derive(Debug, Serialize)]
+struct Report {
+    residents: usize,
+    concurrency: usize,
+    trivial: Phase,
+    claims: Phase,
+    issued: usize,
+    ratio: f64,
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+/// Sends `requests`, at most `concurrency` at a time, each built by `make(i)`.
+async fn drive<F>(concurrency: usize, requests: usize, make: F) -> Phase
+where
+    F: Fn(usize) -> reqwest::RequestBuilder + Send + Sync + 'static,
+{
+    let gate = Arc::new(Semaphore::new(concurrency));
+    let make = Arc::new(make);
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..requests {
+        let Ok(permit) = gate.clone().acquire_owned().await else { break };
+        let make = make.clone();
+        tasks.spawn(async move {
+            let t = Instant::now();
+            let status = match make(i).send().await {
+                Ok(res) => {
+                    let s = res.status().as_u16();
+                    let _ = res.bytes().await;
+                    s
+                }
+                Err(_) => 0,
+            };
+            drop(permit);
+            (status, t.elapsed().as_secs_f64() * 1000.0)
+        });
+    }
+    let mut latencies = Vec::with_capacity(requests);
+    let mut by_status = std::collections::BTreeMap::new();
+    while let Some(r) = tasks.join_next().await {
+        if let Ok((status, ms)) = r {
+            latencies.push(ms);
+            *by_status.entry(status).or_insert(0) += 1;
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    latencies.sort_by(|a, b| a.total_cmp(b));
+    Phase {
+        requests,
+        seconds,
+        per_second: requests as f64 / seconds,
+        p50_ms: percentile(&latencies, 0.50),
+        p99_ms: percentile(&latencies, 0.99),
+        max_ms: latencies.last().copied().unwrap_or(0.0),
+        by_status,
+    }
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("campaign") {
+        // `quan-bench campaign DAY POOL`: the rush campaign file, on standard output.
+        let (Some(day), Some(pool)) = (args.get(2), args.get(3).and_then(|p| p.parse::<i64>().ok())) else {
+            eprintln!("usage: quan-bench campaign YYYY-MM-DD POOL");
+            return std::process::ExitCode::from(2);
+        };
+        print!("{}", quan_server::demo::rush_campaign(day, pool, "{ per_day = 1 }"));
+        return std::process::ExitCode::SUCCESS;
+    }
+    let (Some(url), Some(db_url), Some(residents), Some(concurrency)) = (
+        args.get(2).cloned(),
+        args.get(3).cloned(),
+        args.get(4).and_then(|n| n.parse::<usize>().ok()),
+        args.get(5).and_then(|n| n.parse::<usize>().ok()),
+    ) else {
+        eprintln!("usage: quan-bench rush URL DATABASE_URL RESIDENTS CONCURRENCY");
+        return std::process::ExitCode::from(2);
+    };
+    match rush(url, db_url, residents, concurrency).await {
+        Ok(report) => {
+            println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("rush: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn rush(url: String, db_url: String, residents: usize, concurrency: usize) -> Result<Report, String> {
+    let db = Db::connect(&db_url, 4).await.map_err(|e| e.to_string())?;
+    let secrets = Secrets::from_master(&quan_server::store::master_secret(&db).await.map_err(|e| e.to_string())?);
+    // The residents, made in one transaction, and their sessions.
+    let mut tx = db.begin_write().await.map_err(|e| e.to_string())?;
+    for i in 0..residents {
+        sqlx::query("INSERT INTO residents (subject, name, created_at) VALUES ($1, '', 0) ON CONFLICT DO NOTHING")
+            .bind(format!("bench:{i}"))
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    tx.commit().await.map_err(|e| e.to_string())?;
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM residents WHERE subject LIKE 'bench:%' ORDER BY id")
+        .fetch_all(&db.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    let far = quan_core::Timestamp(i64::MAX / 4);
+    let tokens: Arc<Vec<String>> =
+        Arc::new(ids.iter().map(|id| secrets.issue(&Principal::Resident(quan_core::ResidentId(*id)), far)).collect());
+
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(concurrency)
+        .timeout(Duration::from_secs(60))
+        .build()
+        .map_err(|e| e.to_string())?;
+    // Warm the connections, then the reference: the trivial endpoint, the same way.
+    let c = client.clone();
+    let u = url.clone();
+    let _ = drive(concurrency, concurrency * 4, move |_| c.get(format!("{u}/api/v1/time"))).await;
+    let c = client.clone();
+    let u = url.clone();
+    let trivial = drive(concurrency, residents, move |_| c.get(format!("{u}/api/v1/time"))).await;
+    // The rush: every resident claims once, all at once.
+    let c = client.clone();
+    let u = url.clone();
+    let t = tokens.clone();
+    let claims = drive(concurrency, tokens.len(), move |i| {
+        c.post(format!("{u}/api/v1/claims"))
+            .bearer_auth(&t[i])
+            .header("content-type", "application/json")
+            .body(r#"{"campaign":"rush","kind":"snack","denomination":0}"#)
+    })
+    .await;
+    let issued: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM coupons WHERE campaign = 'rush'")
+        .fetch_one(&db.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    let ratio = claims.per_second / trivial.per_second;
+    Ok(Report { residents, concurrency, trivial, claims, issued: usize::try_from(issued).unwrap_or(0), ratio })
+}

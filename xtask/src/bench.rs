@@ -1,0 +1,158 @@
+//! `cargo xtask bench rush`: the 10:00 rush against the optimised server, on SQLite and on
+//! PostgreSQL, with the same server's trivial endpoint measured the same way for reference.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use crate::postgres::Cluster;
+use crate::sh::{self, cmd, run, step, Result};
+
+struct Options {
+    residents: usize,
+    pool: usize,
+    concurrency: usize,
+}
+
+fn options(args: &[String]) -> Result<Options> {
+    let mut o = Options { residents: 20_000, pool: 5_000, concurrency: 256 };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let value = |it: &mut std::slice::Iter<String>| -> Result<usize> {
+            it.next().and_then(|v| v.parse().ok()).ok_or_else(|| format!("{a} takes a whole number"))
+        };
+        match a.as_str() {
+            "--residents" => o.residents = value(&mut it)?,
+            "--pool" => o.pool = value(&mut it)?,
+            "--concurrency" => o.concurrency = value(&mut it)?,
+            other => return Err(format!("unknown option {other} (--residents N --pool N --concurrency N)")),
+        }
+    }
+    Ok(o)
+}
+
+/// The server process, killed when dropped.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_server(database_url: &str, campaigns: &std::path::Path, today: &str) -> Result<(Server, String)> {
+    let bin = sh::root().join("target/server/quan-server");
+    let mut child = Command::new(bin)
+        .env("QUAN_ADDR", "127.0.0.1:0")
+        .env("QUAN_DATABASE_URL", database_url)
+        .env("QUAN_CAMPAIGNS", campaigns)
+        .env("QUAN_CLOCK_AT", format!("{today} 10:00:00"))
+        .env("QUAN_RATE_PER_ADDRESS", "0")
+        .env("QUAN_RATE_PER_RESIDENT", "0")
+        .env("QUAN_DB_CONNECTIONS", "32")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+    let stdout = child.stdout.take().ok_or("no server output")?;
+    let server = Server(child);
+    for line in BufReader::new(stdout).lines() {
+        let line = line.map_err(|e| e.to_string())?;
+        if let Some(url) = line.strip_prefix("listening on ") {
+            return Ok((server, url.to_owned()));
+        }
+    }
+    Err("the server stopped before it listened".into())
+}
+
+fn today_in_china() -> Result<String> {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(|e| e.to_string())?
+        .as_secs() as i64;
+    let days = (secs + 8 * 3600).div_euclid(86_400);
+    // civil_from_days
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    Ok(format!("{y:04}-{m:02}-{d:02}"))
+}
+
+fn one_backend(name: &str, database_url: &str, o: &Options) -> Result<serde_json::Value> {
+    step(&format!("rush on {name}: {} residents, a pool of {}, {} at a time", o.residents, o.pool, o.concurrency));
+    let dir = std::env::temp_dir().join(format!("quan-bench-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let today = today_in_china()?;
+    let bench = sh::root().join("target/server/quan-bench").display().to_string();
+    let campaign = Command::new(&bench)
+        .args(["campaign", &today, &o.pool.to_string()])
+        .output()
+        .map_err(|e| format!("quan-bench: {e}"))?;
+    std::fs::write(dir.join("rush.toml"), campaign.stdout).map_err(|e| e.to_string())?;
+    let (server, url) = start_server(database_url, &dir, &today)?;
+    let out = Command::new(&bench)
+        .args(["rush", &url, database_url, &o.residents.to_string(), &o.concurrency.to_string()])
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("quan-bench: {e}"))?;
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+    if !out.status.success() {
+        return Err(format!("the load generator failed on {name}"));
+    }
+    let mut report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).map_err(|e| format!("load generator output: {e}"))?;
+    let issued = report["issued"].as_u64().unwrap_or(0);
+    if issued != o.pool as u64 {
+        return Err(format!("{name}: {issued} coupons issued from a pool of {}: that is a bug", o.pool));
+    }
+    report["backend"] = serde_json::Value::from(name);
+    Ok(report)
+}
+
+pub fn rush(args: &[String]) -> Result {
+    let o = options(args)?;
+    step("build the optimised server and the load generator");
+    run(cmd("cargo", &["build", "--profile", "server", "-p", "quan-server", "-p", "quan-bench"]))?;
+    let sqlite_dir = std::env::temp_dir().join(format!("quan-bench-db-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&sqlite_dir);
+    std::fs::create_dir_all(&sqlite_dir).map_err(|e| e.to_string())?;
+    let sqlite = one_backend("sqlite", &format!("sqlite:{}", sqlite_dir.join("rush.db").display()), &o);
+    let _ = std::fs::remove_dir_all(&sqlite_dir);
+    let sqlite = sqlite?;
+    let cluster = Cluster::start()?;
+    let postgres = one_backend("postgres", &cluster.url, &o)?;
+    drop(cluster);
+    let reports = vec![sqlite, postgres];
+    let out_dir = sh::root().join("target/bench");
+    std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
+    let json = serde_json::to_string_pretty(&reports).map_err(|e| e.to_string())?;
+    std::fs::write(out_dir.join("rush.json"), &json).map_err(|e| e.to_string())?;
+    let mut table = String::from(
+        "| backend | claims/s | p50 ms | p99 ms | issued | trivial req/s | trivial p99 ms | ratio |\n|---|---|---|---|---|---|---|---|\n",
+    );
+    for r in &reports {
+        let f = |v: &serde_json::Value| v.as_f64().unwrap_or(0.0);
+        table.push_str(&format!(
+            "| {} | {:.0} | {:.1} | {:.1} | {} | {:.0} | {:.1} | {:.2} |\n",
+            r["backend"].as_str().unwrap_or("?"),
+            f(&r["claims"]["per_second"]),
+            f(&r["claims"]["p50_ms"]),
+            f(&r["claims"]["p99_ms"]),
+            r["issued"],
+            f(&r["trivial"]["per_second"]),
+            f(&r["trivial"]["p99_ms"]),
+            f(&r["ratio"]),
+        ));
+    }
+    std::fs::write(out_dir.join("rush.md"), &table).map_err(|e| e.to_string())?;
+    println!("\n{table}\nFigures in target/bench/rush.json and target/bench/rush.md");
+    Ok(())
+}
