@@ -52,7 +52,9 @@ where
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..requests {
-        let Ok(permit) = gate.clone().acquire_owned().await else { break };
+        let Ok(permit) = gate.clone().acquire_owned().await else {
+            break;
+        };
         let make = make.clone();
         tasks.spawn(async move {
             let t = Instant::now();
@@ -98,7 +100,10 @@ async fn main() -> std::process::ExitCode {
             eprintln!("usage: quan-bench campaign YYYY-MM-DD POOL");
             return std::process::ExitCode::from(2);
         };
-        print!("{}", quan_server::demo::rush_campaign(day, pool, "{ per_day = 1 }"));
+        print!(
+            "{}",
+            quan_server::demo::rush_campaign(day, pool, "{ per_day = 1 }")
+        );
         return std::process::ExitCode::SUCCESS;
     }
     let (Some(url), Some(db_url), Some(residents), Some(concurrency)) = (
@@ -124,24 +129,34 @@ async fn main() -> std::process::ExitCode {
 
 async fn rush(url: String, db_url: String, residents: usize, concurrency: usize) -> Result<Report, String> {
     let db = Db::connect(&db_url, 4).await.map_err(|e| e.to_string())?;
-    let secrets = Secrets::from_master(&quan_server::store::master_secret(&db).await.map_err(|e| e.to_string())?);
+    let secrets = Secrets::from_master(
+        &quan_server::store::master_secret(&db)
+            .await
+            .map_err(|e| e.to_string())?,
+    );
     // The residents, made in one transaction, and their sessions.
     let mut tx = db.begin_write().await.map_err(|e| e.to_string())?;
     for i in 0..residents {
-        sqlx::query("INSERT INTO residents (subject, name, created_at) VALUES ($1, '', 0) ON CONFLICT DO NOTHING")
-            .bind(format!("bench:{i}"))
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| e.to_string())?;
-    }
-    tx.commit().await.map_err(|e| e.to_string())?;
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM residents WHERE subject LIKE 'bench:%' ORDER BY id")
-        .fetch_all(&db.pool)
+        sqlx::query(
+            "INSERT INTO residents (subject, name, created_at) VALUES ($1, '', 0) ON CONFLICT DO NOTHING",
+        )
+        .bind(format!("bench:{i}"))
+        .execute(&mut *tx)
         .await
         .map_err(|e| e.to_string())?;
+    }
+    tx.commit().await.map_err(|e| e.to_string())?;
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM residents WHERE subject LIKE 'bench:%' ORDER BY id")
+            .fetch_all(&db.pool)
+            .await
+            .map_err(|e| e.to_string())?;
     let far = quan_core::Timestamp(i64::MAX / 4);
-    let tokens: Arc<Vec<String>> =
-        Arc::new(ids.iter().map(|id| secrets.issue(&Principal::Resident(quan_core::ResidentId(*id)), far)).collect());
+    let tokens: Arc<Vec<String>> = Arc::new(
+        ids.iter()
+            .map(|id| secrets.issue(&Principal::Resident(quan_core::ResidentId(*id)), far))
+            .collect(),
+    );
 
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(concurrency)
@@ -151,7 +166,10 @@ async fn rush(url: String, db_url: String, residents: usize, concurrency: usize)
     // Warm the connections, then the reference: the trivial endpoint, the same way.
     let c = client.clone();
     let u = url.clone();
-    let _ = drive(concurrency, concurrency * 4, move |_| c.get(format!("{u}/api/v1/time"))).await;
+    let _ = drive(concurrency, concurrency * 4, move |_| {
+        c.get(format!("{u}/api/v1/time"))
+    })
+    .await;
     let c = client.clone();
     let u = url.clone();
     let trivial = drive(concurrency, residents, move |_| c.get(format!("{u}/api/v1/time"))).await;
@@ -166,10 +184,18 @@ async fn rush(url: String, db_url: String, residents: usize, concurrency: usize)
             .body(r#"{"campaign":"rush","kind":"snack","denomination":0}"#)
     })
     .await;
-    let issued: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM coupons WHERE campaign = 'rush'")
-        .fetch_one(&db.pool)
-        .await
-        .map_err(|e| e.to_string())?;
+    let issued: i64 =
+        sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM coupons WHERE campaign = 'rush'")
+            .fetch_one(&db.pool)
+            .await
+            .map_err(|e| e.to_string())?;
     let ratio = claims.per_second / trivial.per_second;
-    Ok(Report { residents, concurrency, trivial, claims, issued: usize::try_from(issued).unwrap_or(0), ratio })
+    Ok(Report {
+        residents,
+        concurrency,
+        trivial,
+        claims,
+        issued: usize::try_from(issued).unwrap_or(0),
+        ratio,
+    })
 }

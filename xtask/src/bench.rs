@@ -14,17 +14,27 @@ struct Options {
 }
 
 fn options(args: &[String]) -> Result<Options> {
-    let mut o = Options { residents: 20_000, pool: 5_000, concurrency: 256 };
+    let mut o = Options {
+        residents: 20_000,
+        pool: 5_000,
+        concurrency: 256,
+    };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let value = |it: &mut std::slice::Iter<String>| -> Result<usize> {
-            it.next().and_then(|v| v.parse().ok()).ok_or_else(|| format!("{a} takes a whole number"))
+            it.next()
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(|| format!("{a} takes a whole number"))
         };
         match a.as_str() {
             "--residents" => o.residents = value(&mut it)?,
             "--pool" => o.pool = value(&mut it)?,
             "--concurrency" => o.concurrency = value(&mut it)?,
-            other => return Err(format!("unknown option {other} (--residents N --pool N --concurrency N)")),
+            other => {
+                return Err(format!(
+                    "unknown option {other} (--residents N --pool N --concurrency N)"
+                ))
+            }
         }
     }
     Ok(o)
@@ -85,7 +95,10 @@ fn today_in_china() -> Result<String> {
 }
 
 fn one_backend(name: &str, database_url: &str, o: &Options) -> Result<serde_json::Value> {
-    step(&format!("rush on {name}: {} residents, a pool of {}, {} at a time", o.residents, o.pool, o.concurrency));
+    step(&format!(
+        "rush on {name}: {} residents, a pool of {}, {} at a time",
+        o.residents, o.pool, o.concurrency
+    ));
     let dir = std::env::temp_dir().join(format!("quan-bench-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
@@ -98,7 +111,13 @@ fn one_backend(name: &str, database_url: &str, o: &Options) -> Result<serde_json
     std::fs::write(dir.join("rush.toml"), campaign.stdout).map_err(|e| e.to_string())?;
     let (server, url) = start_server(database_url, &dir, &today)?;
     let out = Command::new(&bench)
-        .args(["rush", &url, database_url, &o.residents.to_string(), &o.concurrency.to_string()])
+        .args([
+            "rush",
+            &url,
+            database_url,
+            &o.residents.to_string(),
+            &o.concurrency.to_string(),
+        ])
         .stderr(Stdio::inherit())
         .output()
         .map_err(|e| format!("quan-bench: {e}"))?;
@@ -111,7 +130,10 @@ fn one_backend(name: &str, database_url: &str, o: &Options) -> Result<serde_json
         serde_json::from_slice(&out.stdout).map_err(|e| format!("load generator output: {e}"))?;
     let issued = report["issued"].as_u64().unwrap_or(0);
     if issued != o.pool as u64 {
-        return Err(format!("{name}: {issued} coupons issued from a pool of {}: that is a bug", o.pool));
+        return Err(format!(
+            "{name}: {issued} coupons issued from a pool of {}: that is a bug",
+            o.pool
+        ));
     }
     report["backend"] = serde_json::Value::from(name);
     Ok(report)
@@ -120,11 +142,26 @@ fn one_backend(name: &str, database_url: &str, o: &Options) -> Result<serde_json
 pub fn rush(args: &[String]) -> Result {
     let o = options(args)?;
     step("build the optimised server and the load generator");
-    run(cmd("cargo", &["build", "--profile", "server", "-p", "quan-server", "-p", "quan-bench"]))?;
+    run(cmd(
+        "cargo",
+        &[
+            "build",
+            "--profile",
+            "server",
+            "-p",
+            "quan-server",
+            "-p",
+            "quan-bench",
+        ],
+    ))?;
     let sqlite_dir = std::env::temp_dir().join(format!("quan-bench-db-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&sqlite_dir);
     std::fs::create_dir_all(&sqlite_dir).map_err(|e| e.to_string())?;
-    let sqlite = one_backend("sqlite", &format!("sqlite:{}", sqlite_dir.join("rush.db").display()), &o);
+    let sqlite = one_backend(
+        "sqlite",
+        &format!("sqlite:{}", sqlite_dir.join("rush.db").display()),
+        &o,
+    );
     let _ = std::fs::remove_dir_all(&sqlite_dir);
     let sqlite = sqlite?;
     let cluster = Cluster::start()?;

@@ -67,11 +67,10 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u
             "send the body as application/json",
         ));
     }
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let value: serde_json::Value = serde::Deserialize::deserialize(&mut de)
-        .and_then(|v| de.end().map(|_| v))
-        .map_err(|e| AppError::new(ErrorCode::MalformedRequest, format!("the body is not JSON: {e}")))?;
-    serde_json::from_value(value).map_err(|e| AppError::new(ErrorCode::InvalidRequest, e.to_string()))
+    serde_json::from_slice(body).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => AppError::new(ErrorCode::InvalidRequest, e.to_string()),
+        _ => AppError::new(ErrorCode::MalformedRequest, format!("the body is not JSON: {e}")),
+    })
 }
 
 #[utoipa::path(get, path = "/api/v1/wallet", tag = "resident", security(("bearer" = [])), responses((status = 200, description = "The resident's coupons, newest first, with the code keys of usable ones", body = Wallet), (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json")))]

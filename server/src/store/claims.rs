@@ -201,6 +201,10 @@ impl Batcher {
 
     /// Decides a batch in one transaction. Every claim's answer, and what is left of each day's
     /// release it touched.
+    ///
+    /// Round trips are per batch where they can be: one release row and one usage query per
+    /// kind, one insert per coupon (for its id), then every slot and every ledger record of the
+    /// batch in one statement each, and the counters once.
     async fn decide(
         &self,
         batch: &[Pending],
@@ -209,15 +213,40 @@ impl Batcher {
         let date = now.china_date();
         let mut tx = self.db.begin_write().await?;
         let mut days: HashMap<(String, String), Day> = HashMap::new();
-        // Slots taken by earlier claims of this batch, which the database has not counted yet.
-        let mut taken: HashMap<(i64, String, String, String), u32> = HashMap::new();
+        let mut counted: HashMap<SlotKey, u32> = HashMap::new();
+        // The release rows first (in one order, so instances never wait on each other in a
+        // circle), then what the batch's residents already hold.
+        let mut kinds: Vec<(&Campaign, &Kind)> = batch
+            .iter()
+            .filter_map(|p| {
+                self.campaigns
+                    .kind(p.request.campaign.as_str(), p.request.kind.as_str())
+            })
+            .collect();
+        kinds.sort_by(|a, b| (a.0.id.as_str(), a.1.id.as_str()).cmp(&(b.0.id.as_str(), b.1.id.as_str())));
+        kinds.dedup_by(|a, b| a.0.id == b.0.id && a.1.id == b.1.id);
+        for (campaign, kind) in kinds {
+            let Some(round) = campaign.round_on(date) else {
+                continue;
+            };
+            let day = open_day(&mut tx, &self.db, campaign, kind, round.number, date, now).await?;
+            days.insert((campaign.id.0.clone(), kind.id.0.clone()), day);
+            let residents: Vec<i64> = batch
+                .iter()
+                .filter(|p| p.request.campaign == campaign.id && p.request.kind == kind.id)
+                .map(|p| p.resident.0)
+                .collect();
+            usage_counts(&mut tx, &residents, campaign, kind, &mut counted).await?;
+        }
+        let mut made = Made::default();
         let mut results = Vec::with_capacity(batch.len());
         for p in batch {
             let r = self
-                .decide_one(&mut tx, p, now, date, &mut days, &mut taken)
+                .decide_one(&mut tx, p, now, date, &mut days, &mut counted, &mut made)
                 .await?;
             results.push(r);
         }
+        made.write(&mut tx, now).await?;
         for ((campaign, kind), day) in &days {
             if day.claimed_now.is_positive() {
                 sqlx::query("UPDATE releases SET claimed = claimed + $1 WHERE campaign = $2 AND kind = $3 AND day = $4")
@@ -249,6 +278,7 @@ impl Batcher {
         Ok((results, left))
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn decide_one(
         &self,
         tx: &mut Tx,
@@ -256,7 +286,8 @@ impl Batcher {
         now: Timestamp,
         date: ChinaDate,
         days: &mut HashMap<(String, String), Day>,
-        taken: &mut HashMap<(i64, String, String, String), u32>,
+        counted: &mut HashMap<SlotKey, u32>,
+        made: &mut Made,
     ) -> Result<ClaimResult, DbError> {
         if let Some(k) = &p.idem {
             match idempotency::lookup(tx, k).await {
@@ -275,22 +306,12 @@ impl Batcher {
             return Ok(Err(refusal(ClaimRefusal::NotStarted { opens_at: None })));
         };
         let key = (campaign.id.0.clone(), kind.id.0.clone());
-        if !days.contains_key(&key) {
-            let day = open_day(tx, &self.db, campaign, kind, round.number, date, now).await?;
-            days.insert(key.clone(), day);
-        }
         let Some(day) = days.get_mut(&key) else {
             return Ok(Err(AppError::code(ErrorCode::Internal)));
         };
         let scopes = scopes(kind, p.request.denomination, i64::from(round.number), date);
-        let counted = usage_counts(tx, p.resident.0, campaign, kind).await?;
-        let count = |scope: &str| -> u32 {
-            counted.get(scope).copied().unwrap_or(0)
-                + taken
-                    .get(&(p.resident.0, key.0.clone(), key.1.clone(), scope.to_owned()))
-                    .copied()
-                    .unwrap_or(0)
-        };
+        let slot_key = |scope: &str| (p.resident.0, key.0.clone(), key.1.clone(), scope.to_owned());
+        let count = |scope: &str| counted.get(&slot_key(scope)).copied().unwrap_or(0);
         let usage = Usage {
             claims_this_round: count(&format!("round:{}", round.number)),
             claims_today: count(&format!("day:{date}")),
@@ -329,46 +350,12 @@ impl Batcher {
         .fetch_one(&mut **tx)
         .await?;
         let coupon = CouponRow::read(&row)?;
-        // One slot per limiting scope; a slot already taken (by another instance's batch) means
-        // the limit was reached after all: undo this coupon.
-        for scope in &scopes {
-            let slot = i64::from(count(&scope.name)) + 1;
-            let done = sqlx::query(
-                "INSERT INTO limit_slots (resident_id, campaign, kind, scope, slot, coupon_id) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-            )
-            .bind(p.resident.0)
-            .bind(campaign.id.as_str())
-            .bind(kind.id.as_str())
-            .bind(&scope.name)
-            .bind(slot)
-            .bind(coupon.id.0)
-            .execute(&mut **tx)
-            .await?;
-            if done.rows_affected() != 1 || slot > i64::from(scope.limit) {
-                undo(tx, coupon.id.0).await?;
-                return Ok(Err(AppError::new(ErrorCode::LimitReached, "limit reached")));
-            }
-        }
-        sqlx::query(
-            "INSERT INTO ledger (at, event, campaign, kind, round, coupon_id, resident_id, amount) \
-             VALUES ($1, 'claim', $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(now.millis())
-        .bind(campaign.id.as_str())
-        .bind(kind.id.as_str())
-        .bind(i64::from(grant.round))
-        .bind(coupon.id.0)
-        .bind(p.resident.0)
-        .bind(grant.value.0)
-        .execute(&mut **tx)
-        .await?;
         let view = coupon.view(&self.campaigns, &self.coupon_master, now);
         if let Some(k) = &p.idem {
             let body = serde_json::to_string(&view).unwrap_or_default();
             if !idempotency::record(tx, k, 201, &body, now).await? {
-                undo(tx, coupon.id.0).await?;
-                sqlx::query("DELETE FROM ledger WHERE coupon_id = $1")
+                // Another instance answered this key first: give its answer, not a second coupon.
+                sqlx::query("DELETE FROM coupons WHERE id = $1")
                     .bind(coupon.id.0)
                     .execute(&mut **tx)
                     .await?;
@@ -380,13 +367,107 @@ impl Batcher {
             }
         }
         for scope in scopes {
-            *taken
-                .entry((p.resident.0, key.0.clone(), key.1.clone(), scope.name))
-                .or_insert(0) += 1;
+            let n = counted.entry(slot_key(&scope.name)).or_insert(0);
+            *n += 1;
+            made.slots.push((
+                p.resident.0,
+                key.0.clone(),
+                key.1.clone(),
+                scope.name,
+                i64::from(*n),
+                coupon.id.0,
+            ));
         }
+        made.ledger.push((
+            key.0.clone(),
+            key.1.clone(),
+            i64::from(grant.round),
+            coupon.id.0,
+            p.resident.0,
+            grant.value.0,
+        ));
         day.claimed += grant.value;
         day.claimed_now += grant.value;
         Ok(Ok(Claimed::New(Box::new(view))))
+    }
+}
+
+/// (resident, campaign, kind, scope).
+type SlotKey = (i64, String, String, String);
+
+/// The slots and ledger records a batch makes, written in one statement each.
+#[derive(Default)]
+struct Made {
+    /// resident, campaign, kind, scope, slot, coupon
+    slots: Vec<(i64, String, String, String, i64, i64)>,
+    /// campaign, kind, round, coupon, resident, amount
+    ledger: Vec<(String, String, i64, i64, i64, i64)>,
+}
+
+impl Made {
+    /// Writes them. A slot taken meanwhile (which the release row's lock rules out among
+    /// claims) fails the statement, and with it the whole batch: the database has the last word
+    /// on every limit.
+    async fn write(&self, tx: &mut Tx, now: Timestamp) -> Result<(), DbError> {
+        // Well under both backends' limit on bound parameters.
+        for chunk in self.slots.chunks(1_000) {
+            let mut q = String::from(
+                "INSERT INTO limit_slots (resident_id, campaign, kind, scope, slot, coupon_id) VALUES ",
+            );
+            for i in 0..chunk.len() {
+                let b = i * 6;
+                q.push_str(&format!(
+                    "{}(${}, ${}, ${}, ${}, ${}, ${})",
+                    if i > 0 { ", " } else { "" },
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6
+                ));
+            }
+            let mut query = sqlx::query(&q);
+            for (r, c, k, s, n, id) in chunk {
+                query = query
+                    .bind(*r)
+                    .bind(c.as_str())
+                    .bind(k.as_str())
+                    .bind(s.as_str())
+                    .bind(*n)
+                    .bind(*id);
+            }
+            query.execute(&mut **tx).await?;
+        }
+        for chunk in self.ledger.chunks(1_000) {
+            let mut q =
+                String::from("INSERT INTO ledger (at, event, campaign, kind, round, coupon_id, resident_id, amount) VALUES ");
+            for i in 0..chunk.len() {
+                let b = i * 6 + 1;
+                q.push_str(&format!(
+                    "{}($1, 'claim', ${}, ${}, ${}, ${}, ${}, ${})",
+                    if i > 0 { ", " } else { "" },
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6
+                ));
+            }
+            let mut query = sqlx::query(&q).bind(now.millis());
+            for (c, k, round, id, r, amount) in chunk {
+                query = query
+                    .bind(c.as_str())
+                    .bind(k.as_str())
+                    .bind(*round)
+                    .bind(*id)
+                    .bind(*r)
+                    .bind(*amount);
+            }
+            query.execute(&mut **tx).await?;
+        }
+        Ok(())
     }
 }
 
@@ -470,10 +551,9 @@ async fn open_day(
     Ok(day)
 }
 
-/// A scope a claim takes a slot in, and its limit.
+/// A scope a claim takes a slot in.
 struct Scope {
     name: String,
-    limit: u32,
 }
 
 /// The limiting scopes of a claim of denomination `den` of `kind` on `date` in `round`.
@@ -487,46 +567,42 @@ fn scopes(kind: &Kind, den: usize, round: i64, date: ChinaDate) -> Vec<Scope> {
         (l.held_per_kind, format!("kind:{date}")),
     ]
     .into_iter()
-    .filter_map(|(limit, name)| limit.map(|limit| Scope { name, limit }))
+    .filter_map(|(limit, name)| limit.map(|_| Scope { name }))
     .collect()
 }
 
-/// Slots the resident holds in each scope of this kind.
+/// Adds to `counted` the slots the `residents` hold in each scope of this kind.
 async fn usage_counts(
     tx: &mut Tx,
-    resident: i64,
+    residents: &[i64],
     campaign: &Campaign,
     kind: &Kind,
-) -> Result<HashMap<String, u32>, DbError> {
-    let rows = sqlx::query(
-        "SELECT scope, CAST(COUNT(*) AS BIGINT) AS n FROM limit_slots \
-         WHERE resident_id = $1 AND campaign = $2 AND kind = $3 GROUP BY scope",
-    )
-    .bind(resident)
-    .bind(campaign.id.as_str())
-    .bind(kind.id.as_str())
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut out = HashMap::new();
-    for row in rows {
-        let n: i64 = col(&row, "n")?;
-        out.insert(
-            col::<String>(&row, "scope")?,
-            u32::try_from(n).unwrap_or(u32::MAX),
+    counted: &mut HashMap<SlotKey, u32>,
+) -> Result<(), DbError> {
+    let mut residents = residents.to_vec();
+    residents.sort_unstable();
+    residents.dedup();
+    for chunk in residents.chunks(1_000) {
+        let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
+        let q = format!(
+            "SELECT resident_id, scope, CAST(COUNT(*) AS BIGINT) AS n FROM limit_slots \
+             WHERE campaign = $1 AND kind = $2 AND resident_id IN ({}) GROUP BY resident_id, scope",
+            list.join(", ")
         );
+        let mut query = sqlx::query(&q).bind(campaign.id.as_str()).bind(kind.id.as_str());
+        for r in chunk {
+            query = query.bind(*r);
+        }
+        for row in query.fetch_all(&mut **tx).await? {
+            let n: i64 = col(&row, "n")?;
+            let key = (
+                col(&row, "resident_id")?,
+                campaign.id.0.clone(),
+                kind.id.0.clone(),
+                col(&row, "scope")?,
+            );
+            counted.insert(key, u32::try_from(n).unwrap_or(u32::MAX));
+        }
     }
-    Ok(out)
-}
-
-/// Removes a coupon this transaction made and the slots it took.
-async fn undo(tx: &mut Tx, coupon: i64) -> Result<(), DbError> {
-    sqlx::query("DELETE FROM limit_slots WHERE coupon_id = $1")
-        .bind(coupon)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("DELETE FROM coupons WHERE id = $1")
-        .bind(coupon)
-        .execute(&mut **tx)
-        .await?;
     Ok(())
 }

@@ -218,6 +218,7 @@ impl TestApp {
     }
 }
 
+#[allow(unused_imports)]
 pub use quan_server::demo::rush_campaign;
 
 /// China time `2022-09-27 hh:mm:ss`.
