@@ -76,22 +76,15 @@ fn start_server(database_url: &str, campaigns: &std::path::Path, today: &str) ->
 }
 
 fn today_in_china() -> Result<String> {
-    let secs = std::time::SystemTime::now()
+    let ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_err(|e| e.to_string())?
-        .as_secs() as i64;
-    let days = (secs + 8 * 3600).div_euclid(86_400);
-    // civil_from_days
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    Ok(format!("{y:04}-{m:02}-{d:02}"))
+        .as_millis();
+    Ok(
+        quan_core::Timestamp(i64::try_from(ms).map_err(|e| e.to_string())?)
+            .china_date()
+            .to_string(),
+    )
 }
 
 fn one_backend(name: &str, database_url: &str, o: &Options) -> Result<serde_json::Value> {

@@ -409,24 +409,12 @@ impl Made {
     /// claims) fails the statement, and with it the whole batch: the database has the last word
     /// on every limit.
     async fn write(&self, tx: &mut Tx, now: Timestamp) -> Result<(), DbError> {
-        // Well under both backends' limit on bound parameters.
+        // Chunks well under both backends' limit on bound parameters.
         for chunk in self.slots.chunks(1_000) {
-            let mut q = String::from(
-                "INSERT INTO limit_slots (resident_id, campaign, kind, scope, slot, coupon_id) VALUES ",
+            let q = format!(
+                "INSERT INTO limit_slots (resident_id, campaign, kind, scope, slot, coupon_id) VALUES {}",
+                placeholders(chunk.len(), 6)
             );
-            for i in 0..chunk.len() {
-                let b = i * 6;
-                q.push_str(&format!(
-                    "{}(${}, ${}, ${}, ${}, ${}, ${})",
-                    if i > 0 { ", " } else { "" },
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6
-                ));
-            }
             let mut query = sqlx::query(&q);
             for (r, c, k, s, n, id) in chunk {
                 query = query
@@ -440,24 +428,15 @@ impl Made {
             query.execute(&mut **tx).await?;
         }
         for chunk in self.ledger.chunks(1_000) {
-            let mut q =
-                String::from("INSERT INTO ledger (at, event, campaign, kind, round, coupon_id, resident_id, amount) VALUES ");
-            for i in 0..chunk.len() {
-                let b = i * 6 + 1;
-                q.push_str(&format!(
-                    "{}($1, 'claim', ${}, ${}, ${}, ${}, ${}, ${})",
-                    if i > 0 { ", " } else { "" },
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6
-                ));
-            }
-            let mut query = sqlx::query(&q).bind(now.millis());
+            let q = format!(
+                "INSERT INTO ledger (at, event, campaign, kind, round, coupon_id, resident_id, amount) VALUES {}",
+                placeholders(chunk.len(), 8)
+            );
+            let mut query = sqlx::query(&q);
             for (c, k, round, id, r, amount) in chunk {
                 query = query
+                    .bind(now.millis())
+                    .bind("claim")
                     .bind(c.as_str())
                     .bind(k.as_str())
                     .bind(*round)
@@ -469,6 +448,22 @@ impl Made {
         }
         Ok(())
     }
+}
+
+/// `($1, $2, …), ($n+1, …), …`: the VALUES of a multi-row insert.
+fn placeholders(rows: usize, columns: usize) -> String {
+    let mut out = String::with_capacity(rows * columns * 5);
+    for r in 0..rows {
+        out.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..columns {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(&format!("${}", r * columns + c + 1));
+        }
+        out.push(')');
+    }
+    out
 }
 
 /// A day's release of one kind, as this batch sees it.
@@ -605,4 +600,12 @@ async fn usage_counts(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholders_number_every_row() {
+        assert_eq!(super::placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
+    }
 }

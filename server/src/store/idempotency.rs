@@ -160,3 +160,30 @@ impl Drop for InFlightGuard {
         }
     }
 }
+
+/// Commits `tx` with `view` recorded as the first answer to `k` (if a key was given). If another
+/// instance answered the key first, rolls back and gives that answer instead.
+pub async fn commit_with<T: serde::Serialize>(
+    db: &Db,
+    mut tx: Tx,
+    k: Option<&IdemKey>,
+    status: u16,
+    view: T,
+    now: Timestamp,
+) -> Result<Result<T, Prior>, AppError> {
+    if let Some(k) = k {
+        let body = serde_json::to_string(&view).unwrap_or_default();
+        if !record(&mut tx, k, status, &body, now)
+            .await
+            .map_err(AppError::internal)?
+        {
+            let _ = tx.rollback().await;
+            return match lookup_now(db, k).await? {
+                Prior::Replay { status, body } => Ok(Err(Prior::Replay { status, body })),
+                Prior::None => Err(AppError::code(ErrorCode::IdempotencyInProgress)),
+            };
+        }
+    }
+    tx.commit().await.map_err(AppError::internal)?;
+    Ok(Ok(view))
+}

@@ -9,9 +9,10 @@ use quan_core::{CouponId, ErrorCode, Fen, KindId, MerchantId, RedemptionId, Time
 
 use super::coupons::{status_str, CouponRow, COLUMNS};
 use super::idempotency::{self, IdemKey, Prior};
+use super::ledger;
 use super::sweep::apply_delta;
 use crate::campaigns::Campaigns;
-use crate::db::{col, Db, DbError, Tx};
+use crate::db::{col, Db, DbError};
 use crate::error::AppError;
 
 fn db_err(e: DbError) -> AppError {
@@ -182,9 +183,12 @@ pub async fn redeem(
     .await
     .map_err(AppError::internal)?;
     let id: i64 = col(&row, "id").map_err(db_err)?;
-    ledger(&mut tx, now, "redeem", &coupon, discount, order, merchant.id, id)
-        .await
-        .map_err(db_err)?;
+    ledger::record(
+        &mut tx,
+        &ledger::Entry::of(&coupon, now, "redeem", discount).at_till(order, merchant.id, id),
+    )
+    .await
+    .map_err(db_err)?;
     let view = RedemptionView {
         id: RedemptionId(id),
         coupon: coupon.id,
@@ -197,52 +201,7 @@ pub async fn redeem(
         at: now,
         reversed_at: None,
     };
-    if let Some(k) = idem {
-        let body = serde_json::to_string(&view).unwrap_or_default();
-        if !idempotency::record(&mut tx, k, 201, &body, now)
-            .await
-            .map_err(db_err)?
-        {
-            let _ = tx.rollback().await;
-            return match idempotency::lookup_now(db, k).await? {
-                Prior::Replay { status, body } => Ok(Err(Prior::Replay { status, body })),
-                Prior::None => Err(AppError::code(ErrorCode::IdempotencyInProgress)),
-            };
-        }
-    }
-    tx.commit().await.map_err(AppError::internal)?;
-    Ok(Ok(view))
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn ledger(
-    tx: &mut Tx,
-    now: Timestamp,
-    event: &str,
-    c: &CouponRow,
-    amount: Fen,
-    order: Fen,
-    merchant: MerchantId,
-    redemption: i64,
-) -> Result<(), DbError> {
-    sqlx::query(
-        "INSERT INTO ledger (at, event, campaign, kind, round, coupon_id, resident_id, amount, order_amount, \
-         merchant_id, redemption_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(now.millis())
-    .bind(event)
-    .bind(&c.campaign)
-    .bind(&c.kind)
-    .bind(c.round)
-    .bind(c.id.0)
-    .bind(c.resident_id)
-    .bind(amount.0)
-    .bind(order.0)
-    .bind(merchant.0)
-    .bind(redemption)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    idempotency::commit_with(db, tx, idem, 201, view, now).await
 }
 
 /// Reverses a redemption of this merchant's (a refund with the coupon returned): the coupon goes
@@ -321,9 +280,12 @@ pub async fn reverse(
         .execute(&mut *tx)
         .await
         .map_err(AppError::internal)?;
-    ledger(&mut tx, now, "reverse", &coupon, given, order, merchant, id.0)
-        .await
-        .map_err(db_err)?;
+    ledger::record(
+        &mut tx,
+        &ledger::Entry::of(&coupon, now, "reverse", given).at_till(order, merchant, id.0),
+    )
+    .await
+    .map_err(db_err)?;
     let kind = campaigns.kind(&coupon.campaign, &coupon.kind).map(|(_, k)| k);
     let view = RedemptionView {
         id,
@@ -337,21 +299,7 @@ pub async fn reverse(
         at,
         reversed_at: Some(now),
     };
-    if let Some(k) = idem {
-        let body = serde_json::to_string(&view).unwrap_or_default();
-        if !idempotency::record(&mut tx, k, 200, &body, now)
-            .await
-            .map_err(db_err)?
-        {
-            let _ = tx.rollback().await;
-            return match idempotency::lookup_now(db, k).await? {
-                Prior::Replay { status, body } => Ok(Err(Prior::Replay { status, body })),
-                Prior::None => Err(AppError::code(ErrorCode::IdempotencyInProgress)),
-            };
-        }
-    }
-    tx.commit().await.map_err(AppError::internal)?;
-    Ok(Ok(view))
+    idempotency::commit_with(db, tx, idem, 200, view, now).await
 }
 
 /// Today's redemptions at a merchant, newest first, with totals of those not reversed.

@@ -9,6 +9,7 @@ use quan_core::rules::{transition, CouponStatus, Delta, Event};
 use quan_core::Timestamp;
 
 use super::coupons::{status_str, CouponRow, COLUMNS};
+use super::ledger;
 use crate::clock::Clock;
 use crate::db::{Db, DbError, Tx};
 
@@ -50,20 +51,7 @@ pub async fn expire_due(tx: &mut Tx, db: &Db, now: Timestamp) -> Result<usize, D
             } else {
                 "settle"
             };
-            sqlx::query(
-                "INSERT INTO ledger (at, event, campaign, kind, round, coupon_id, resident_id, amount) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(now.millis())
-            .bind(event)
-            .bind(&c.campaign)
-            .bind(&c.kind)
-            .bind(c.round)
-            .bind(c.id.0)
-            .bind(c.resident_id)
-            .bind(returned.0)
-            .execute(&mut **tx)
-            .await?;
+            ledger::record(tx, &ledger::Entry::of(&c, now, event, returned)).await?;
             let acc = pools
                 .entry((c.campaign.clone(), c.kind.clone(), c.round))
                 .or_default();
