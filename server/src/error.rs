@@ -1,7 +1,7 @@
 //! One error type for every handler: answered as `application/problem+json` (RFC 9457) with the
 //! core's error code. Server faults are logged in full and answered without detail.
 
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use quan_core::{ErrorCode, Problem};
@@ -76,5 +76,11 @@ impl From<JsonRejection> for AppError {
             _ => ErrorCode::MalformedRequest,
         };
         AppError::new(code, r.body_text())
+    }
+}
+
+impl From<PathRejection> for AppError {
+    fn from(r: PathRejection) -> AppError {
+        AppError::new(ErrorCode::InvalidRequest, r.body_text())
     }
 }

@@ -1,7 +1,7 @@
 //! Request bodies: axum's JSON extractor, answering bad input with the API's own problem
 //! documents (400 for what is not JSON, 415 without a JSON content type, 422 for a wrong shape).
 
-use axum::extract::FromRequest;
+use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
@@ -18,6 +18,11 @@ impl<T: serde::Serialize> IntoResponse for Json<T> {
         axum::Json(self.0).into_response()
     }
 }
+
+/// Path parameters, with the app's errors (a coupon id that is not a number is a 422 in words).
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(AppError))]
+pub struct Path<T>(pub T);
 
 /// A first answer given again for a retried Idempotency-Key.
 pub fn replay(prior: Prior) -> Response {

@@ -72,6 +72,12 @@ fn rate(per_second: f64) -> Option<Rate> {
 pub fn app(state: AppState, config: &Config) -> Router {
     let api = routes::router()
         .fallback(|| async { AppError::new(ErrorCode::NotFound, "no such API endpoint") })
+        .method_not_allowed_fallback(|| async {
+            AppError::new(
+                ErrorCode::InvalidRequest,
+                "this endpoint does not take that method",
+            )
+        })
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state);
     let index = config

@@ -1,12 +1,13 @@
 //! `GET /campaigns`: the live campaigns, their kinds and offers, as residents see them.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 use quan_core::api::CampaignView;
 use quan_core::ErrorCode;
 
 use crate::error::{AppError, AppResult};
+use crate::extract::{Json, Path};
 use crate::startup::AppState;
 #[allow(unused_imports)]
 use quan_core::Problem;

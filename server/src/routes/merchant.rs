@@ -1,7 +1,7 @@
 //! The till: look up a scanned code, redeem against an order, reverse, the day's list.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -12,7 +12,7 @@ use quan_core::{ErrorCode, RedemptionId};
 use super::resident::parse_json;
 use crate::auth::MerchantAuth;
 use crate::error::{AppError, AppResult};
-use crate::extract::{created, replay, Json};
+use crate::extract::{created, replay, Json, Path};
 use crate::startup::AppState;
 use crate::store::idempotency::IdemKey;
 use crate::store::{accounts, redemptions};

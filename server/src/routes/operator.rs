@@ -1,6 +1,6 @@
 //! The operator's calls: merchants and the blacklist, the love-coupon list.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, post};
 use axum::Router;
 use quan_core::api::MerchantView;
@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::OperatorAuth;
 use crate::error::{AppError, AppResult};
-use crate::extract::Json;
+use crate::extract::{Json, Path};
 use crate::startup::AppState;
 use crate::store::{accounts, allocations};
 #[allow(unused_imports)]

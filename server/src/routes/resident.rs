@@ -1,7 +1,7 @@
 //! The resident's calls: claim, wallet, a coupon's status while its code is shown.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -11,7 +11,7 @@ use quan_core::ErrorCode;
 
 use crate::auth::ResidentAuth;
 use crate::error::{AppError, AppResult};
-use crate::extract::{created, replay, Json};
+use crate::extract::{created, replay, Json, Path};
 use crate::startup::AppState;
 use crate::store::claims::Claimed;
 use crate::store::coupons::{CouponRow, COLUMNS};
