@@ -46,6 +46,11 @@ pub struct KindView {
     pub issuance: Issuance,
     pub lifetime: Lifetime,
     pub categories: Vec<CategoryId>,
+    pub limits: crate::campaign::Limits,
+    /// What is left of today's release (or, before the release time, what it will offer);
+    /// absent for kinds not released daily.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left_today: Option<Fen>,
     pub offers: Vec<Offer>,
 }
 
@@ -58,9 +63,8 @@ pub struct Offer {
     pub benefit: Benefit,
     /// The rule in the campaign's words: 满200减40.
     pub words: String,
-    /// What is left of today's release for this kind, when the server tracks it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub left_today: Option<Fen>,
+    /// The rule in English.
+    pub words_en: String,
 }
 
 impl CampaignView {
@@ -94,6 +98,8 @@ impl CampaignView {
                         issuance: k.issuance,
                         lifetime: k.lifetime,
                         categories: k.categories.clone(),
+                        limits: k.limits,
+                        left_today: None,
                         offers: benefits
                             .into_iter()
                             .enumerate()
@@ -101,12 +107,43 @@ impl CampaignView {
                                 index,
                                 benefit,
                                 words: benefit.words_zh(),
-                                left_today: None,
+                                words_en: benefit.words_en(),
                             })
                             .collect(),
                     }
                 })
                 .collect(),
+        }
+    }
+}
+
+/// `GET /me/usage`: what a resident has used of each kind's limits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KindUsage {
+    pub campaign: CampaignId,
+    pub kind: KindId,
+    pub claims_this_round: u32,
+    pub claims_today: u32,
+    pub claims_in_campaign: u32,
+    /// Denominations claimed today (one of each may be held a day).
+    pub denominations_today: Vec<usize>,
+    /// Claims of the kind today, whatever the denomination.
+    pub kind_today: u32,
+}
+
+impl KindUsage {
+    /// The usage a claim of denomination `den` would be checked against.
+    pub fn for_denomination(&self, den: usize) -> crate::rules::Usage {
+        crate::rules::Usage {
+            claims_this_round: self.claims_this_round,
+            claims_today: self.claims_today,
+            claims_in_campaign: self.claims_in_campaign,
+            held_of_denomination: u32::try_from(
+                self.denominations_today.iter().filter(|d| **d == den).count(),
+            )
+            .unwrap_or(u32::MAX),
+            held_of_kind: self.kind_today,
         }
     }
 }
@@ -166,6 +203,7 @@ pub struct CouponView {
     pub benefit: Benefit,
     /// The rule in the campaign's words: 满200减40.
     pub words: String,
+    pub kind_name_en: String,
     pub status: crate::rules::CouponStatus,
     pub source: CouponSource,
     /// What it reserved from the pool (its face value, or a rate coupon's cap).

@@ -148,6 +148,7 @@ fn deserialize_opt_yuan<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option
 
 /// Per-resident limits of a kind. `None` is no limit.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Limits {
     /// Claims per round (Qinshui: 3 chances per cycle; **[reading]** cycle = round).

@@ -180,6 +180,7 @@ pub fn daily_release(rule: DailyRelease, round: &Round, date: ChinaDate, pool_le
 
 /// What the server knows of one resident's coupons of one kind when a claim arrives.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Usage {
     pub claims_this_round: u32,
     pub claims_today: u32,
@@ -190,8 +191,34 @@ pub struct Usage {
     pub held_of_kind: u32,
 }
 
+impl crate::campaign::Limits {
+    /// The first limit that `usage` has used up, in the order residents are told of them.
+    pub fn first_reached(&self, usage: Usage) -> Option<LimitKind> {
+        let over = |limit: Option<u32>, used: u32| limit.is_some_and(|max| used >= max);
+        [
+            (self.per_round, usage.claims_this_round, LimitKind::PerRound),
+            (self.per_day, usage.claims_today, LimitKind::PerDay),
+            (
+                self.per_campaign,
+                usage.claims_in_campaign,
+                LimitKind::PerCampaign,
+            ),
+            (
+                self.held_per_denomination,
+                usage.held_of_denomination,
+                LimitKind::HeldPerDenomination,
+            ),
+            (self.held_per_kind, usage.held_of_kind, LimitKind::HeldPerKind),
+        ]
+        .into_iter()
+        .find(|(limit, used, _)| over(*limit, *used))
+        .map(|(_, _, kind)| kind)
+    }
+}
+
 /// Which per-resident limit stopped a claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LimitKind {
     PerRound,
@@ -288,22 +315,8 @@ pub fn check_claim(
             opens_at: Some(opens),
         });
     }
-    let l = kind.limits;
-    let over = |limit: Option<u32>, used: u32| limit.is_some_and(|max| used >= max);
-    if over(l.per_round, usage.claims_this_round) {
-        return Err(ClaimRefusal::LimitReached(LimitKind::PerRound));
-    }
-    if over(l.per_day, usage.claims_today) {
-        return Err(ClaimRefusal::LimitReached(LimitKind::PerDay));
-    }
-    if over(l.per_campaign, usage.claims_in_campaign) {
-        return Err(ClaimRefusal::LimitReached(LimitKind::PerCampaign));
-    }
-    if over(l.held_per_denomination, usage.held_of_denomination) {
-        return Err(ClaimRefusal::LimitReached(LimitKind::HeldPerDenomination));
-    }
-    if over(l.held_per_kind, usage.held_of_kind) {
-        return Err(ClaimRefusal::LimitReached(LimitKind::HeldPerKind));
+    if let Some(limit) = kind.limits.first_reached(usage) {
+        return Err(ClaimRefusal::LimitReached(limit));
     }
     if left_today < value {
         return Err(ClaimRefusal::SoldOut);

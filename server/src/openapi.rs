@@ -26,6 +26,7 @@ use crate::routes;
         routes::session::account,
         routes::resident::claim,
         routes::resident::wallet,
+        routes::resident::usage,
         routes::resident::status,
         routes::merchant::lookup,
         routes::merchant::redeem,

@@ -211,6 +211,21 @@ async fn claims_open_at_ten_china_time_and_expire_at_midnight() {
         .await
         .unwrap();
     assert_eq!(left, (200_000_000 + 11) / 12 - 4_000);
+    // The claim page sees the same, and the resident's own usage.
+    let campaigns: Vec<quan_core::api::CampaignView> =
+        app.get("/campaigns", &token).await.json().await.unwrap();
+    let retail = campaigns
+        .iter()
+        .flat_map(|c| &c.kinds)
+        .find(|k| k.id.as_str() == "retail")
+        .unwrap();
+    assert_eq!(retail.left_today, Some(quan_core::Fen(left)));
+    let usage: Vec<quan_core::api::KindUsage> = app.get("/me/usage", &token).await.json().await.unwrap();
+    let mine = usage.iter().find(|u| u.kind.as_str() == "retail").unwrap();
+    assert_eq!(
+        (mine.claims_this_round, mine.denominations_today.clone()),
+        (1, vec![1])
+    );
     // Midnight: the unredeemed coupon expires and its value returns to the pool, with a record.
     clock.set(qinshui_day3(23, 59, 59).plus_secs(2));
     let n = quan_server::store::sweep::sweep_once(&app.state.db, clock.now())

@@ -3,12 +3,16 @@
 use axum::extract::State;
 use axum::routing::get;
 use axum::Router;
+use std::collections::HashMap;
+
 use quan_core::api::CampaignView;
+use quan_core::campaign::Campaign;
 use quan_core::ErrorCode;
 
 use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Path};
 use crate::startup::AppState;
+use crate::store::claims;
 #[allow(unused_imports)]
 use quan_core::Problem;
 
@@ -19,17 +23,37 @@ pub fn router() -> Router<AppState> {
 }
 
 #[utoipa::path(get, path = "/api/v1/campaigns", tag = "campaigns", responses((status = 200, description = "Every campaign, as residents see it", body = Vec<CampaignView>)))]
-async fn list(State(state): State<AppState>) -> Json<Vec<CampaignView>> {
+async fn list(State(state): State<AppState>) -> AppResult<Json<Vec<CampaignView>>> {
     let now = state.clock.now();
-    Json(state.campaigns.iter().map(|c| CampaignView::of(c, now)).collect())
+    let left = claims::left_today(&state.db, &state.campaigns, now)
+        .await
+        .map_err(AppError::internal)?;
+    Ok(Json(
+        state.campaigns.iter().map(|c| view(c, now, &left)).collect(),
+    ))
+}
+
+fn view(
+    c: &Campaign,
+    now: quan_core::Timestamp,
+    left: &HashMap<(String, String), quan_core::Fen>,
+) -> CampaignView {
+    let mut v = CampaignView::of(c, now);
+    for k in &mut v.kinds {
+        k.left_today = left.get(&(c.id.0.clone(), k.id.0.clone())).copied();
+    }
+    v
 }
 
 #[utoipa::path(get, path = "/api/v1/campaigns/{id}", tag = "campaigns", params(("id" = String, Path, description = "Campaign id")), responses((status = 200, body = CampaignView), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
 async fn one(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Json<CampaignView>> {
     let now = state.clock.now();
-    state
+    let c = state
         .campaigns
         .get(&id)
-        .map(|c| Json(CampaignView::of(c, now)))
-        .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no campaign '{id}'")))
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no campaign '{id}'")))?;
+    let left = claims::left_today(&state.db, &state.campaigns, now)
+        .await
+        .map_err(AppError::internal)?;
+    Ok(Json(view(c, now, &left)))
 }

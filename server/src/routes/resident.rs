@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/claims", post(claim))
         .route("/wallet", get(wallet))
+        .route("/me/usage", get(usage))
         .route("/coupons/{id}/status", get(status))
 }
 
@@ -71,6 +72,18 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u
         serde_json::error::Category::Data => AppError::new(ErrorCode::InvalidRequest, e.to_string()),
         _ => AppError::new(ErrorCode::MalformedRequest, format!("the body is not JSON: {e}")),
     })
+}
+
+#[utoipa::path(get, path = "/api/v1/me/usage", tag = "resident", security(("bearer" = [])), responses((status = 200, description = "What the resident has used of each kind's limits", body = Vec<quan_core::api::KindUsage>)))]
+async fn usage(
+    State(state): State<AppState>,
+    ResidentAuth(resident): ResidentAuth,
+) -> AppResult<Json<Vec<quan_core::api::KindUsage>>> {
+    let now = state.clock.now();
+    let usage = crate::store::claims::usage_of(&state.db, &state.campaigns, resident, now)
+        .await
+        .map_err(AppError::internal)?;
+    Ok(Json(usage))
 }
 
 #[utoipa::path(get, path = "/api/v1/wallet", tag = "resident", security(("bearer" = [])), responses((status = 200, description = "The resident's coupons, newest first, with the code keys of usable ones", body = Wallet), (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json")))]

@@ -609,3 +609,108 @@ mod tests {
         assert_eq!(super::placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
     }
 }
+
+/// What is left of today's release of each claimable kind at `now` (before the release time,
+/// or before the day's first claim, what the release will offer).
+pub async fn left_today(
+    db: &Db,
+    campaigns: &Campaigns,
+    now: Timestamp,
+) -> Result<HashMap<(String, String), Fen>, DbError> {
+    let date = now.china_date();
+    let mut out = HashMap::new();
+    let released = sqlx::query(
+        "SELECT campaign, kind, released - claimed AS left_now FROM releases WHERE day = $1 AND opened = 1",
+    )
+    .bind(date.to_string())
+    .fetch_all(&db.pool)
+    .await?;
+    for r in released {
+        out.insert(
+            (col(&r, "campaign")?, col(&r, "kind")?),
+            Fen(col(&r, "left_now")?),
+        );
+    }
+    let pools = sqlx::query("SELECT campaign, kind, round, available FROM pools WHERE round > 0")
+        .fetch_all(&db.pool)
+        .await?;
+    for r in pools {
+        let (campaign, kind): (String, String) = (col(&r, "campaign")?, col(&r, "kind")?);
+        if out.contains_key(&(campaign.clone(), kind.clone())) {
+            continue;
+        }
+        let Some((c, k)) = campaigns.kind(&campaign, &kind) else {
+            continue;
+        };
+        let Some(round) = c.round_on(date) else { continue };
+        if i64::from(round.number) != col::<i64>(&r, "round")?
+            || !matches!(
+                k.issuance,
+                quan_core::campaign::Issuance::Claim | quan_core::campaign::Issuance::Merchant
+            )
+        {
+            continue;
+        }
+        let left = daily_release(c.daily_release, round, date, Fen(col(&r, "available")?));
+        out.insert((campaign, kind), left);
+    }
+    Ok(out)
+}
+
+/// What `resident` has used of every kind's limits at `now`.
+pub async fn usage_of(
+    db: &Db,
+    campaigns: &Campaigns,
+    resident: ResidentId,
+    now: Timestamp,
+) -> Result<Vec<quan_core::api::KindUsage>, DbError> {
+    let date = now.china_date();
+    let rows = sqlx::query(
+        "SELECT campaign, kind, scope, CAST(COUNT(*) AS BIGINT) AS n FROM limit_slots WHERE resident_id = $1 \
+         GROUP BY campaign, kind, scope",
+    )
+    .bind(resident.0)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out: Vec<quan_core::api::KindUsage> = Vec::new();
+    for c in campaigns.iter() {
+        let round = c.round_on(date).map(|r| r.number);
+        for k in &c.kinds {
+            let mut u = quan_core::api::KindUsage {
+                campaign: c.id.clone(),
+                kind: k.id.clone(),
+                claims_this_round: 0,
+                claims_today: 0,
+                claims_in_campaign: 0,
+                denominations_today: Vec::new(),
+                kind_today: 0,
+            };
+            for r in rows.iter().filter(|r| {
+                col::<String>(r, "campaign").is_ok_and(|x| x == c.id.0)
+                    && col::<String>(r, "kind").is_ok_and(|x| x == k.id.0)
+            }) {
+                let scope: String = col(r, "scope")?;
+                let n = u32::try_from(col::<i64>(r, "n")?).unwrap_or(u32::MAX);
+                let today = date.to_string();
+                if round.is_some_and(|n| scope == format!("round:{n}")) {
+                    u.claims_this_round = n;
+                } else if scope == format!("day:{today}") {
+                    u.claims_today = n;
+                } else if scope == "campaign" {
+                    u.claims_in_campaign = n;
+                } else if scope == format!("kind:{today}") {
+                    u.kind_today = n;
+                } else if let Some(den) = scope
+                    .strip_prefix("den:")
+                    .and_then(|rest| rest.strip_suffix(&format!(":{today}")))
+                {
+                    if let Ok(d) = den.parse::<usize>() {
+                        u.denominations_today.push(d);
+                    }
+                }
+            }
+            out.push(u);
+        }
+    }
+    Ok(out)
+}

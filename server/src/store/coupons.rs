@@ -111,6 +111,7 @@ impl CouponRow {
             campaign: CampaignId(self.campaign.clone()),
             kind: KindId(self.kind.clone()),
             kind_name: kind.map(|k| k.name.clone()).unwrap_or_else(|| self.kind.clone()),
+            kind_name_en: kind.map(|k| k.name_en.clone()).unwrap_or_default(),
             denomination: usize::try_from(self.denomination).unwrap_or(0),
             benefit,
             words: benefit.words_zh(),
