@@ -602,13 +602,6 @@ async fn usage_counts(
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn placeholders_number_every_row() {
-        assert_eq!(super::placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
-    }
-}
 
 /// What is left of today's release of each claimable kind at `now` (before the release time,
 /// or before the day's first claim, what the release will offer).
@@ -713,4 +706,12 @@ pub async fn usage_of(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholders_number_every_row() {
+        assert_eq!(super::placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
+    }
 }
