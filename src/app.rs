@@ -1,35 +1,106 @@
-//! The app shell: the clock, the routes.
+//! The app shell: preferences, session, the server's configuration and clock, the routes.
 
+use quan_core::api::WidgetConfig;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::components::{NavTabs, TopBar};
+use crate::context::{Prefs, PrefsHandle, SessionAction, SessionHandle, SessionState};
 use crate::hooks::ClockProvider;
-use crate::pages::{Home, NotFound};
+use crate::pages::{ClaimPage, NotFound, ShowPage, SignInPage, WalletPage};
+use crate::{api, host};
 
 /// Every page of the widget.
 #[derive(Debug, Clone, PartialEq, Routable)]
 pub enum Route {
     #[at("/")]
-    Home,
+    Claim,
+    #[at("/wallet")]
+    Wallet,
+    #[at("/wallet/:id")]
+    Show { id: i64 },
+    #[at("/sign-in")]
+    SignIn,
     #[not_found]
     #[at("/404")]
     NotFound,
 }
 
+/// The host origins the widget may talk to (from the server's configuration).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HostOrigins(pub Vec<String>);
+
 fn switch(route: Route) -> Html {
-    match route {
-        Route::Home => html! { <Home /> },
+    let page = match route {
+        Route::Claim => html! { <ClaimPage /> },
+        Route::Wallet => html! { <WalletPage /> },
+        Route::Show { id } => html! { <ShowPage {id} /> },
+        Route::SignIn => html! { <SignInPage /> },
         Route::NotFound => html! { <NotFound /> },
+    };
+    html! {
+        <>
+            <TopBar />
+            <NavTabs />
+            { page }
+        </>
     }
 }
 
 #[function_component]
 pub fn App() -> Html {
+    let prefs: PrefsHandle = use_reducer(Prefs::load);
+    let session: SessionHandle = use_reducer(SessionState::load);
+    let config = use_state(|| None::<WidgetConfig>);
+    let listener = use_mut_ref(|| None::<gloo::events::EventListener>);
+    // Language and large text apply to the whole document (and to screen readers).
+    use_effect_with((prefs.lang, prefs.elder), |(lang, elder)| {
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("lang", lang.code());
+            let _ = if *elder { root.class_list().add_1("elder") } else { root.class_list().remove_1("elder") };
+        }
+    });
+    // The resident's token from the host: in the fragment now, or by postMessage once the
+    // server has said which origins may send it.
+    {
+        let (session, config, listener) = (session.clone(), config.clone(), listener.clone());
+        use_effect_with((), move |_| {
+            let sign_in = {
+                let session = session.clone();
+                move |token: String| {
+                    let session = session.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        if let Ok(s) = api::host_sign_in(&token).await {
+                            session.dispatch(SessionAction::SignedIn(s));
+                        }
+                    });
+                }
+            };
+            if let Some(token) = host::take_fragment_token() {
+                sign_in(token);
+            }
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(c) = api::config().await {
+                    *listener.borrow_mut() = host::handshake(c.host_origins.clone(), sign_in);
+                    config.set(Some(c));
+                }
+            });
+        });
+    }
+    let origins = HostOrigins(config.as_ref().map(|c| c.host_origins.clone()).unwrap_or_default());
     html! {
-        <BrowserRouter>
-            <ClockProvider>
-                <Switch<Route> render={switch} />
-            </ClockProvider>
-        </BrowserRouter>
+        <ContextProvider<PrefsHandle> context={prefs}>
+            <ContextProvider<SessionHandle> context={session}>
+                <ContextProvider<Option<WidgetConfig>> context={(*config).clone()}>
+                    <ContextProvider<HostOrigins> context={origins}>
+                        <BrowserRouter>
+                            <ClockProvider>
+                                <Switch<Route> render={switch} />
+                            </ClockProvider>
+                        </BrowserRouter>
+                    </ContextProvider<HostOrigins>>
+                </ContextProvider<Option<WidgetConfig>>>
+            </ContextProvider<SessionHandle>>
+        </ContextProvider<PrefsHandle>>
     }
 }

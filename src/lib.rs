@@ -4,8 +4,13 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod config;
+pub mod context;
 pub mod hooks;
+pub mod host;
+pub mod i18n;
 pub mod pages;
+pub mod storage;
 
 /// Mounts the app in `#app`, replacing the first paint that `index.html` shows while the
 /// WebAssembly loads.

@@ -17,6 +17,17 @@ pub struct ServerTime {
     pub now: Timestamp,
 }
 
+/// `GET /config`: what the widget needs to know about the server it talks to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WidgetConfig {
+    /// Whether demo sign-in is offered.
+    pub demo: bool,
+    /// Origins of host apps that may frame the widget, hand it a resident's token by
+    /// `postMessage`, and receive its events.
+    pub host_origins: Vec<String>,
+}
+
 /// `GET /campaigns`: one campaign as residents see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -34,6 +45,17 @@ pub struct CampaignView {
     pub release_at: Timestamp,
     pub phase: Phase,
     pub kinds: Vec<KindView>,
+    /// The merchant categories taking part, with their names.
+    pub categories: Vec<CategoryView>,
+}
+
+/// A merchant category and its names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CategoryView {
+    pub id: CategoryId,
+    pub name: String,
+    pub name_en: String,
 }
 
 /// A coupon kind as residents see it.
@@ -82,6 +104,11 @@ impl CampaignView {
             today,
             release_at: campaign.release_at(today),
             phase: campaign.phase(now),
+            categories: campaign
+                .categories
+                .iter()
+                .map(|c| CategoryView { id: c.id.clone(), name: c.name.clone(), name_en: c.name_en.clone() })
+                .collect(),
             kinds: campaign
                 .kinds
                 .iter()

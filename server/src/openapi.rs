@@ -19,6 +19,7 @@ use crate::routes;
     ),
     paths(
         routes::time::time,
+        routes::time::config,
         routes::campaigns::list,
         routes::campaigns::one,
         routes::session::host,

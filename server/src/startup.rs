@@ -42,6 +42,8 @@ pub struct AppState {
     pub metrics: Metrics,
     pub demo: bool,
     pub host_key: Option<ed25519_dalek::VerifyingKey>,
+    /// Host origins that may frame the widget and talk to it.
+    pub host_origins: Arc<Vec<String>>,
 }
 
 /// Reads every `*.toml` campaign file in `dir`, in name order.
@@ -197,6 +199,7 @@ impl Application {
             metrics: Metrics::default(),
             demo: config.demo,
             host_key,
+            host_origins: Arc::new(config.frame_ancestors.clone()),
         };
         if config.demo {
             demo::seed(&state).await.map_err(|e| format!("demo data: {e}"))?;

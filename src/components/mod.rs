@@ -1,7 +1,15 @@
 //! One component per file.
 
-mod campaign_card;
+mod countdown;
+mod coupon_card;
 mod error_notice;
+mod progress_ring;
+mod qr;
+mod top_bar;
 
-pub use campaign_card::{CampaignCard, CampaignCardProps};
-pub use error_notice::{error_words, ErrorNotice};
+pub use countdown::{Countdown, CountdownProps};
+pub use coupon_card::{CouponCard, CouponCardProps};
+pub use error_notice::{ErrorNotice, ErrorNoticeProps};
+pub use progress_ring::ProgressRing;
+pub use qr::{Qr, QrProps};
+pub use top_bar::{NavTabs, TopBar};

@@ -1,14 +1,17 @@
 //! The server-corrected clock. The device clock is never trusted: its offset to the server is
-//! measured NTP-style (the shortest round trip wins) and every countdown runs on corrected time.
+//! measured NTP-style (the shortest round trip wins), again whenever the page comes back into
+//! view and every few minutes, and every countdown runs on corrected time. The last offset is
+//! kept on the device, so a wallet opened offline still counts right.
 
 use std::rc::Rc;
 
+use gloo::events::EventListener;
 use gloo::timers::callback::Interval;
 use quan_core::time::{best_offset, ClockSample};
 use quan_core::Timestamp;
 use yew::prelude::*;
 
-use crate::api;
+use crate::{api, storage};
 
 /// Samples per measurement.
 const SAMPLES: usize = 4;
@@ -16,10 +19,10 @@ const SAMPLES: usize = 4;
 const REMEASURE_MS: u32 = 5 * 60 * 1000;
 
 /// The device clock's correction. `offset_ms` is server minus device.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerClock {
     pub offset_ms: i64,
-    /// Whether a measurement has succeeded yet.
+    /// Whether a measurement has succeeded (now or, stored, earlier).
     pub synced: bool,
 }
 
@@ -36,11 +39,7 @@ async fn measure() -> Option<i64> {
         let sent = js_sys::Date::now() as i64;
         if let Ok(t) = api::server_time().await {
             let received = js_sys::Date::now() as i64;
-            samples.push(ClockSample {
-                sent,
-                received,
-                server: t.now,
-            });
+            samples.push(ClockSample { sent, received, server: t.now });
         }
     }
     best_offset(&samples)
@@ -51,10 +50,11 @@ pub struct ClockProviderProps {
     pub children: Html,
 }
 
-/// Measures the offset on mount and every few minutes, and gives it to everything below.
+/// Measures the offset on mount, when the page is shown again, and every few minutes, and gives
+/// it to everything below.
 #[function_component]
 pub fn ClockProvider(props: &ClockProviderProps) -> Html {
-    let clock = use_state(ServerClock::default);
+    let clock = use_state(|| storage::get::<ServerClock>(storage::CLOCK).unwrap_or_default());
     {
         let clock = clock.clone();
         use_effect_with((), move |_| {
@@ -62,17 +62,30 @@ pub fn ClockProvider(props: &ClockProviderProps) -> Html {
                 let clock = clock.clone();
                 wasm_bindgen_futures::spawn_local(async move {
                     if let Some(offset_ms) = measure().await {
-                        clock.set(ServerClock {
-                            offset_ms,
-                            synced: true,
-                        });
+                        let c = ServerClock { offset_ms, synced: true };
+                        storage::set(storage::CLOCK, &c);
+                        clock.set(c);
                     }
                 });
             });
             run();
             let again = run.clone();
             let interval = Interval::new(REMEASURE_MS, move || again());
-            move || drop(interval)
+            let on_show = web_sys::window().and_then(|w| w.document()).map(|doc| {
+                let run = run.clone();
+                EventListener::new(&doc, "visibilitychange", move |_| {
+                    let visible = web_sys::window()
+                        .and_then(|w| w.document())
+                        .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Visible);
+                    if visible {
+                        run();
+                    }
+                })
+            });
+            move || {
+                drop(interval);
+                drop(on_show);
+            }
         });
     }
     html! {

@@ -1,7 +1,13 @@
 //! One routed page per file.
 
-mod home;
+mod claim;
 mod not_found;
+mod show;
+mod sign_in;
+mod wallet;
 
-pub use home::Home;
+pub use claim::ClaimPage;
 pub use not_found::NotFound;
+pub use show::{ShowPage, ShowPageProps};
+pub use sign_in::SignInPage;
+pub use wallet::WalletPage;

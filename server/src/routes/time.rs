@@ -1,14 +1,15 @@
-//! `GET /time`: the server's clock, which the widget measures its offset against.
+//! `GET /time`: the server's clock, which the widget measures its offset against; `GET /config`:
+//! what the widget needs to know of this server.
 
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use quan_core::api::ServerTime;
+use quan_core::api::{ServerTime, WidgetConfig};
 
 use crate::startup::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/time", get(time))
+    Router::new().route("/time", get(time)).route("/config", get(config))
 }
 
 #[utoipa::path(get, path = "/api/v1/time", tag = "time", responses((status = 200, description = "The server's clock", body = ServerTime)))]
@@ -16,4 +17,9 @@ async fn time(State(state): State<AppState>) -> Json<ServerTime> {
     Json(ServerTime {
         now: state.clock.now(),
     })
+}
+
+#[utoipa::path(get, path = "/api/v1/config", tag = "time", responses((status = 200, description = "What the widget needs to know of this server", body = WidgetConfig)))]
+async fn config(State(state): State<AppState>) -> Json<WidgetConfig> {
+    Json(WidgetConfig { demo: state.demo, host_origins: state.host_origins.to_vec() })
 }

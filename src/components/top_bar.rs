@@ -1,0 +1,72 @@
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::app::Route;
+use crate::context::{use_prefs, use_session, PrefsAction, SessionAction};
+use crate::hooks::use_now;
+use crate::i18n::{t, Key, Lang};
+
+/// The masthead: title, today's date in China, language, large text, sign out.
+#[function_component]
+pub fn TopBar() -> Html {
+    let prefs = use_prefs();
+    let session = use_session();
+    let now = use_now(1_000);
+    let today = now.china_date();
+    let lang = prefs.lang;
+    let date = match lang {
+        Lang::Zh => format!("{}年{}月{}日", today.year, today.month, today.day),
+        Lang::En => today.to_string(),
+    };
+    let switch_lang = {
+        let prefs = prefs.clone();
+        Callback::from(move |_| prefs.dispatch(PrefsAction::SetLang(prefs.lang.other())))
+    };
+    let toggle_elder = {
+        let prefs = prefs.clone();
+        Callback::from(move |_| prefs.dispatch(PrefsAction::SetElder(!prefs.elder)))
+    };
+    let sign_out = {
+        let session = session.clone();
+        Callback::from(move |_| session.dispatch(SessionAction::SignedOut))
+    };
+    html! {
+        <header class="masthead">
+            <div class="masthead-row">
+                <h1>{ t(lang, Key::AppTitle) }</h1>
+                <div class="masthead-tools">
+                    <button type="button" class="chip" lang={lang.other().code()} onclick={switch_lang}>{ t(lang, Key::Language) }</button>
+                    <button type="button" class="chip" aria-pressed={prefs.elder.to_string()} onclick={toggle_elder}>{ t(lang, Key::ElderMode) }</button>
+                    if session.session.is_some() {
+                        <button type="button" class="chip" onclick={sign_out}>{ t(lang, Key::SignOut) }</button>
+                    }
+                </div>
+            </div>
+            <p class="today" data-testid="today">
+                { format!("{} {}", t(lang, Key::TodayIs), date) }
+                <span class="muted">{ t(lang, Key::ChinaTime) }</span>
+            </p>
+        </header>
+    }
+}
+
+/// Tabs between the resident's pages.
+#[function_component]
+pub fn NavTabs() -> Html {
+    let prefs = use_prefs();
+    let route = use_route::<Route>();
+    let tab = |to: Route, key: Key| {
+        let current = route.as_ref() == Some(&to);
+        html! {
+            <Link<Route> to={to} classes={classes!("tab", current.then_some("tab-current"))}>
+                <span aria-current={current.then_some("page")}>{ t(prefs.lang, key) }</span>
+            </Link<Route>>
+        }
+    };
+    html! {
+        <nav class="tabs" aria-label={t(prefs.lang, Key::AppTitle)}>
+            { tab(Route::Claim, Key::NavClaim) }
+            { tab(Route::Wallet, Key::NavWallet) }
+        </nav>
+    }
+}

@@ -1,0 +1,112 @@
+//! App-wide state that pages read: preferences (language, large text) and the session.
+
+use std::rc::Rc;
+
+use quan_core::api::Session;
+use yew::prelude::*;
+
+use crate::i18n::Lang;
+use crate::storage;
+
+/// The resident's or merchant's preferences, remembered on the device.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prefs {
+    pub lang: Lang,
+    /// Larger type and targets, higher contrast, fewer words (适老化).
+    pub elder: bool,
+}
+
+pub enum PrefsAction {
+    SetLang(Lang),
+    SetElder(bool),
+}
+
+impl Prefs {
+    /// Stored choices, else the URL's (`?lang=en&elder=1`), else the defaults.
+    pub fn load() -> Prefs {
+        let query = crate::config::query();
+        let lang = storage::get::<String>(storage::LANG)
+            .and_then(|l| Lang::parse(&l))
+            .or_else(|| query.get("lang").and_then(|l| Lang::parse(l)))
+            .unwrap_or_default();
+        let elder = storage::get::<bool>(storage::ELDER)
+            .or_else(|| query.get("elder").map(|v| v == "1" || v == "true"))
+            .unwrap_or(false);
+        Prefs { lang, elder }
+    }
+}
+
+impl Reducible for Prefs {
+    type Action = PrefsAction;
+    fn reduce(self: Rc<Self>, action: PrefsAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            PrefsAction::SetLang(l) => {
+                next.lang = l;
+                storage::set(storage::LANG, &l.code());
+            }
+            PrefsAction::SetElder(on) => {
+                next.elder = on;
+                storage::set(storage::ELDER, &on);
+            }
+        }
+        Rc::new(next)
+    }
+}
+
+pub type PrefsHandle = UseReducerHandle<Prefs>;
+
+#[hook]
+pub fn use_prefs() -> PrefsHandle {
+    let fallback = use_reducer(Prefs::load);
+    use_context::<PrefsHandle>().unwrap_or(fallback)
+}
+
+/// Who is signed in, if anyone.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SessionState {
+    pub session: Option<Session>,
+}
+
+pub enum SessionAction {
+    SignedIn(Session),
+    SignedOut,
+}
+
+impl SessionState {
+    /// The stored session, unless it has expired by the device's clock (the server decides anyway).
+    pub fn load() -> SessionState {
+        let now = js_sys::Date::now() as i64;
+        let session = storage::get::<Session>(storage::SESSION).filter(|s| s.expires_at.millis() > now);
+        SessionState { session }
+    }
+
+    pub fn token(&self) -> Option<&str> {
+        self.session.as_ref().map(|s| s.token.as_str())
+    }
+}
+
+impl Reducible for SessionState {
+    type Action = SessionAction;
+    fn reduce(self: Rc<Self>, action: SessionAction) -> Rc<Self> {
+        match action {
+            SessionAction::SignedIn(s) => {
+                storage::set(storage::SESSION, &s);
+                Rc::new(SessionState { session: Some(s) })
+            }
+            SessionAction::SignedOut => {
+                storage::remove(storage::SESSION);
+                storage::remove(storage::WALLET);
+                Rc::new(SessionState { session: None })
+            }
+        }
+    }
+}
+
+pub type SessionHandle = UseReducerHandle<SessionState>;
+
+#[hook]
+pub fn use_session() -> SessionHandle {
+    let fallback = use_reducer(SessionState::load);
+    use_context::<SessionHandle>().unwrap_or(fallback)
+}

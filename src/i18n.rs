@@ -1,0 +1,274 @@
+//! The widget's words, in Chinese (the default) and English. One key per thing said; the
+//! resident's choice is remembered on the device.
+
+use quan_core::api::KindUsage;
+use quan_core::rules::LimitKind;
+use quan_core::ErrorCode;
+
+use crate::api::ApiError;
+
+/// A language the widget speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.to_ascii_lowercase().as_str() {
+            "zh" | "zh-cn" | "zh-hans" => Some(Lang::Zh),
+            "en" | "en-us" | "en-gb" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+}
+
+/// Everything the widget says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    AppTitle,
+    Loading,
+    NoCampaigns,
+    TodayIs,
+    ChinaTime,
+    NavClaim,
+    NavWallet,
+    SignIn,
+    SignOut,
+    SignInTitle,
+    SignInHint,
+    PhoneLabel,
+    SignInButton,
+    WaitingForHost,
+    ReleaseAt,
+    OpensIn,
+    Claim,
+    Claiming,
+    Claimed,
+    ClaimedToday,
+    LeftToday,
+    SoldOutToday,
+    YourLimits,
+    RoundClaims,
+    ReleaseNotToday,
+    WalletTitle,
+    WalletEmpty,
+    Usable,
+    Used,
+    Expired,
+    Returned,
+    ExpiresIn,
+    ExpiresAt,
+    UseAt,
+    AnyMerchant,
+    ShowCode,
+    ShowTitle,
+    ShowHint,
+    Brightness,
+    CodeRefreshes,
+    Offline,
+    OfflineCodes,
+    RedeemedNotice,
+    BackToWallet,
+    LoveCoupon,
+    ElderMode,
+    Language,
+    NotFound,
+    BackHome,
+    Retrying,
+    CodeUnavailable,
+    IssuedElsewhere,
+}
+
+pub fn t(lang: Lang, key: Key) -> &'static str {
+    use Key::*;
+    match (lang, key) {
+        (Lang::Zh, AppTitle) => "数字消费券",
+        (Lang::En, AppTitle) => "Digital coupons",
+        (Lang::Zh, Loading) => "正在加载…",
+        (Lang::En, Loading) => "Loading…",
+        (Lang::Zh, NoCampaigns) => "目前没有进行中的活动。",
+        (Lang::En, NoCampaigns) => "No campaign is running.",
+        (Lang::Zh, TodayIs) => "今天是",
+        (Lang::En, TodayIs) => "Today is",
+        (Lang::Zh, ChinaTime) => "（北京时间）",
+        (Lang::En, ChinaTime) => "(China time)",
+        (Lang::Zh, NavClaim) => "领券",
+        (Lang::En, NavClaim) => "Claim",
+        (Lang::Zh, NavWallet) => "我的券",
+        (Lang::En, NavWallet) => "My coupons",
+        (Lang::Zh, SignIn) => "登录",
+        (Lang::En, SignIn) => "Sign in",
+        (Lang::Zh, SignOut) => "退出",
+        (Lang::En, SignOut) => "Sign out",
+        (Lang::Zh, SignInTitle) => "登录领券",
+        (Lang::En, SignInTitle) => "Sign in to claim",
+        (Lang::Zh, SignInHint) => "演示环境：输入任意手机号即可登录。",
+        (Lang::En, SignInHint) => "Demo: any mobile number signs you in.",
+        (Lang::Zh, PhoneLabel) => "手机号",
+        (Lang::En, PhoneLabel) => "Mobile number",
+        (Lang::Zh, SignInButton) => "登录",
+        (Lang::En, SignInButton) => "Sign in",
+        (Lang::Zh, WaitingForHost) => "正在从银行App获取登录信息…",
+        (Lang::En, WaitingForHost) => "Getting your sign-in from the bank app…",
+        (Lang::Zh, ReleaseAt) => "每天开抢",
+        (Lang::En, ReleaseAt) => "Daily release at",
+        (Lang::Zh, OpensIn) => "距开抢",
+        (Lang::En, OpensIn) => "Opens in",
+        (Lang::Zh, Claim) => "领取",
+        (Lang::En, Claim) => "Claim",
+        (Lang::Zh, Claiming) => "领取中…",
+        (Lang::En, Claiming) => "Claiming…",
+        (Lang::Zh, Claimed) => "领取成功，已放入“我的券”。",
+        (Lang::En, Claimed) => "Claimed: it is in My coupons.",
+        (Lang::Zh, ClaimedToday) => "今日已领",
+        (Lang::En, ClaimedToday) => "Claimed today",
+        (Lang::Zh, LeftToday) => "今日剩余",
+        (Lang::En, LeftToday) => "Left today",
+        (Lang::Zh, SoldOutToday) => "今日已抢完",
+        (Lang::En, SoldOutToday) => "Gone for today",
+        (Lang::Zh, YourLimits) => "我的领取次数",
+        (Lang::En, YourLimits) => "Your claims",
+        (Lang::Zh, RoundClaims) => "本轮已领",
+        (Lang::En, RoundClaims) => "This round",
+        (Lang::Zh, ReleaseNotToday) => "今天没有投放",
+        (Lang::En, ReleaseNotToday) => "No release today",
+        (Lang::Zh, WalletTitle) => "我的券",
+        (Lang::En, WalletTitle) => "My coupons",
+        (Lang::Zh, WalletEmpty) => "还没有券。去“领券”看看吧。",
+        (Lang::En, WalletEmpty) => "No coupons yet. Have a look at Claim.",
+        (Lang::Zh, Usable) => "可使用",
+        (Lang::En, Usable) => "Usable",
+        (Lang::Zh, Used) => "已使用",
+        (Lang::En, Used) => "Used",
+        (Lang::Zh, Expired) => "已过期",
+        (Lang::En, Expired) => "Expired",
+        (Lang::Zh, Returned) => "已退回",
+        (Lang::En, Returned) => "Withdrawn",
+        (Lang::Zh, ExpiresIn) => "距过期",
+        (Lang::En, ExpiresIn) => "Expires in",
+        (Lang::Zh, ExpiresAt) => "有效期至",
+        (Lang::En, ExpiresAt) => "Valid until",
+        (Lang::Zh, UseAt) => "适用于",
+        (Lang::En, UseAt) => "Use at",
+        (Lang::Zh, AnyMerchant) => "所有参与活动的商户",
+        (Lang::En, AnyMerchant) => "any listed merchant",
+        (Lang::Zh, ShowCode) => "出示付款码",
+        (Lang::En, ShowCode) => "Show code",
+        (Lang::Zh, ShowTitle) => "向收银员出示",
+        (Lang::En, ShowTitle) => "Show this at the till",
+        (Lang::Zh, ShowHint) => "请收银员扫描二维码，或输入下方数字。",
+        (Lang::En, ShowHint) => "The cashier scans the QR code or types the digits below.",
+        (Lang::Zh, Brightness) => "扫不上？请调高屏幕亮度。",
+        (Lang::En, Brightness) => "Not scanning? Turn up the screen brightness.",
+        (Lang::Zh, CodeRefreshes) => "付款码每30秒自动更新",
+        (Lang::En, CodeRefreshes) => "The code changes every 30 seconds",
+        (Lang::Zh, Offline) => "网络已断开",
+        (Lang::En, Offline) => "Offline",
+        (Lang::Zh, OfflineCodes) => "离线也可出示付款码，收银员联网核销。",
+        (Lang::En, OfflineCodes) => "Codes keep working offline; the till checks them online.",
+        (Lang::Zh, RedeemedNotice) => "核销成功",
+        (Lang::En, RedeemedNotice) => "Redeemed",
+        (Lang::Zh, BackToWallet) => "返回我的券",
+        (Lang::En, BackToWallet) => "Back to My coupons",
+        (Lang::Zh, LoveCoupon) => "爱心券",
+        (Lang::En, LoveCoupon) => "Love coupon",
+        (Lang::Zh, ElderMode) => "大字模式",
+        (Lang::En, ElderMode) => "Large text",
+        (Lang::Zh, Language) => "English",
+        (Lang::En, Language) => "中文",
+        (Lang::Zh, NotFound) => "页面不存在",
+        (Lang::En, NotFound) => "Page not found",
+        (Lang::Zh, BackHome) => "返回首页",
+        (Lang::En, BackHome) => "Back to the start",
+        (Lang::Zh, Retrying) => "网络繁忙，正在重试…",
+        (Lang::En, Retrying) => "Network busy, still trying…",
+        (Lang::Zh, CodeUnavailable) => "此券当前不可出示。",
+        (Lang::En, CodeUnavailable) => "This coupon cannot be shown now.",
+        (Lang::Zh, IssuedElsewhere) => "本活动的券由商户在店内发放，或按申请补贴。",
+        (Lang::En, IssuedElsewhere) => "This campaign's coupons are issued in shops, or paid on application.",
+    }
+}
+
+/// Words for an API error, in words a resident or a merchant understands.
+pub fn error_words(lang: Lang, error: &ApiError) -> &'static str {
+    let zh = lang == Lang::Zh;
+    let pick = |z: &'static str, e: &'static str| if zh { z } else { e };
+    match error {
+        ApiError::Network(_) => pick("网络不通，请检查网络后重试。", "No connection. Check the network and try again."),
+        ApiError::Unexpected(_) => pick("服务暂时异常，请稍后再试。", "Something went wrong. Please try again shortly."),
+        ApiError::Problem(p) => match p.code {
+            ErrorCode::SoldOut => pick("今日已抢完，明天 10:00 再来。", "Gone for today. Next release tomorrow at 10:00."),
+            ErrorCode::NotStarted => pick("还没开始，请到时再来。", "Not open yet. Please come back at the release time."),
+            ErrorCode::Ended => pick("活动已结束。", "The campaign has ended."),
+            ErrorCode::LimitReached => pick("您已达到领取上限。", "You have reached your limit."),
+            ErrorCode::BelowThreshold => pick("订单金额未达到使用门槛。", "The order does not reach the coupon's minimum."),
+            ErrorCode::WrongCategory => pick("此券不能在本商户使用。", "This coupon cannot be used at this shop."),
+            ErrorCode::CodeStale => pick("付款码已过期，请让顾客刷新。", "The code is out of date: ask the customer to refresh it."),
+            ErrorCode::CodeExpired => pick("此券已过期。", "This coupon has expired."),
+            ErrorCode::CodeInvalid => pick("无效的券码。", "This is not a valid coupon code."),
+            ErrorCode::AlreadyRedeemed => pick("此券已使用。", "This coupon has already been used."),
+            ErrorCode::MerchantBlacklisted => pick("本商户已被暂停核销资格。", "This shop may not redeem coupons."),
+            ErrorCode::NotReversible => pick("这笔核销无法撤销。", "This redemption cannot be undone."),
+            ErrorCode::NotFound => pick("没有找到。", "Not found."),
+            ErrorCode::Unauthorized => pick("请先登录。", "Please sign in."),
+            ErrorCode::Forbidden => pick("没有权限。", "Not allowed."),
+            ErrorCode::RateLimited => pick("操作太频繁，请稍候。", "Too many tries. Please wait a moment."),
+            ErrorCode::Internal | ErrorCode::Unavailable => {
+                pick("服务暂时异常，请稍后再试。", "Something went wrong. Please try again shortly.")
+            }
+            ErrorCode::MalformedRequest
+            | ErrorCode::InvalidRequest
+            | ErrorCode::UnsupportedMediaType
+            | ErrorCode::IdempotencyMismatch
+            | ErrorCode::IdempotencyInProgress => pick("请求有误，请刷新页面后重试。", "Please reload the page and try again."),
+        },
+    }
+}
+
+/// The limit a resident has used up, in words.
+pub fn limit_words(lang: Lang, limit: LimitKind) -> &'static str {
+    let zh = lang == Lang::Zh;
+    match limit {
+        LimitKind::PerRound if zh => "本轮领取次数已用完",
+        LimitKind::PerRound => "No claims left this round",
+        LimitKind::PerDay if zh => "今日已领",
+        LimitKind::PerDay => "Claimed today",
+        LimitKind::PerCampaign if zh => "活动期间领取次数已用完",
+        LimitKind::PerCampaign => "No claims left in this campaign",
+        LimitKind::HeldPerDenomination | LimitKind::HeldPerKind if zh => "今日已领",
+        LimitKind::HeldPerDenomination | LimitKind::HeldPerKind => "Claimed today",
+    }
+}
+
+/// "本轮已领 1/3 次" for a kind with a per-round limit.
+pub fn round_usage(lang: Lang, usage: &KindUsage, max: u32) -> String {
+    match lang {
+        Lang::Zh => format!("{} {}/{} 次", t(lang, Key::RoundClaims), usage.claims_this_round, max),
+        Lang::En => format!("{}: {} of {}", t(lang, Key::RoundClaims), usage.claims_this_round, max),
+    }
+}
+
+/// `40 元` / `¥40`.
+pub fn money(lang: Lang, fen: quan_core::Fen) -> String {
+    match lang {
+        Lang::Zh => format!("{} 元", fen.yuan_compact()),
+        Lang::En => format!("¥{}", fen.yuan_compact()),
+    }
+}

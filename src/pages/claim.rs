@@ -1,0 +1,250 @@
+//! The claim page: the live campaigns and their kinds; each denomination with its rule in plain
+//! words, what is left today, the resident's own limits; before the release, a countdown on the
+//! server's clock, and the button enables at the instant the server says.
+
+use quan_core::api::{CampaignView, ClaimRequest, KindUsage, KindView, Offer};
+use quan_core::campaign::{Issuance, Phase};
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::app::{HostOrigins, Route};
+use crate::components::{Countdown, ErrorNotice};
+use crate::context::{use_prefs, use_session};
+use crate::hooks::{claim, use_now};
+use crate::i18n::{limit_words, money, round_usage, t, Key, Lang};
+
+#[function_component]
+pub fn ClaimPage() -> Html {
+    let prefs = use_prefs();
+    let session = use_session();
+    let token = session.token().map(String::from);
+    let campaigns = use_state(|| None::<Result<Vec<CampaignView>, ApiError>>);
+    let usage = use_state(Vec::<KindUsage>::new);
+    let generation = use_state(|| 0u32);
+    {
+        let (campaigns, usage) = (campaigns.clone(), usage.clone());
+        use_effect_with((token.clone(), *generation), move |(token, _)| {
+            let token = token.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                campaigns.set(Some(api::campaigns().await));
+                if let Some(t) = token {
+                    if let Ok(u) = api::usage(&t).await {
+                        usage.set(u);
+                    }
+                }
+            });
+        });
+    }
+    let refresh = {
+        let generation = generation.clone();
+        Callback::from(move |_| generation.set(generation.wrapping_add(1)))
+    };
+    let lang = prefs.lang;
+    html! {
+        <main class="page" id="main">
+            {
+                match &*campaigns {
+                    None => html! { <p class="muted" aria-live="polite">{ t(lang, Key::Loading) }</p> },
+                    Some(Err(e)) => html! { <ErrorNotice error={e.clone()} /> },
+                    Some(Ok(list)) => {
+                        let live: Vec<&CampaignView> = list.iter().filter(|c| c.phase != Phase::After).collect();
+                        if live.is_empty() {
+                            html! { <p>{ t(lang, Key::NoCampaigns) }</p> }
+                        } else {
+                            html! {
+                                <div class="campaigns">
+                                    { for live.into_iter().map(|c| html! {
+                                        <CampaignSection key={c.id.to_string()} campaign={c.clone()} usage={(*usage).clone()} on_claimed={refresh.clone()} />
+                                    }) }
+                                </div>
+                            }
+                        }
+                    }
+                }
+            }
+        </main>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CampaignSectionProps {
+    campaign: CampaignView,
+    usage: Vec<KindUsage>,
+    on_claimed: Callback<()>,
+}
+
+#[function_component]
+fn CampaignSection(props: &CampaignSectionProps) -> Html {
+    let prefs = use_prefs();
+    let now = use_now(1_000);
+    let lang = prefs.lang;
+    let c = &props.campaign;
+    let name = if lang == Lang::En && !c.name_en.is_empty() { &c.name_en } else { &c.name };
+    // Kinds residents claim themselves, with something that has a face value.
+    let kinds: Vec<&KindView> = c
+        .kinds
+        .iter()
+        .filter(|k| matches!(k.issuance, Issuance::Claim | Issuance::Merchant))
+        .filter(|k| k.offers.iter().any(|o| o.benefit.face_value().is_some()))
+        .collect();
+    let before_release = now < c.release_at;
+    html! {
+        <section class="campaign" aria-labelledby={format!("campaign-{}", c.id)}>
+            <h2 id={format!("campaign-{}", c.id)}>{ name }</h2>
+            <p class="meta">
+                <span>{ &c.county }</span>
+                <span>{ format!("{} – {}", c.starts, c.ends) }</span>
+            </p>
+            if kinds.is_empty() {
+                <p class="muted">{ t(lang, Key::IssuedElsewhere) }</p>
+            } else {
+                <p class="release">
+                    { format!("{} {:02}:{:02}", t(lang, Key::ReleaseAt), c.release_time.hours(), c.release_time.minutes()) }
+                    if before_release && c.phase == Phase::Running {
+                        { " · " }
+                        <Countdown to={c.release_at} label={t(lang, Key::OpensIn)} />
+                    }
+                </p>
+            }
+            { for kinds.into_iter().map(|k| {
+                let usage = props.usage.iter().find(|u| u.campaign == c.id && u.kind == k.id).cloned();
+                html! {
+                    <KindPanel key={k.id.to_string()} campaign={c.clone()} kind={k.clone()} {usage} on_claimed={props.on_claimed.clone()} />
+                }
+            }) }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct KindPanelProps {
+    campaign: CampaignView,
+    kind: KindView,
+    usage: Option<KindUsage>,
+    on_claimed: Callback<()>,
+}
+
+#[function_component]
+fn KindPanel(props: &KindPanelProps) -> Html {
+    let prefs = use_prefs();
+    let lang = prefs.lang;
+    let k = &props.kind;
+    let name = if lang == Lang::En && !k.name_en.is_empty() { &k.name_en } else { &k.name };
+    html! {
+        <div class="kind">
+            <div class="kind-head">
+                <h3>{ name }</h3>
+                if let Some(left) = k.left_today {
+                    <span class="left">{ format!("{} {}", t(lang, Key::LeftToday), money(lang, left)) }</span>
+                }
+            </div>
+            if let (Some(u), Some(max)) = (&props.usage, k.limits.per_round) {
+                <p class="limits muted">{ round_usage(lang, u, max) }</p>
+            }
+            <ul class="offers">
+                { for k.offers.iter().map(|o| html! {
+                    <li key={o.index}>
+                        <OfferButton campaign={props.campaign.clone()} kind={k.clone()} offer={o.clone()} usage={props.usage.clone()} on_claimed={props.on_claimed.clone()} />
+                    </li>
+                }) }
+            </ul>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct OfferButtonProps {
+    campaign: CampaignView,
+    kind: KindView,
+    offer: Offer,
+    usage: Option<KindUsage>,
+    on_claimed: Callback<()>,
+}
+
+#[derive(Clone, PartialEq)]
+enum ClaimState {
+    Idle,
+    InFlight { retries: u32 },
+    Done,
+    Failed(ApiError),
+}
+
+/// One denomination, its rule, and its claim button. One claim in flight at a time.
+#[function_component]
+fn OfferButton(props: &OfferButtonProps) -> Html {
+    let prefs = use_prefs();
+    let session = use_session();
+    let navigator = use_navigator();
+    let origins = use_context::<HostOrigins>().unwrap_or_default();
+    let now = use_now(250);
+    let state = use_state(|| ClaimState::Idle);
+    let lang = prefs.lang;
+    let o = &props.offer;
+    let words = if lang == Lang::En { o.words_en.clone() } else { o.words.clone() };
+    let value = o.benefit.face_value();
+    let before_release = now < props.campaign.release_at;
+    let sold_out = matches!((props.kind.left_today, value), (Some(left), Some(v)) if left < v);
+    let limit = props.usage.as_ref().and_then(|u| props.kind.limits.first_reached(u.for_denomination(o.index)));
+    let in_flight = matches!(*state, ClaimState::InFlight { .. });
+    let disabled = before_release || sold_out || limit.is_some() || in_flight || *state == ClaimState::Done;
+    let onclick = {
+        let state = state.clone();
+        let token = session.token().map(String::from);
+        let request = ClaimRequest { campaign: props.campaign.id.clone(), kind: props.kind.id.clone(), denomination: o.index };
+        let on_claimed = props.on_claimed.clone();
+        Callback::from(move |_| {
+            let Some(token) = token.clone() else {
+                crate::host::emit(&origins.0, "needs_sign_in", &[]);
+                if let Some(n) = &navigator {
+                    n.push(&Route::SignIn);
+                }
+                return;
+            };
+            if matches!(*state, ClaimState::InFlight { .. }) {
+                return;
+            }
+            state.set(ClaimState::InFlight { retries: 0 });
+            let (state, request, on_claimed, origins) = (state.clone(), request.clone(), on_claimed.clone(), origins.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let retrying = state.clone();
+                let result = claim::claim(&token, &request, move |n| retrying.set(ClaimState::InFlight { retries: n })).await;
+                match result {
+                    Ok(c) => {
+                        crate::host::emit(&origins.0, "claimed", &[("coupon", (c.id.0 as f64).into()), ("kind", c.kind.as_str().into())]);
+                        state.set(ClaimState::Done);
+                        on_claimed.emit(());
+                    }
+                    Err(e) => {
+                        state.set(ClaimState::Failed(e));
+                        on_claimed.emit(());
+                    }
+                }
+            });
+        })
+    };
+    let label = match (&*state, limit, sold_out) {
+        (ClaimState::InFlight { .. }, _, _) => t(lang, Key::Claiming),
+        (ClaimState::Done, _, _) => t(lang, Key::ClaimedToday),
+        (_, Some(l), _) => limit_words(lang, l),
+        (_, None, true) => t(lang, Key::SoldOutToday),
+        _ => t(lang, Key::Claim),
+    };
+    html! {
+        <div class="offer">
+            <span class="offer-words">{ words }</span>
+            <button type="button" class="button button-primary" {disabled} {onclick}
+                aria-label={format!("{} {}", label, if lang == Lang::En { &o.words_en } else { &o.words })}>
+                { label }
+            </button>
+            {
+                match &*state {
+                    ClaimState::InFlight { retries } if *retries > 0 => html! { <p class="notice" role="status">{ t(lang, Key::Retrying) }</p> },
+                    ClaimState::Done => html! { <p class="notice notice-ok" role="status">{ t(lang, Key::Claimed) }</p> },
+                    ClaimState::Failed(e) => html! { <ErrorNotice error={e.clone()} /> },
+                    _ => html! {},
+                }
+            }
+        </div>
+    }
+}
