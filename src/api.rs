@@ -2,9 +2,9 @@
 
 use gloo::net::http::{Request, RequestBuilder, Response};
 use quan_core::api::{
-    AccountSignIn, CampaignView, ClaimRequest, CouponStatusView, CouponView, DemoSignIn, HostSignIn, KindUsage,
-    LookupRequest, LookupResult, MerchantDay, RedeemRequest, RedemptionView, ServerTime, Session, Wallet,
-    WidgetConfig,
+    AccountSignIn, CampaignView, ClaimRequest, CouponStatusView, CouponView, DemoSignIn, HostSignIn,
+    KindUsage, LookupRequest, LookupResult, MerchantDay, RedeemRequest, RedemptionView, ServerTime, Session,
+    Wallet, WidgetConfig,
 };
 use quan_core::{CouponId, ErrorCode, Fen, Problem, RedemptionId};
 use serde::de::DeserializeOwned;
@@ -50,11 +50,20 @@ fn with_auth(r: RequestBuilder, token: Option<&str>) -> RequestBuilder {
 }
 
 async fn read<T: DeserializeOwned>(res: Result<Response, gloo::net::Error>) -> Result<T, Failure> {
-    let res = res.map_err(|e| Failure { error: ApiError::Network(e.to_string()), retry_after: None })?;
+    let res = res.map_err(|e| Failure {
+        error: ApiError::Network(e.to_string()),
+        retry_after: None,
+    })?;
     if res.ok() {
-        return res.json::<T>().await.map_err(|e| Failure { error: ApiError::Unexpected(e.to_string()), retry_after: None });
+        return res.json::<T>().await.map_err(|e| Failure {
+            error: ApiError::Unexpected(e.to_string()),
+            retry_after: None,
+        });
     }
-    let retry_after = res.headers().get("retry-after").and_then(|v| v.trim().parse().ok());
+    let retry_after = res
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.trim().parse().ok());
     let status = res.status();
     let error = match res.json::<Problem>().await {
         Ok(p) => ApiError::Problem(p),
@@ -64,7 +73,9 @@ async fn read<T: DeserializeOwned>(res: Result<Response, gloo::net::Error>) -> R
 }
 
 async fn get<T: DeserializeOwned>(path: &str, token: Option<&str>) -> Result<T, ApiError> {
-    let r = with_auth(Request::get(&format!("{BASE}{path}")), token).send().await;
+    let r = with_auth(Request::get(&format!("{BASE}{path}")), token)
+        .send()
+        .await;
     read(r).await.map_err(|f| f.error)
 }
 
@@ -79,7 +90,10 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(
     if let Some(k) = idempotency_key {
         r = r.header("Idempotency-Key", k);
     }
-    let r = r.json(body).map_err(|e| Failure { error: ApiError::Unexpected(e.to_string()), retry_after: None })?;
+    let r = r.json(body).map_err(|e| Failure {
+        error: ApiError::Unexpected(e.to_string()),
+        retry_after: None,
+    })?;
     read(r.send().await).await
 }
 
@@ -135,33 +149,85 @@ pub async fn claim_once(token: &str, request: &ClaimRequest, key: &str) -> Resul
 
 /// `POST /session/demo`.
 pub async fn demo_sign_in(phone: &str) -> Result<Session, ApiError> {
-    post("/session/demo", None, &DemoSignIn { phone: phone.to_owned() }, None).await.map_err(|f| f.error)
+    post(
+        "/session/demo",
+        None,
+        &DemoSignIn {
+            phone: phone.to_owned(),
+        },
+        None,
+    )
+    .await
+    .map_err(|f| f.error)
 }
 
 /// `POST /session/host`.
 pub async fn host_sign_in(token: &str) -> Result<Session, ApiError> {
-    post("/session/host", None, &HostSignIn { token: token.to_owned() }, None).await.map_err(|f| f.error)
+    post(
+        "/session/host",
+        None,
+        &HostSignIn {
+            token: token.to_owned(),
+        },
+        None,
+    )
+    .await
+    .map_err(|f| f.error)
 }
 
 /// `POST /session/account`.
 pub async fn account_sign_in(username: &str, password: &str) -> Result<Session, ApiError> {
-    let body = AccountSignIn { username: username.to_owned(), password: password.to_owned() };
-    post("/session/account", None, &body, None).await.map_err(|f| f.error)
+    let body = AccountSignIn {
+        username: username.to_owned(),
+        password: password.to_owned(),
+    };
+    post("/session/account", None, &body, None)
+        .await
+        .map_err(|f| f.error)
 }
 
 /// `POST /merchant/lookup`.
 pub async fn lookup(token: &str, code: &str) -> Result<LookupResult, ApiError> {
-    post("/merchant/lookup", Some(token), &LookupRequest { code: code.to_owned() }, None).await.map_err(|f| f.error)
+    post(
+        "/merchant/lookup",
+        Some(token),
+        &LookupRequest {
+            code: code.to_owned(),
+        },
+        None,
+    )
+    .await
+    .map_err(|f| f.error)
 }
 
 /// `POST /merchant/redemptions`.
-pub async fn redeem(token: &str, code: &str, order_amount: Fen, key: &str) -> Result<RedemptionView, Failure> {
-    post("/merchant/redemptions", Some(token), &RedeemRequest { code: code.to_owned(), order_amount }, Some(key)).await
+pub async fn redeem(
+    token: &str,
+    code: &str,
+    order_amount: Fen,
+    key: &str,
+) -> Result<RedemptionView, Failure> {
+    post(
+        "/merchant/redemptions",
+        Some(token),
+        &RedeemRequest {
+            code: code.to_owned(),
+            order_amount,
+        },
+        Some(key),
+    )
+    .await
 }
 
 /// `POST /merchant/redemptions/{id}/reverse`.
 pub async fn reverse(token: &str, id: RedemptionId, key: &str) -> Result<RedemptionView, Failure> {
-    post(&format!("/merchant/redemptions/{id}/reverse"), Some(token), &serde_json::json!({}), Some(key)).await
+    post(
+        &format!("/merchant/redemptions/{id}/reverse"),
+        Some(token),
+        &serde_json::json!({}),
+        Some(key),
+    )
+    .await
 }
 
 /// `GET /merchant/today`.

@@ -55,9 +55,16 @@ pub fn App() -> Html {
     let listener = use_mut_ref(|| None::<gloo::events::EventListener>);
     // Language and large text apply to the whole document (and to screen readers).
     use_effect_with((prefs.lang, prefs.elder), |(lang, elder)| {
-        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
             let _ = root.set_attribute("lang", lang.code());
-            let _ = if *elder { root.class_list().add_1("elder") } else { root.class_list().remove_1("elder") };
+            let _ = if *elder {
+                root.class_list().add_1("elder")
+            } else {
+                root.class_list().remove_1("elder")
+            };
         }
     });
     // The resident's token from the host: in the fragment now, or by postMessage once the
@@ -87,7 +94,12 @@ pub fn App() -> Html {
             });
         });
     }
-    let origins = HostOrigins(config.as_ref().map(|c| c.host_origins.clone()).unwrap_or_default());
+    let origins = HostOrigins(
+        config
+            .as_ref()
+            .map(|c| c.host_origins.clone())
+            .unwrap_or_default(),
+    );
     html! {
         <ContextProvider<PrefsHandle> context={prefs}>
             <ContextProvider<SessionHandle> context={session}>

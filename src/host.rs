@@ -17,10 +17,19 @@ pub fn take_fragment_token() -> Option<String> {
         .trim_start_matches('#')
         .split('&')
         .find_map(|p| p.strip_prefix("token="))
-        .map(|t| js_sys::decode_uri_component(t).ok().and_then(|v| v.as_string()).unwrap_or_default())
+        .map(|t| {
+            js_sys::decode_uri_component(t)
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default()
+        })
         .filter(|t| !t.is_empty())?;
     let loc = window.location();
-    let clean = format!("{}{}", loc.pathname().unwrap_or_default(), loc.search().unwrap_or_default());
+    let clean = format!(
+        "{}{}",
+        loc.pathname().unwrap_or_default(),
+        loc.search().unwrap_or_default()
+    );
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&clean));
     }
@@ -37,7 +46,9 @@ pub fn framed() -> bool {
 }
 
 fn post(message: &JsValue, origins: &[String]) {
-    let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) else { return };
+    let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) else {
+        return;
+    };
     for origin in origins {
         // A message to an origin the parent is not is dropped by the browser: only the real
         // host, if allowed, hears it.
@@ -54,12 +65,18 @@ pub fn handshake(origins: Vec<String>, on_token: impl Fn(String) + 'static) -> O
     let window = web_sys::window()?;
     let allowed = origins.clone();
     let listener = EventListener::new(&window, "message", move |e| {
-        let Some(e) = wasm_bindgen::JsCast::dyn_ref::<web_sys::MessageEvent>(e) else { return };
+        let Some(e) = wasm_bindgen::JsCast::dyn_ref::<web_sys::MessageEvent>(e) else {
+            return;
+        };
         if !allowed.iter().any(|o| *o == e.origin()) {
             return;
         }
         let data = e.data();
-        let field = |k: &str| js_sys::Reflect::get(&data, &k.into()).ok().and_then(|v| v.as_string());
+        let field = |k: &str| {
+            js_sys::Reflect::get(&data, &k.into())
+                .ok()
+                .and_then(|v| v.as_string())
+        };
         if field("type").as_deref() == Some("quan:token") {
             if let Some(t) = field("token") {
                 on_token(t);

@@ -108,7 +108,7 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         (Lang::Zh, TodayIs) => "今天是",
         (Lang::En, TodayIs) => "Today is",
         (Lang::Zh, ChinaTime) => "（北京时间）",
-        (Lang::En, ChinaTime) => "(China time)",
+        (Lang::En, ChinaTime) => " (China time)",
         (Lang::Zh, NavClaim) => "领券",
         (Lang::En, NavClaim) => "Claim",
         (Lang::Zh, NavWallet) => "我的券",
@@ -211,33 +211,60 @@ pub fn error_words(lang: Lang, error: &ApiError) -> &'static str {
     let zh = lang == Lang::Zh;
     let pick = |z: &'static str, e: &'static str| if zh { z } else { e };
     match error {
-        ApiError::Network(_) => pick("网络不通，请检查网络后重试。", "No connection. Check the network and try again."),
-        ApiError::Unexpected(_) => pick("服务暂时异常，请稍后再试。", "Something went wrong. Please try again shortly."),
+        ApiError::Network(_) => pick(
+            "网络不通，请检查网络后重试。",
+            "No connection. Check the network and try again.",
+        ),
+        ApiError::Unexpected(_) => pick(
+            "服务暂时异常，请稍后再试。",
+            "Something went wrong. Please try again shortly.",
+        ),
         ApiError::Problem(p) => match p.code {
-            ErrorCode::SoldOut => pick("今日已抢完，明天 10:00 再来。", "Gone for today. Next release tomorrow at 10:00."),
-            ErrorCode::NotStarted => pick("还没开始，请到时再来。", "Not open yet. Please come back at the release time."),
+            ErrorCode::SoldOut => pick(
+                "今日已抢完，明天 10:00 再来。",
+                "Gone for today. Next release tomorrow at 10:00.",
+            ),
+            ErrorCode::NotStarted => pick(
+                "还没开始，请到时再来。",
+                "Not open yet. Please come back at the release time.",
+            ),
             ErrorCode::Ended => pick("活动已结束。", "The campaign has ended."),
             ErrorCode::LimitReached => pick("您已达到领取上限。", "You have reached your limit."),
-            ErrorCode::BelowThreshold => pick("订单金额未达到使用门槛。", "The order does not reach the coupon's minimum."),
-            ErrorCode::WrongCategory => pick("此券不能在本商户使用。", "This coupon cannot be used at this shop."),
-            ErrorCode::CodeStale => pick("付款码已过期，请让顾客刷新。", "The code is out of date: ask the customer to refresh it."),
+            ErrorCode::BelowThreshold => pick(
+                "订单金额未达到使用门槛。",
+                "The order does not reach the coupon's minimum.",
+            ),
+            ErrorCode::WrongCategory => pick(
+                "此券不能在本商户使用。",
+                "This coupon cannot be used at this shop.",
+            ),
+            ErrorCode::CodeStale => pick(
+                "付款码已过期，请让顾客刷新。",
+                "The code is out of date: ask the customer to refresh it.",
+            ),
             ErrorCode::CodeExpired => pick("此券已过期。", "This coupon has expired."),
             ErrorCode::CodeInvalid => pick("无效的券码。", "This is not a valid coupon code."),
             ErrorCode::AlreadyRedeemed => pick("此券已使用。", "This coupon has already been used."),
-            ErrorCode::MerchantBlacklisted => pick("本商户已被暂停核销资格。", "This shop may not redeem coupons."),
+            ErrorCode::MerchantBlacklisted => {
+                pick("本商户已被暂停核销资格。", "This shop may not redeem coupons.")
+            }
             ErrorCode::NotReversible => pick("这笔核销无法撤销。", "This redemption cannot be undone."),
             ErrorCode::NotFound => pick("没有找到。", "Not found."),
             ErrorCode::Unauthorized => pick("请先登录。", "Please sign in."),
             ErrorCode::Forbidden => pick("没有权限。", "Not allowed."),
             ErrorCode::RateLimited => pick("操作太频繁，请稍候。", "Too many tries. Please wait a moment."),
-            ErrorCode::Internal | ErrorCode::Unavailable => {
-                pick("服务暂时异常，请稍后再试。", "Something went wrong. Please try again shortly.")
-            }
+            ErrorCode::Internal | ErrorCode::Unavailable => pick(
+                "服务暂时异常，请稍后再试。",
+                "Something went wrong. Please try again shortly.",
+            ),
             ErrorCode::MalformedRequest
             | ErrorCode::InvalidRequest
             | ErrorCode::UnsupportedMediaType
             | ErrorCode::IdempotencyMismatch
-            | ErrorCode::IdempotencyInProgress => pick("请求有误，请刷新页面后重试。", "Please reload the page and try again."),
+            | ErrorCode::IdempotencyInProgress => pick(
+                "请求有误，请刷新页面后重试。",
+                "Please reload the page and try again.",
+            ),
         },
     }
 }
@@ -260,8 +287,18 @@ pub fn limit_words(lang: Lang, limit: LimitKind) -> &'static str {
 /// "本轮已领 1/3 次" for a kind with a per-round limit.
 pub fn round_usage(lang: Lang, usage: &KindUsage, max: u32) -> String {
     match lang {
-        Lang::Zh => format!("{} {}/{} 次", t(lang, Key::RoundClaims), usage.claims_this_round, max),
-        Lang::En => format!("{}: {} of {}", t(lang, Key::RoundClaims), usage.claims_this_round, max),
+        Lang::Zh => format!(
+            "{} {}/{} 次",
+            t(lang, Key::RoundClaims),
+            usage.claims_this_round,
+            max
+        ),
+        Lang::En => format!(
+            "{}: {} of {}",
+            t(lang, Key::RoundClaims),
+            usage.claims_this_round,
+            max
+        ),
     }
 }
 

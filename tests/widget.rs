@@ -2,19 +2,21 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use quan_core::api::CampaignView;
-use quan_core::campaign::Campaign;
-use quan_core::{ErrorCode, Problem, Timestamp};
-use quan_widget::api::ApiError;
-use quan_widget::components::{error_words, CampaignCard, CampaignCardProps};
+use quan_core::code::{self, CouponKey};
+use quan_core::{CouponId, ErrorCode, Problem, Timestamp};
+use quan_widget::api::{ApiError, Failure};
+use quan_widget::components::{Countdown, Qr};
+use quan_widget::hooks::claim::{backoff_ms, worth_retrying};
 use quan_widget::hooks::ServerClock;
+use quan_widget::i18n::{error_words, Lang};
 use wasm_bindgen_test::*;
+use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// Waits, without sleeping blindly, until `cond` holds (Yew renders on the next tick).
 async fn wait_for(mut cond: impl FnMut() -> bool) -> bool {
-    for _ in 0..200 {
+    for _ in 0..400 {
         if cond() {
             return true;
         }
@@ -42,29 +44,111 @@ fn the_corrected_clock_adds_the_measured_offset() {
     assert!((now - device - two_hours).abs() < 1_000, "{now} vs {device}");
 }
 
+#[derive(Properties, PartialEq)]
+struct WithClockProps {
+    offset_ms: i64,
+    to: Timestamp,
+}
+
+#[function_component]
+fn WithClock(props: &WithClockProps) -> Html {
+    html! {
+        <ContextProvider<ServerClock> context={ServerClock { offset_ms: props.offset_ms, synced: true }}>
+            <Countdown to={props.to} label="距开抢" />
+        </ContextProvider<ServerClock>>
+    }
+}
+
 #[wasm_bindgen_test]
-fn every_refusal_has_its_own_words() {
-    let words = |code| error_words(&ApiError::Problem(Problem::new(code, None)));
-    assert_eq!(words(ErrorCode::SoldOut), "今日已抢完，明天 10:00 再来。");
-    assert_eq!(words(ErrorCode::CodeStale), "付款码已过期，请让顾客刷新。");
-    assert_ne!(words(ErrorCode::LimitReached), words(ErrorCode::SoldOut));
-    assert_eq!(
-        error_words(&ApiError::Network("offline".into())),
-        "网络不通，请检查网络后重试。"
+async fn a_countdown_runs_on_the_corrected_clock_not_the_device() {
+    // The device is two hours behind the server; 10:00 on the server is 1 h 2 min 3.5 s away.
+    let offset_ms = 2 * 3_600_000;
+    let server_now = js_sys::Date::now() as i64 + offset_ms;
+    let to = Timestamp(server_now + 3_723_500);
+    let root = container();
+    yew::Renderer::<WithClock>::with_root_and_props(root.clone(), WithClockProps { offset_ms, to }).render();
+    assert!(wait_for(|| root.text_content().unwrap_or_default().contains("01:02:0")).await);
+    let text = root.text_content().unwrap_or_default();
+    assert!(text.starts_with("距开抢 01:02:0"), "{text}");
+    // Without the correction the device would say about 3 h 2 min.
+    assert!(!text.contains("03:02:"), "{text}");
+}
+
+#[wasm_bindgen_test]
+async fn the_code_view_carries_the_twenty_digits() {
+    let key = CouponKey::derive(b"test", CouponId(42));
+    let now = Timestamp(js_sys::Date::now() as i64);
+    let shown = code::generate(&key, CouponId(42), now, now.plus_secs(3_600)).unwrap();
+    let root = container();
+    let props = quan_widget::components::QrProps {
+        data: shown.digits().to_owned().into(),
+        label: "code".into(),
+    };
+    yew::Renderer::<Qr>::with_root_and_props(root.clone(), props).render();
+    assert!(wait_for(|| root.query_selector("svg").ok().flatten().is_some()).await);
+    let qr = root.query_selector(".qr").unwrap().unwrap();
+    assert_eq!(qr.get_attribute("data-code").as_deref(), Some(shown.digits()));
+    assert_eq!(qr.get_attribute("role").as_deref(), Some("img"));
+    // Numeric mode at level M: a version-1 symbol, 21 modules and a 4-module quiet zone a side.
+    let svg = qr.query_selector("svg").unwrap().unwrap();
+    let vb = svg.get_attribute("viewBox").unwrap_or_default();
+    let side: u32 = vb.rsplit(' ').next().and_then(|s| s.parse().ok()).unwrap_or(0);
+    assert!(
+        side > 0 && side.is_multiple_of(29) && !side.is_multiple_of(33),
+        "version 1 (29 modules a side), not 2: {vb}"
     );
 }
 
 #[wasm_bindgen_test]
-async fn a_campaign_card_shows_the_rules_in_the_campaigns_words() {
-    let campaign = Campaign::from_toml(include_str!("../server/campaigns/qinshui-2022-r2.toml")).unwrap();
-    // 2022-09-25 12:00 China time.
-    let view = CampaignView::of(&campaign, Timestamp(1_664_078_400_000));
-    let root = container();
-    yew::Renderer::<CampaignCard>::with_root_and_props(root.clone(), CampaignCardProps { campaign: view })
-        .render();
-    assert!(wait_for(|| root.text_content().unwrap_or_default().contains("满200减40")).await);
-    let text = root.text_content().unwrap_or_default();
-    assert!(text.contains("晋情消费·乐购沁水"), "{text}");
-    assert!(text.contains("每天 10:00 开抢"), "{text}");
-    assert!(text.contains("进行中"), "{text}");
+fn every_refusal_has_its_own_words_in_both_languages() {
+    let words = |lang, code| error_words(lang, &ApiError::Problem(Problem::new(code, None)));
+    assert_eq!(
+        words(Lang::Zh, ErrorCode::SoldOut),
+        "今日已抢完，明天 10:00 再来。"
+    );
+    assert_eq!(
+        words(Lang::En, ErrorCode::SoldOut),
+        "Gone for today. Next release tomorrow at 10:00."
+    );
+    assert_eq!(
+        words(Lang::Zh, ErrorCode::CodeStale),
+        "付款码已过期，请让顾客刷新。"
+    );
+    assert_ne!(
+        words(Lang::Zh, ErrorCode::LimitReached),
+        words(Lang::Zh, ErrorCode::SoldOut)
+    );
+    assert_eq!(
+        error_words(Lang::Zh, &ApiError::Network("offline".into())),
+        "网络不通，请检查网络后重试。"
+    );
+    for code in ErrorCode::ALL {
+        assert!(!words(Lang::Zh, code).is_empty() && !words(Lang::En, code).is_empty());
+    }
+}
+
+#[wasm_bindgen_test]
+fn claims_back_off_with_full_jitter_and_honour_retry_after() {
+    assert_eq!(backoff_ms(1, Some(3), 0.5), 3_000);
+    assert_eq!(backoff_ms(1, None, 0.0), 0);
+    assert_eq!(backoff_ms(1, None, 0.999), 799);
+    assert!(backoff_ms(10, None, 0.999) <= 8_000, "capped");
+    let problem = |code| Failure {
+        error: ApiError::Problem(Problem::new(code, None)),
+        retry_after: None,
+    };
+    assert!(worth_retrying(&problem(ErrorCode::Unavailable)));
+    assert!(worth_retrying(&problem(ErrorCode::RateLimited)));
+    assert!(worth_retrying(&Failure {
+        error: ApiError::Network("x".into()),
+        retry_after: None
+    }));
+    assert!(
+        !worth_retrying(&problem(ErrorCode::SoldOut)),
+        "never retried after sold out"
+    );
+    assert!(
+        !worth_retrying(&problem(ErrorCode::LimitReached)),
+        "never retried after the limit"
+    );
 }

@@ -107,7 +107,11 @@ impl CampaignView {
             categories: campaign
                 .categories
                 .iter()
-                .map(|c| CategoryView { id: c.id.clone(), name: c.name.clone(), name_en: c.name_en.clone() })
+                .map(|c| CategoryView {
+                    id: c.id.clone(),
+                    name: c.name.clone(),
+                    name_en: c.name_en.clone(),
+                })
                 .collect(),
             kinds: campaign
                 .kinds

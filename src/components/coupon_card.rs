@@ -24,7 +24,11 @@ pub fn CouponCard(props: &CouponCardProps) -> Html {
     let lang = prefs.lang;
     let now = use_now(1_000);
     let c = &props.coupon;
-    let status = if c.status == CouponStatus::Held && now > c.expires_at { CouponStatus::Expired } else { c.status };
+    let status = if c.status == CouponStatus::Held && now > c.expires_at {
+        CouponStatus::Expired
+    } else {
+        c.status
+    };
     let (badge, class) = match status {
         CouponStatus::Held => (t(lang, Key::Usable), "usable"),
         CouponStatus::Redeemed | CouponStatus::Settled => (t(lang, Key::Used), "used"),
@@ -49,7 +53,13 @@ pub fn CouponCard(props: &CouponCardProps) -> Html {
                     .categories
                     .iter()
                     .find(|x| &x.id == id)
-                    .map(|x| if lang == Lang::En && !x.name_en.is_empty() { x.name_en.clone() } else { x.name.clone() })
+                    .map(|x| {
+                        if lang == Lang::En && !x.name_en.is_empty() {
+                            x.name_en.clone()
+                        } else {
+                            x.name.clone()
+                        }
+                    })
                     .unwrap_or_else(|| id.to_string())
             })
             .collect::<Vec<_>>()

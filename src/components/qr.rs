@@ -14,7 +14,12 @@ pub struct QrProps {
 #[function_component]
 pub fn Qr(props: &QrProps) -> Html {
     let svg = QrCode::with_error_correction_level(props.data.as_bytes(), EcLevel::M)
-        .map(|code| code.render::<svg::Color>().quiet_zone(true).min_dimensions(256, 256).build())
+        .map(|code| {
+            code.render::<svg::Color>()
+                .quiet_zone(true)
+                .min_dimensions(256, 256)
+                .build()
+        })
         .unwrap_or_default();
     html! {
         <div class="qr" role="img" aria-label={props.label.clone()} data-code={props.data.clone()}>

@@ -30,13 +30,23 @@ pub fn worth_retrying(f: &Failure) -> bool {
         ApiError::Network(_) => true,
         ApiError::Unexpected(_) => false,
         ApiError::Problem(p) => {
-            matches!(p.code, ErrorCode::Unavailable | ErrorCode::RateLimited | ErrorCode::IdempotencyInProgress | ErrorCode::Internal)
+            matches!(
+                p.code,
+                ErrorCode::Unavailable
+                    | ErrorCode::RateLimited
+                    | ErrorCode::IdempotencyInProgress
+                    | ErrorCode::Internal
+            )
         }
     }
 }
 
 /// Claims, retrying as above; `on_retry` is told before each retry (to say "still trying").
-pub async fn claim(token: &str, request: &ClaimRequest, on_retry: impl Fn(u32)) -> Result<CouponView, ApiError> {
+pub async fn claim(
+    token: &str,
+    request: &ClaimRequest,
+    on_retry: impl Fn(u32),
+) -> Result<CouponView, ApiError> {
     let key = api::new_key();
     let mut attempt = 0;
     loop {

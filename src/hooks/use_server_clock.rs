@@ -39,7 +39,11 @@ async fn measure() -> Option<i64> {
         let sent = js_sys::Date::now() as i64;
         if let Ok(t) = api::server_time().await {
             let received = js_sys::Date::now() as i64;
-            samples.push(ClockSample { sent, received, server: t.now });
+            samples.push(ClockSample {
+                sent,
+                received,
+                server: t.now,
+            });
         }
     }
     best_offset(&samples)
@@ -62,7 +66,10 @@ pub fn ClockProvider(props: &ClockProviderProps) -> Html {
                 let clock = clock.clone();
                 wasm_bindgen_futures::spawn_local(async move {
                     if let Some(offset_ms) = measure().await {
-                        let c = ServerClock { offset_ms, synced: true };
+                        let c = ServerClock {
+                            offset_ms,
+                            synced: true,
+                        };
                         storage::set(storage::CLOCK, &c);
                         clock.set(c);
                     }

@@ -5,6 +5,7 @@ use quan_core::api::Wallet;
 use yew::prelude::*;
 
 use crate::api::{self, ApiError};
+use crate::context::{use_session, SessionAction};
 use crate::storage;
 
 /// The wallet as last known, whether it came from the server just now, and a reload.
@@ -22,8 +23,9 @@ pub fn use_wallet(token: Option<String>) -> WalletState {
     let fresh = use_state(|| false);
     let error = use_state(|| None::<ApiError>);
     let generation = use_state(|| 0u32);
+    let session = use_session();
     {
-        let (wallet, fresh, error) = (wallet.clone(), fresh.clone(), error.clone());
+        let (wallet, fresh, error, session) = (wallet.clone(), fresh.clone(), error.clone(), session.clone());
         use_effect_with((token.clone(), *generation), move |(token, _)| {
             if let Some(token) = token.clone() {
                 wasm_bindgen_futures::spawn_local(async move {
@@ -33,6 +35,9 @@ pub fn use_wallet(token: Option<String>) -> WalletState {
                             wallet.set(Some(w));
                             fresh.set(true);
                             error.set(None);
+                        }
+                        Err(e) if e.code() == Some(quan_core::ErrorCode::Unauthorized) => {
+                            session.dispatch(SessionAction::SignedOut);
                         }
                         Err(e) => {
                             fresh.set(false);
@@ -47,5 +52,10 @@ pub fn use_wallet(token: Option<String>) -> WalletState {
         let generation = generation.clone();
         Callback::from(move |_| generation.set(generation.wrapping_add(1)))
     };
-    WalletState { wallet: (*wallet).clone(), fresh: *fresh, error: (*error).clone(), reload }
+    WalletState {
+        wallet: (*wallet).clone(),
+        fresh: *fresh,
+        error: (*error).clone(),
+        reload,
+    }
 }

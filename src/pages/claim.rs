@@ -23,14 +23,18 @@ pub fn ClaimPage() -> Html {
     let usage = use_state(Vec::<KindUsage>::new);
     let generation = use_state(|| 0u32);
     {
-        let (campaigns, usage) = (campaigns.clone(), usage.clone());
+        let (campaigns, usage, session) = (campaigns.clone(), usage.clone(), session.clone());
         use_effect_with((token.clone(), *generation), move |(token, _)| {
             let token = token.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 campaigns.set(Some(api::campaigns().await));
                 if let Some(t) = token {
-                    if let Ok(u) = api::usage(&t).await {
-                        usage.set(u);
+                    match api::usage(&t).await {
+                        Ok(u) => usage.set(u),
+                        Err(e) if e.code() == Some(quan_core::ErrorCode::Unauthorized) => {
+                            session.dispatch(crate::context::SessionAction::SignedOut)
+                        }
+                        Err(_) => {}
                     }
                 }
             });
@@ -80,7 +84,11 @@ fn CampaignSection(props: &CampaignSectionProps) -> Html {
     let now = use_now(1_000);
     let lang = prefs.lang;
     let c = &props.campaign;
-    let name = if lang == Lang::En && !c.name_en.is_empty() { &c.name_en } else { &c.name };
+    let name = if lang == Lang::En && !c.name_en.is_empty() {
+        &c.name_en
+    } else {
+        &c.name
+    };
     // Kinds residents claim themselves, with something that has a face value.
     let kinds: Vec<&KindView> = c
         .kinds
@@ -130,7 +138,11 @@ fn KindPanel(props: &KindPanelProps) -> Html {
     let prefs = use_prefs();
     let lang = prefs.lang;
     let k = &props.kind;
-    let name = if lang == Lang::En && !k.name_en.is_empty() { &k.name_en } else { &k.name };
+    let name = if lang == Lang::En && !k.name_en.is_empty() {
+        &k.name_en
+    } else {
+        &k.name
+    };
     html! {
         <div class="kind">
             <div class="kind-head">
@@ -181,17 +193,28 @@ fn OfferButton(props: &OfferButtonProps) -> Html {
     let state = use_state(|| ClaimState::Idle);
     let lang = prefs.lang;
     let o = &props.offer;
-    let words = if lang == Lang::En { o.words_en.clone() } else { o.words.clone() };
+    let words = if lang == Lang::En {
+        o.words_en.clone()
+    } else {
+        o.words.clone()
+    };
     let value = o.benefit.face_value();
     let before_release = now < props.campaign.release_at;
     let sold_out = matches!((props.kind.left_today, value), (Some(left), Some(v)) if left < v);
-    let limit = props.usage.as_ref().and_then(|u| props.kind.limits.first_reached(u.for_denomination(o.index)));
+    let limit = props
+        .usage
+        .as_ref()
+        .and_then(|u| props.kind.limits.first_reached(u.for_denomination(o.index)));
     let in_flight = matches!(*state, ClaimState::InFlight { .. });
     let disabled = before_release || sold_out || limit.is_some() || in_flight || *state == ClaimState::Done;
     let onclick = {
         let state = state.clone();
         let token = session.token().map(String::from);
-        let request = ClaimRequest { campaign: props.campaign.id.clone(), kind: props.kind.id.clone(), denomination: o.index };
+        let request = ClaimRequest {
+            campaign: props.campaign.id.clone(),
+            kind: props.kind.id.clone(),
+            denomination: o.index,
+        };
         let on_claimed = props.on_claimed.clone();
         Callback::from(move |_| {
             let Some(token) = token.clone() else {
@@ -205,13 +228,28 @@ fn OfferButton(props: &OfferButtonProps) -> Html {
                 return;
             }
             state.set(ClaimState::InFlight { retries: 0 });
-            let (state, request, on_claimed, origins) = (state.clone(), request.clone(), on_claimed.clone(), origins.clone());
+            let (state, request, on_claimed, origins) = (
+                state.clone(),
+                request.clone(),
+                on_claimed.clone(),
+                origins.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
                 let retrying = state.clone();
-                let result = claim::claim(&token, &request, move |n| retrying.set(ClaimState::InFlight { retries: n })).await;
+                let result = claim::claim(&token, &request, move |n| {
+                    retrying.set(ClaimState::InFlight { retries: n })
+                })
+                .await;
                 match result {
                     Ok(c) => {
-                        crate::host::emit(&origins.0, "claimed", &[("coupon", (c.id.0 as f64).into()), ("kind", c.kind.as_str().into())]);
+                        crate::host::emit(
+                            &origins.0,
+                            "claimed",
+                            &[
+                                ("coupon", (c.id.0 as f64).into()),
+                                ("kind", c.kind.as_str().into()),
+                            ],
+                        );
                         state.set(ClaimState::Done);
                         on_claimed.emit(());
                     }

@@ -45,7 +45,8 @@ pub fn ShowPage(props: &ShowPageProps) -> Html {
             let (token, id) = (token.clone(), *id);
             let poll = token.map(|token| {
                 Interval::new(POLL_MS, move || {
-                    let (token, redeemed, reload, origins) = (token.clone(), redeemed.clone(), reload.clone(), origins.clone());
+                    let (token, redeemed, reload, origins) =
+                        (token.clone(), redeemed.clone(), reload.clone(), origins.clone());
                     if redeemed.is_some() {
                         return;
                     }
@@ -54,7 +55,14 @@ pub fn ShowPage(props: &ShowPageProps) -> Html {
                             if matches!(s.status, CouponStatus::Redeemed | CouponStatus::Settled) {
                                 redeemed.set(Some(s.given));
                                 vibrate();
-                                crate::host::emit(&origins.0, "redeemed", &[("coupon", (id.0 as f64).into()), ("discount", (s.given.0 as f64).into())]);
+                                crate::host::emit(
+                                    &origins.0,
+                                    "redeemed",
+                                    &[
+                                        ("coupon", (id.0 as f64).into()),
+                                        ("discount", (s.given.0 as f64).into()),
+                                    ],
+                                );
                                 reload.emit(());
                             }
                         }
@@ -78,11 +86,18 @@ pub fn ShowPage(props: &ShowPageProps) -> Html {
             </main>
         };
     }
-    let coupon = wallet.wallet.as_ref().and_then(|w| w.coupons.iter().find(|c| c.id == id)).cloned();
-    let shown = coupon.as_ref().filter(|c| c.status == CouponStatus::Held).and_then(|c| {
-        let key = c.key.as_ref()?;
-        code::generate(key, c.id, now, c.expires_at).map(|code| (c.clone(), code))
-    });
+    let coupon = wallet
+        .wallet
+        .as_ref()
+        .and_then(|w| w.coupons.iter().find(|c| c.id == id))
+        .cloned();
+    let shown = coupon
+        .as_ref()
+        .filter(|c| c.status == CouponStatus::Held)
+        .and_then(|c| {
+            let key = c.key.as_ref()?;
+            code::generate(key, c.id, now, c.expires_at).map(|code| (c.clone(), code))
+        });
     let Some((c, code)) = shown else {
         return html! {
             <main class="page show" id="main">
@@ -93,7 +108,11 @@ pub fn ShowPage(props: &ShowPageProps) -> Html {
     };
     let into_step = now.millis().rem_euclid(STEP_SECS * 1000);
     let seconds_left = u32::try_from((STEP_SECS * 1000 - into_step + 999) / 1000).unwrap_or(0);
-    let words = if lang == Lang::En { c.benefit.words_en() } else { c.words.clone() };
+    let words = if lang == Lang::En {
+        c.benefit.words_en()
+    } else {
+        c.words.clone()
+    };
     html! {
         <main class="page show" id="main">
             <h2>{ t(lang, Key::ShowTitle) }</h2>
@@ -128,13 +147,21 @@ fn use_wake_lock() {
         let sentinel = std::rc::Rc::new(std::cell::RefCell::new(None::<JsValue>));
         let held = sentinel.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            let Some(nav) = web_sys::window().map(|w| w.navigator()) else { return };
-            let Ok(lock) = js_sys::Reflect::get(&nav, &"wakeLock".into()) else { return };
+            let Some(nav) = web_sys::window().map(|w| w.navigator()) else {
+                return;
+            };
+            let Ok(lock) = js_sys::Reflect::get(&nav, &"wakeLock".into()) else {
+                return;
+            };
             if lock.is_undefined() {
                 return;
             }
-            let Ok(request) = js_sys::Reflect::get(&lock, &"request".into()) else { return };
-            let Ok(request) = request.dyn_into::<js_sys::Function>() else { return };
+            let Ok(request) = js_sys::Reflect::get(&lock, &"request".into()) else {
+                return;
+            };
+            let Ok(request) = request.dyn_into::<js_sys::Function>() else {
+                return;
+            };
             if let Ok(promise) = request.call1(&lock, &"screen".into()) {
                 if let Ok(p) = promise.dyn_into::<js_sys::Promise>() {
                     if let Ok(s) = wasm_bindgen_futures::JsFuture::from(p).await {

@@ -28,12 +28,21 @@ pub fn SignInPage() -> Html {
         }
     }
     let onsubmit = {
-        let (phone, error, busy, session, navigator) = (phone.clone(), error.clone(), busy.clone(), session.clone(), navigator.clone());
+        let (phone, error, busy, session, navigator) = (
+            phone.clone(),
+            error.clone(),
+            busy.clone(),
+            session.clone(),
+            navigator.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Some(input) = phone.cast::<HtmlInputElement>() else { return };
+            let Some(input) = phone.cast::<HtmlInputElement>() else {
+                return;
+            };
             let number = input.value();
-            let (error, busy, session, navigator) = (error.clone(), busy.clone(), session.clone(), navigator.clone());
+            let (error, busy, session, navigator) =
+                (error.clone(), busy.clone(), session.clone(), navigator.clone());
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
                 match api::demo_sign_in(&number).await {

@@ -25,7 +25,10 @@ pub fn WalletPage() -> Html {
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 if let Ok(list) = api::campaigns().await {
-                    let mut all: Vec<CategoryView> = list.into_iter().flat_map(|c: CampaignView| c.categories).collect();
+                    let mut all: Vec<CategoryView> = list
+                        .into_iter()
+                        .flat_map(|c: CampaignView| c.categories)
+                        .collect();
                     all.sort_by(|a, b| a.id.cmp(&b.id));
                     all.dedup_by(|a, b| a.id == b.id);
                     categories.set(all);
@@ -41,7 +44,11 @@ pub fn WalletPage() -> Html {
             </main>
         };
     }
-    let mut coupons = state.wallet.as_ref().map(|w| w.coupons.clone()).unwrap_or_default();
+    let mut coupons = state
+        .wallet
+        .as_ref()
+        .map(|w| w.coupons.clone())
+        .unwrap_or_default();
     // Usable first, soonest to expire first; then the rest, newest first.
     let rank = |s: CouponStatus, expired: bool| match (s, expired) {
         (CouponStatus::Held, false) => 0,
@@ -50,7 +57,14 @@ pub fn WalletPage() -> Html {
     };
     coupons.sort_by_key(|c| {
         let r = rank(c.status, now > c.expires_at);
-        (r, if r == 0 { c.expires_at.millis() } else { -c.claimed_at.millis() })
+        (
+            r,
+            if r == 0 {
+                c.expires_at.millis()
+            } else {
+                -c.claimed_at.millis()
+            },
+        )
     });
     html! {
         <main class="page" id="main">

@@ -79,3 +79,54 @@ export async function screenshot(page, name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
+
+/** Makes the page's clock run `skewMs` fast (adjustable later through `window.__quanSkew`). */
+export async function skewClock(page, skewMs) {
+  await page.addInitScript((initial) => {
+    window.__quanSkew = initial;
+    const RealDate = Date;
+    const realNow = RealDate.now.bind(RealDate);
+    // eslint-disable-next-line no-global-assign
+    Date = class extends RealDate {
+      constructor(...args) { super(...(args.length ? args : [realNow() + window.__quanSkew])); }
+      static now() { return realNow() + window.__quanSkew; }
+    };
+  }, skewMs);
+}
+
+/** Runs axe-core on the page and returns its violations (the page's context must bypass CSP). */
+export async function axeViolations(page) {
+  const { readFileSync } = await import('node:fs');
+  const source = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  await page.addScriptTag({ content: source });
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) }));
+  });
+  return result;
+}
+
+/** A JSON call to the API from the test itself (playing the merchant's till, say). */
+export async function api(base, method, path, token, body, headers = {}) {
+  const res = await fetch(`${base}/api/v1${path}`, {
+    method,
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+/** Decodes the QR code in a PNG screenshot. */
+export async function decodeQr(png) {
+  const { PNG } = await import('pngjs');
+  const jsQR = (await import('jsqr')).default;
+  const image = PNG.sync.read(png);
+  const result = jsQR(new Uint8ClampedArray(image.data), image.width, image.height);
+  return result?.data ?? null;
+}

@@ -9,7 +9,9 @@ use quan_core::api::{ServerTime, WidgetConfig};
 use crate::startup::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/time", get(time)).route("/config", get(config))
+    Router::new()
+        .route("/time", get(time))
+        .route("/config", get(config))
 }
 
 #[utoipa::path(get, path = "/api/v1/time", tag = "time", responses((status = 200, description = "The server's clock", body = ServerTime)))]
@@ -21,5 +23,8 @@ async fn time(State(state): State<AppState>) -> Json<ServerTime> {
 
 #[utoipa::path(get, path = "/api/v1/config", tag = "time", responses((status = 200, description = "What the widget needs to know of this server", body = WidgetConfig)))]
 async fn config(State(state): State<AppState>) -> Json<WidgetConfig> {
-    Json(WidgetConfig { demo: state.demo, host_origins: state.host_origins.to_vec() })
+    Json(WidgetConfig {
+        demo: state.demo,
+        host_origins: state.host_origins.to_vec(),
+    })
 }

@@ -602,7 +602,6 @@ async fn usage_counts(
     Ok(())
 }
 
-
 /// What is left of today's release of each claimable kind at `now` (before the release time,
 /// or before the day's first claim, what the release will offer).
 pub async fn left_today(
