@@ -1,6 +1,5 @@
 //! The one door to the JSON API: a request funnel and one typed function per endpoint.
 
-use gloo::net::http::{Request, RequestBuilder, Response};
 use quan_core::api::{
     AccountSignIn, CampaignView, ClaimRequest, CouponStatusView, CouponView, DemoSignIn, HostSignIn,
     KindUsage, LookupRequest, LookupResult, MerchantDay, RedeemRequest, RedemptionView, ServerTime, Session,
@@ -41,42 +40,98 @@ pub struct Failure {
 /// The API's base path, relative to the page's origin.
 pub const BASE: &str = "/api/v1";
 
-fn with_auth(r: RequestBuilder, token: Option<&str>) -> RequestBuilder {
-    let r = r.header("Accept", "application/json");
-    match token {
-        Some(t) => r.header("Authorization", &format!("Bearer {t}")),
-        None => r,
+fn failure(error: ApiError) -> Failure {
+    Failure {
+        error,
+        retry_after: None,
     }
 }
 
-async fn read<T: DeserializeOwned>(res: Result<Response, gloo::net::Error>) -> Result<T, Failure> {
-    let res = res.map_err(|e| Failure {
-        error: ApiError::Network(e.to_string()),
-        retry_after: None,
-    })?;
-    if res.ok() {
-        return res.json::<T>().await.map_err(|e| Failure {
-            error: ApiError::Unexpected(e.to_string()),
-            retry_after: None,
-        });
+fn network(e: wasm_bindgen::JsValue) -> Failure {
+    failure(ApiError::Network(
+        e.as_string()
+            .unwrap_or_else(|| "the request did not go through".into()),
+    ))
+}
+
+/// An answer, and its JSON as it came (to keep on the device without writing it out again).
+pub struct Raw<T> {
+    pub value: T,
+    pub json: String,
+}
+
+/// The funnel: every call goes through here, with `fetch`, as JSON.
+async fn send<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<String>,
+    idempotency_key: Option<&str>,
+) -> Result<T, Failure> {
+    send_raw(method, path, token, body, idempotency_key)
+        .await
+        .map(|r| r.value)
+}
+
+async fn send_raw<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<String>,
+    idempotency_key: Option<&str>,
+) -> Result<Raw<T>, Failure> {
+    use wasm_bindgen::JsCast;
+    let window = web_sys::window().ok_or_else(|| failure(ApiError::Network("no window".into())))?;
+    let headers = web_sys::Headers::new().map_err(network)?;
+    headers.set("Accept", "application/json").map_err(network)?;
+    if let Some(t) = token {
+        headers
+            .set("Authorization", &format!("Bearer {t}"))
+            .map_err(network)?;
     }
-    let retry_after = res
+    if let Some(k) = idempotency_key {
+        headers.set("Idempotency-Key", k).map_err(network)?;
+    }
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    if let Some(b) = &body {
+        headers.set("Content-Type", "application/json").map_err(network)?;
+        init.set_body(&wasm_bindgen::JsValue::from_str(b));
+    }
+    init.set_headers(&headers);
+    let request =
+        web_sys::Request::new_with_str_and_init(&format!("{BASE}{path}"), &init).map_err(network)?;
+    let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(network)?;
+    let response: web_sys::Response = response.dyn_into().map_err(network)?;
+    let text = match response.text() {
+        Ok(p) => wasm_bindgen_futures::JsFuture::from(p)
+            .await
+            .map_err(network)?
+            .as_string()
+            .unwrap_or_default(),
+        Err(e) => return Err(network(e)),
+    };
+    if response.ok() {
+        let value = crate::json::from_str(&text).map_err(|e| failure(ApiError::Unexpected(e.to_string())))?;
+        return Ok(Raw { value, json: text });
+    }
+    let retry_after = response
         .headers()
         .get("retry-after")
+        .ok()
+        .flatten()
         .and_then(|v| v.trim().parse().ok());
-    let status = res.status();
-    let error = match res.json::<Problem>().await {
+    let error = match crate::json::from_str::<Problem>(&text) {
         Ok(p) => ApiError::Problem(p),
-        Err(_) => ApiError::Unexpected(format!("HTTP {status}")),
+        Err(_) => ApiError::Unexpected(format!("HTTP {}", response.status())),
     };
     Err(Failure { error, retry_after })
 }
 
 async fn get<T: DeserializeOwned>(path: &str, token: Option<&str>) -> Result<T, ApiError> {
-    let r = with_auth(Request::get(&format!("{BASE}{path}")), token)
-        .send()
-        .await;
-    read(r).await.map_err(|f| f.error)
+    send("GET", path, token, None, None).await.map_err(|f| f.error)
 }
 
 /// POST with a JSON body and, for state-changing calls, an Idempotency-Key.
@@ -86,15 +141,8 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(
     body: &B,
     idempotency_key: Option<&str>,
 ) -> Result<T, Failure> {
-    let mut r = with_auth(Request::post(&format!("{BASE}{path}")), token);
-    if let Some(k) = idempotency_key {
-        r = r.header("Idempotency-Key", k);
-    }
-    let r = r.json(body).map_err(|e| Failure {
-        error: ApiError::Unexpected(e.to_string()),
-        retry_after: None,
-    })?;
-    read(r.send().await).await
+    let body = crate::json::to_string(body).map_err(|e| failure(ApiError::Unexpected(e.to_string())))?;
+    send("POST", path, token, Some(body), idempotency_key).await
 }
 
 /// A fresh Idempotency-Key: 128 random bits in hex.
@@ -132,9 +180,11 @@ pub async fn usage(token: &str) -> Result<Vec<KindUsage>, ApiError> {
     get("/me/usage", Some(token)).await
 }
 
-/// `GET /wallet`.
-pub async fn wallet(token: &str) -> Result<Wallet, ApiError> {
-    get("/wallet", Some(token)).await
+/// `GET /wallet`, with its JSON.
+pub async fn wallet(token: &str) -> Result<Raw<Wallet>, ApiError> {
+    send_raw("GET", "/wallet", Some(token), None, None)
+        .await
+        .map_err(|f| f.error)
 }
 
 /// `GET /coupons/{id}/status`.
@@ -147,43 +197,42 @@ pub async fn claim_once(token: &str, request: &ClaimRequest, key: &str) -> Resul
     post("/claims", Some(token), request, Some(key)).await
 }
 
+async fn sign_in<B: Serialize>(path: &str, body: &B) -> Result<Raw<Session>, ApiError> {
+    let body = crate::json::to_string(body).map_err(|e| ApiError::Unexpected(e.to_string()))?;
+    send_raw("POST", path, None, Some(body), None)
+        .await
+        .map_err(|f| f.error)
+}
+
 /// `POST /session/demo`.
-pub async fn demo_sign_in(phone: &str) -> Result<Session, ApiError> {
-    post(
+pub async fn demo_sign_in(phone: &str) -> Result<Raw<Session>, ApiError> {
+    sign_in(
         "/session/demo",
-        None,
         &DemoSignIn {
             phone: phone.to_owned(),
         },
-        None,
     )
     .await
-    .map_err(|f| f.error)
 }
 
 /// `POST /session/host`.
-pub async fn host_sign_in(token: &str) -> Result<Session, ApiError> {
-    post(
+pub async fn host_sign_in(token: &str) -> Result<Raw<Session>, ApiError> {
+    sign_in(
         "/session/host",
-        None,
         &HostSignIn {
             token: token.to_owned(),
         },
-        None,
     )
     .await
-    .map_err(|f| f.error)
 }
 
 /// `POST /session/account`.
-pub async fn account_sign_in(username: &str, password: &str) -> Result<Session, ApiError> {
+pub async fn account_sign_in(username: &str, password: &str) -> Result<Raw<Session>, ApiError> {
     let body = AccountSignIn {
         username: username.to_owned(),
         password: password.to_owned(),
     };
-    post("/session/account", None, &body, None)
-        .await
-        .map_err(|f| f.error)
+    sign_in("/session/account", &body).await
 }
 
 /// `POST /merchant/lookup`.
@@ -219,12 +268,16 @@ pub async fn redeem(
     .await
 }
 
+/// A body with nothing in it.
+#[derive(Serialize)]
+struct EmptyBody {}
+
 /// `POST /merchant/redemptions/{id}/reverse`.
 pub async fn reverse(token: &str, id: RedemptionId, key: &str) -> Result<RedemptionView, Failure> {
     post(
         &format!("/merchant/redemptions/{id}/reverse"),
         Some(token),
-        &serde_json::json!({}),
+        &EmptyBody {},
         Some(key),
     )
     .await

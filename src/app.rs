@@ -2,33 +2,22 @@
 
 use quan_core::api::WidgetConfig;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::components::{NavTabs, TopBar};
 use crate::context::{Prefs, PrefsHandle, SessionAction, SessionHandle, SessionState};
 use crate::hooks::ClockProvider;
 use crate::pages::{ClaimPage, NotFound, ShowPage, SignInPage, WalletPage};
+use crate::router::{Route, Router};
 use crate::{api, host};
 
-/// Every page of the widget.
-#[derive(Debug, Clone, PartialEq, Routable)]
-pub enum Route {
-    #[at("/")]
-    Claim,
-    #[at("/wallet")]
-    Wallet,
-    #[at("/wallet/:id")]
-    Show { id: i64 },
-    #[at("/sign-in")]
-    SignIn,
-    #[not_found]
-    #[at("/404")]
-    NotFound,
-}
-
 /// The host origins the widget may talk to (from the server's configuration).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct HostOrigins(pub Vec<String>);
+#[hook]
+pub fn use_host_origins() -> Vec<String> {
+    use_context::<Option<WidgetConfig>>()
+        .flatten()
+        .map(|c| c.host_origins)
+        .unwrap_or_default()
+}
 
 fn switch(route: Route) -> Html {
     let page = match route {
@@ -78,7 +67,7 @@ pub fn App() -> Html {
                     let session = session.clone();
                     wasm_bindgen_futures::spawn_local(async move {
                         if let Ok(s) = api::host_sign_in(&token).await {
-                            session.dispatch(SessionAction::SignedIn(s));
+                            session.dispatch(SessionAction::SignedIn(s.value, s.json));
                         }
                     });
                 }
@@ -94,23 +83,13 @@ pub fn App() -> Html {
             });
         });
     }
-    let origins = HostOrigins(
-        config
-            .as_ref()
-            .map(|c| c.host_origins.clone())
-            .unwrap_or_default(),
-    );
     html! {
         <ContextProvider<PrefsHandle> context={prefs}>
             <ContextProvider<SessionHandle> context={session}>
                 <ContextProvider<Option<WidgetConfig>> context={(*config).clone()}>
-                    <ContextProvider<HostOrigins> context={origins}>
-                        <BrowserRouter>
-                            <ClockProvider>
-                                <Switch<Route> render={switch} />
-                            </ClockProvider>
-                        </BrowserRouter>
-                    </ContextProvider<HostOrigins>>
+                    <ClockProvider>
+                        <Router render={Callback::from(switch)} />
+                    </ClockProvider>
                 </ContextProvider<Option<WidgetConfig>>>
             </ContextProvider<SessionHandle>>
         </ContextProvider<PrefsHandle>>

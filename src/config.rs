@@ -1,14 +1,12 @@
 //! How the widget is configured by its host: the URL query (`?lang=en&mode=merchant&elder=1`),
 //! or `window.QUAN_CONFIG`, an object a host page sets before loading the widget.
 
-use std::collections::HashMap;
-
-/// The page URL's query, decoded.
-pub fn query() -> HashMap<String, String> {
+/// The page URL's query, decoded: `(name, value)` pairs, the URL's before the host object's.
+pub fn query() -> Query {
     let search = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
-    let mut out = HashMap::new();
+    let mut out = Query(Vec::new());
     for pair in search
         .trim_start_matches('?')
         .split('&')
@@ -21,7 +19,7 @@ pub fn query() -> HashMap<String, String> {
                 .and_then(|v| v.as_string())
                 .unwrap_or_default()
         };
-        out.insert(decode(k), decode(v));
+        out.0.push((decode(k), decode(v)));
     }
     if let Some(obj) = web_sys::window().and_then(|w| js_sys::Reflect::get(&w, &"QUAN_CONFIG".into()).ok()) {
         if obj.is_object() {
@@ -30,10 +28,20 @@ pub fn query() -> HashMap<String, String> {
                     .ok()
                     .and_then(|v| v.as_string())
                 {
-                    out.entry(key.to_owned()).or_insert(v);
+                    out.0.push((key.to_owned(), v));
                 }
             }
         }
     }
     out
+}
+
+/// Configuration values by name.
+pub struct Query(Vec<(String, String)>);
+
+impl Query {
+    /// The first value given for `name`.
+    pub fn get(&self, name: &str) -> Option<&String> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
 }

@@ -25,11 +25,12 @@ impl Prefs {
     /// Stored choices, else the URL's (`?lang=en&elder=1`), else the defaults.
     pub fn load() -> Prefs {
         let query = crate::config::query();
-        let lang = storage::get::<String>(storage::LANG)
+        let lang = storage::get_raw(storage::LANG)
             .and_then(|l| Lang::parse(&l))
             .or_else(|| query.get("lang").and_then(|l| Lang::parse(l)))
             .unwrap_or_default();
-        let elder = storage::get::<bool>(storage::ELDER)
+        let elder = storage::get_raw(storage::ELDER)
+            .map(|v| v == "1")
             .or_else(|| query.get("elder").map(|v| v == "1" || v == "true"))
             .unwrap_or(false);
         Prefs { lang, elder }
@@ -43,11 +44,11 @@ impl Reducible for Prefs {
         match action {
             PrefsAction::SetLang(l) => {
                 next.lang = l;
-                storage::set(storage::LANG, &l.code());
+                storage::set_raw(storage::LANG, l.code());
             }
             PrefsAction::SetElder(on) => {
                 next.elder = on;
-                storage::set(storage::ELDER, &on);
+                storage::set_raw(storage::ELDER, if on { "1" } else { "0" });
             }
         }
         Rc::new(next)
@@ -69,7 +70,8 @@ pub struct SessionState {
 }
 
 pub enum SessionAction {
-    SignedIn(Session),
+    /// Signed in: the session, and the server's answer as it came (kept on the device).
+    SignedIn(Session, String),
     SignedOut,
 }
 
@@ -91,8 +93,8 @@ impl Reducible for SessionState {
     type Action = SessionAction;
     fn reduce(self: Rc<Self>, action: SessionAction) -> Rc<Self> {
         match action {
-            SessionAction::SignedIn(s) => {
-                storage::set(storage::SESSION, &s);
+            SessionAction::SignedIn(s, raw) => {
+                storage::set_raw(storage::SESSION, &raw);
                 Rc::new(SessionState { session: Some(s) })
             }
             SessionAction::SignedOut => {

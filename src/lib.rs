@@ -9,7 +9,9 @@ pub mod context;
 pub mod hooks;
 pub mod host;
 pub mod i18n;
+pub mod json;
 pub mod pages;
+pub mod router;
 pub mod storage;
 
 /// Mounts the app in `#app`, replacing the first paint that `index.html` shows while the

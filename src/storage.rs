@@ -2,7 +2,6 @@
 //! has no service worker): preferences, the session, the wallet and clock offset for offline use.
 
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 
 pub const LANG: &str = "quan.lang";
 pub const ELDER: &str = "quan.elder";
@@ -14,15 +13,22 @@ fn store() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
-pub fn get<T: DeserializeOwned>(key: &str) -> Option<T> {
-    let text = store()?.get_item(key).ok()??;
-    serde_json::from_str(&text).ok()
+/// The stored text under `key`.
+pub fn get_raw(key: &str) -> Option<String> {
+    store()?.get_item(key).ok()?
 }
 
-pub fn set<T: Serialize>(key: &str, value: &T) {
-    if let (Some(s), Ok(text)) = (store(), serde_json::to_string(value)) {
+/// The stored JSON under `key`, read as `T`.
+pub fn get<T: DeserializeOwned>(key: &str) -> Option<T> {
+    crate::json::from_str(&get_raw(key)?).ok()
+}
+
+/// Stores `text` under `key`. JSON from the server is stored as it came, so the widget carries
+/// no code to write it back out.
+pub fn set_raw(key: &str, text: &str) {
+    if let Some(s) = store() {
         // A full or refused storage only costs the offline copy; the app goes on.
-        let _ = s.set_item(key, &text);
+        let _ = s.set_item(key, text);
     }
 }
 

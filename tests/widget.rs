@@ -5,7 +5,7 @@
 use quan_core::code::{self, CouponKey};
 use quan_core::{CouponId, ErrorCode, Problem, Timestamp};
 use quan_widget::api::{ApiError, Failure};
-use quan_widget::components::{Countdown, Qr};
+use quan_widget::components::{qr, Countdown};
 use quan_widget::hooks::claim::{backoff_ms, worth_retrying};
 use quan_widget::hooks::ServerClock;
 use quan_widget::i18n::{error_words, Lang};
@@ -72,6 +72,16 @@ async fn a_countdown_runs_on_the_corrected_clock_not_the_device() {
     assert!(text.starts_with("距开抢 01:02:0"), "{text}");
     // Without the correction the device would say about 3 h 2 min.
     assert!(!text.contains("03:02:"), "{text}");
+}
+
+#[derive(Properties, PartialEq)]
+struct CodeViewProps {
+    digits: String,
+}
+
+#[function_component]
+fn CodeView(props: &CodeViewProps) -> Html {
+    qr(&props.digits, "code")
 }
 
 #[wasm_bindgen_test]

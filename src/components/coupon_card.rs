@@ -1,13 +1,13 @@
+use crate::router::Link;
 use quan_core::api::{CategoryView, CouponSource, CouponView};
 use quan_core::rules::CouponStatus;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
-use crate::app::Route;
 use crate::components::Countdown;
 use crate::context::use_prefs;
 use crate::hooks::use_now;
 use crate::i18n::{money, t, Key, Lang};
+use crate::router::Route;
 
 #[derive(Properties, PartialEq)]
 pub struct CouponCardProps {
@@ -89,9 +89,9 @@ pub fn CouponCard(props: &CouponCardProps) -> Html {
                 </p>
             </div>
             if status == CouponStatus::Held {
-                <Link<Route> to={Route::Show { id: c.id.0 }} classes="button button-primary coupon-show">
+                <Link to={Route::Show { id: c.id.0 }} classes="button button-primary coupon-show">
                     { t(lang, Key::ShowCode) }
-                </Link<Route>>
+                </Link>
             }
         </article>
     }

@@ -1,17 +1,9 @@
 use yew::prelude::*;
 
 use crate::api::ApiError;
-use crate::context::use_prefs;
-use crate::i18n::error_words;
-
-#[derive(Properties, PartialEq)]
-pub struct ErrorNoticeProps {
-    pub error: ApiError,
-}
+use crate::i18n::{error_words, Lang};
 
 /// The one place errors are shown, in the reader's language.
-#[function_component]
-pub fn ErrorNotice(props: &ErrorNoticeProps) -> Html {
-    let prefs = use_prefs();
-    html! { <p class="notice notice-error" role="alert">{ error_words(prefs.lang, &props.error) }</p> }
+pub fn error_notice(lang: Lang, error: &ApiError) -> Html {
+    html! { <p class="notice notice-error" role="alert">{ error_words(lang, error) }</p> }
 }

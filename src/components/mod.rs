@@ -1,4 +1,5 @@
-//! One component per file.
+//! Components (one per file) and the pieces of markup that need no state of their own (plain
+//! functions: each component costs code in the download, a function does not).
 
 mod countdown;
 mod coupon_card;
@@ -9,7 +10,7 @@ mod top_bar;
 
 pub use countdown::{Countdown, CountdownProps};
 pub use coupon_card::{CouponCard, CouponCardProps};
-pub use error_notice::{ErrorNotice, ErrorNoticeProps};
-pub use progress_ring::ProgressRing;
-pub use qr::{Qr, QrProps};
+pub use error_notice::error_notice;
+pub use progress_ring::progress_ring;
+pub use qr::qr;
 pub use top_bar::{NavTabs, TopBar};

@@ -2,18 +2,11 @@ use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct QrProps {
-    /// What the code carries: the twenty digits, in numeric mode.
-    pub data: AttrValue,
-    pub label: AttrValue,
-}
-
-/// A QR code as inline SVG: numeric mode and level M keep it to a version-1 symbol with large
-/// modules, which phones' screens show and scanners read best under glare.
-#[function_component]
-pub fn Qr(props: &QrProps) -> Html {
-    let svg = QrCode::with_error_correction_level(props.data.as_bytes(), EcLevel::M)
+/// A QR code of `data` (the twenty digits) as inline SVG: numeric mode and level M keep it to a
+/// version-1 symbol with large modules, which phone screens show and scanners read best under
+/// glare.
+pub fn qr(data: &str, label: &str) -> Html {
+    let svg = QrCode::with_error_correction_level(data.as_bytes(), EcLevel::M)
         .map(|code| {
             code.render::<svg::Color>()
                 .quiet_zone(true)
@@ -22,7 +15,7 @@ pub fn Qr(props: &QrProps) -> Html {
         })
         .unwrap_or_default();
     html! {
-        <div class="qr" role="img" aria-label={props.label.clone()} data-code={props.data.clone()}>
+        <div class="qr" role="img" aria-label={label.to_owned()} data-code={data.to_owned()}>
             { Html::from_html_unchecked(AttrValue::from(svg)) }
         </div>
     }

@@ -1,10 +1,10 @@
+use crate::router::{use_route, Link};
 use yew::prelude::*;
-use yew_router::prelude::*;
 
-use crate::app::Route;
 use crate::context::{use_prefs, use_session, PrefsAction, SessionAction};
 use crate::hooks::use_now;
 use crate::i18n::{t, Key, Lang};
+use crate::router::Route;
 
 /// The masthead: title, today's date in China, language, large text, sign out.
 #[function_component]
@@ -54,13 +54,13 @@ pub fn TopBar() -> Html {
 #[function_component]
 pub fn NavTabs() -> Html {
     let prefs = use_prefs();
-    let route = use_route::<Route>();
+    let route = use_route();
     let tab = |to: Route, key: Key| {
-        let current = route.as_ref() == Some(&to);
+        let current = route == to;
         html! {
-            <Link<Route> to={to} classes={classes!("tab", current.then_some("tab-current"))}>
-                <span aria-current={current.then_some("page")}>{ t(prefs.lang, key) }</span>
-            </Link<Route>>
+            <Link to={to} {current} classes={classes!("tab", current.then_some("tab-current"))}>
+                { t(prefs.lang, key) }
+            </Link>
         }
     };
     html! {

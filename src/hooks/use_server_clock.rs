@@ -19,7 +19,7 @@ const SAMPLES: usize = 4;
 const REMEASURE_MS: u32 = 5 * 60 * 1000;
 
 /// The device clock's correction. `offset_ms` is server minus device.
-#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct ServerClock {
     pub offset_ms: i64,
     /// Whether a measurement has succeeded (now or, stored, earlier).
@@ -58,7 +58,15 @@ pub struct ClockProviderProps {
 /// it to everything below.
 #[function_component]
 pub fn ClockProvider(props: &ClockProviderProps) -> Html {
-    let clock = use_state(|| storage::get::<ServerClock>(storage::CLOCK).unwrap_or_default());
+    let clock = use_state(|| {
+        storage::get_raw(storage::CLOCK)
+            .and_then(|v| v.parse().ok())
+            .map(|offset_ms| ServerClock {
+                offset_ms,
+                synced: true,
+            })
+            .unwrap_or_default()
+    });
     {
         let clock = clock.clone();
         use_effect_with((), move |_| {
@@ -70,7 +78,7 @@ pub fn ClockProvider(props: &ClockProviderProps) -> Html {
                             offset_ms,
                             synced: true,
                         };
-                        storage::set(storage::CLOCK, &c);
+                        storage::set_raw(storage::CLOCK, &offset_ms.to_string());
                         clock.set(c);
                     }
                 });

@@ -31,8 +31,8 @@ pub fn use_wallet(token: Option<String>) -> WalletState {
                 wasm_bindgen_futures::spawn_local(async move {
                     match api::wallet(&token).await {
                         Ok(w) => {
-                            storage::set(storage::WALLET, &w);
-                            wallet.set(Some(w));
+                            storage::set_raw(storage::WALLET, &w.json);
+                            wallet.set(Some(w.value));
                             fresh.set(true);
                             error.set(None);
                         }

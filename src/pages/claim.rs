@@ -2,17 +2,18 @@
 //! words, what is left today, the resident's own limits; before the release, a countdown on the
 //! server's clock, and the button enables at the instant the server says.
 
+use crate::router::use_navigator;
 use quan_core::api::{CampaignView, ClaimRequest, KindUsage, KindView, Offer};
 use quan_core::campaign::{Issuance, Phase};
+use quan_core::Timestamp;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::app::{HostOrigins, Route};
-use crate::components::{Countdown, ErrorNotice};
+use crate::components::{error_notice, Countdown};
 use crate::context::{use_prefs, use_session};
 use crate::hooks::{claim, use_now};
 use crate::i18n::{limit_words, money, round_usage, t, Key, Lang};
+use crate::router::Route;
 
 #[function_component]
 pub fn ClaimPage() -> Html {
@@ -40,6 +41,7 @@ pub fn ClaimPage() -> Html {
             });
         });
     }
+    let now = use_now(1_000);
     let refresh = {
         let generation = generation.clone();
         Callback::from(move |_| generation.set(generation.wrapping_add(1)))
@@ -50,7 +52,7 @@ pub fn ClaimPage() -> Html {
             {
                 match &*campaigns {
                     None => html! { <p class="muted" aria-live="polite">{ t(lang, Key::Loading) }</p> },
-                    Some(Err(e)) => html! { <ErrorNotice error={e.clone()} /> },
+                    Some(Err(e)) => html! { { error_notice(lang, e) } },
                     Some(Ok(list)) => {
                         let live: Vec<&CampaignView> = list.iter().filter(|c| c.phase != Phase::After).collect();
                         if live.is_empty() {
@@ -58,9 +60,7 @@ pub fn ClaimPage() -> Html {
                         } else {
                             html! {
                                 <div class="campaigns">
-                                    { for live.into_iter().map(|c| html! {
-                                        <CampaignSection key={c.id.to_string()} campaign={c.clone()} usage={(*usage).clone()} on_claimed={refresh.clone()} />
-                                    }) }
+                                    { for live.into_iter().map(|c| campaign_section(lang, now, c, &usage, &refresh)) }
                                 </div>
                             }
                         }
@@ -71,19 +71,14 @@ pub fn ClaimPage() -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct CampaignSectionProps {
-    campaign: CampaignView,
-    usage: Vec<KindUsage>,
-    on_claimed: Callback<()>,
-}
-
-#[function_component]
-fn CampaignSection(props: &CampaignSectionProps) -> Html {
-    let prefs = use_prefs();
-    let now = use_now(1_000);
-    let lang = prefs.lang;
-    let c = &props.campaign;
+/// One campaign: its release time, a countdown before it, and its claimable kinds.
+fn campaign_section(
+    lang: Lang,
+    now: Timestamp,
+    c: &CampaignView,
+    usage: &[KindUsage],
+    on_claimed: &Callback<()>,
+) -> Html {
     let name = if lang == Lang::En && !c.name_en.is_empty() {
         &c.name_en
     } else {
@@ -98,7 +93,7 @@ fn CampaignSection(props: &CampaignSectionProps) -> Html {
         .collect();
     let before_release = now < c.release_at;
     html! {
-        <section class="campaign" aria-labelledby={format!("campaign-{}", c.id)}>
+        <section class="campaign" key={c.id.to_string()} aria-labelledby={format!("campaign-{}", c.id)}>
             <h2 id={format!("campaign-{}", c.id)}>{ name }</h2>
             <p class="meta">
                 <span>{ &c.county }</span>
@@ -116,48 +111,41 @@ fn CampaignSection(props: &CampaignSectionProps) -> Html {
                 </p>
             }
             { for kinds.into_iter().map(|k| {
-                let usage = props.usage.iter().find(|u| u.campaign == c.id && u.kind == k.id).cloned();
-                html! {
-                    <KindPanel key={k.id.to_string()} campaign={c.clone()} kind={k.clone()} {usage} on_claimed={props.on_claimed.clone()} />
-                }
+                let usage = usage.iter().find(|u| u.campaign == c.id && u.kind == k.id);
+                kind_panel(lang, c, k, usage, on_claimed)
             }) }
         </section>
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct KindPanelProps {
-    campaign: CampaignView,
-    kind: KindView,
-    usage: Option<KindUsage>,
-    on_claimed: Callback<()>,
-}
-
-#[function_component]
-fn KindPanel(props: &KindPanelProps) -> Html {
-    let prefs = use_prefs();
-    let lang = prefs.lang;
-    let k = &props.kind;
+/// One kind: what is left today, the resident's round usage, its denominations.
+fn kind_panel(
+    lang: Lang,
+    c: &CampaignView,
+    k: &KindView,
+    usage: Option<&KindUsage>,
+    on_claimed: &Callback<()>,
+) -> Html {
     let name = if lang == Lang::En && !k.name_en.is_empty() {
         &k.name_en
     } else {
         &k.name
     };
     html! {
-        <div class="kind">
+        <div class="kind" key={k.id.to_string()}>
             <div class="kind-head">
                 <h3>{ name }</h3>
                 if let Some(left) = k.left_today {
                     <span class="left">{ format!("{} {}", t(lang, Key::LeftToday), money(lang, left)) }</span>
                 }
             </div>
-            if let (Some(u), Some(max)) = (&props.usage, k.limits.per_round) {
+            if let (Some(u), Some(max)) = (usage, k.limits.per_round) {
                 <p class="limits muted">{ round_usage(lang, u, max) }</p>
             }
             <ul class="offers">
                 { for k.offers.iter().map(|o| html! {
                     <li key={o.index}>
-                        <OfferButton campaign={props.campaign.clone()} kind={k.clone()} offer={o.clone()} usage={props.usage.clone()} on_claimed={props.on_claimed.clone()} />
+                        <OfferButton campaign={c.clone()} kind={k.clone()} offer={o.clone()} usage={usage.cloned()} on_claimed={on_claimed.clone()} />
                     </li>
                 }) }
             </ul>
@@ -188,7 +176,7 @@ fn OfferButton(props: &OfferButtonProps) -> Html {
     let prefs = use_prefs();
     let session = use_session();
     let navigator = use_navigator();
-    let origins = use_context::<HostOrigins>().unwrap_or_default();
+    let origins = crate::app::use_host_origins();
     let now = use_now(250);
     let state = use_state(|| ClaimState::Idle);
     let lang = prefs.lang;
@@ -218,10 +206,8 @@ fn OfferButton(props: &OfferButtonProps) -> Html {
         let on_claimed = props.on_claimed.clone();
         Callback::from(move |_| {
             let Some(token) = token.clone() else {
-                crate::host::emit(&origins.0, "needs_sign_in", &[]);
-                if let Some(n) = &navigator {
-                    n.push(&Route::SignIn);
-                }
+                crate::host::emit(&origins, "needs_sign_in", &[]);
+                navigator.push(&Route::SignIn);
                 return;
             };
             if matches!(*state, ClaimState::InFlight { .. }) {
@@ -243,7 +229,7 @@ fn OfferButton(props: &OfferButtonProps) -> Html {
                 match result {
                     Ok(c) => {
                         crate::host::emit(
-                            &origins.0,
+                            &origins,
                             "claimed",
                             &[
                                 ("coupon", (c.id.0 as f64).into()),
@@ -279,7 +265,7 @@ fn OfferButton(props: &OfferButtonProps) -> Html {
                 match &*state {
                     ClaimState::InFlight { retries } if *retries > 0 => html! { <p class="notice" role="status">{ t(lang, Key::Retrying) }</p> },
                     ClaimState::Done => html! { <p class="notice notice-ok" role="status">{ t(lang, Key::Claimed) }</p> },
-                    ClaimState::Failed(e) => html! { <ErrorNotice error={e.clone()} /> },
+                    ClaimState::Failed(e) => html! { { error_notice(lang, e) } },
                     _ => html! {},
                 }
             }

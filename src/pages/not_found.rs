@@ -1,9 +1,9 @@
+use crate::router::Link;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
-use crate::app::Route;
 use crate::context::use_prefs;
 use crate::i18n::{t, Key};
+use crate::router::Route;
 
 #[function_component]
 pub fn NotFound() -> Html {
@@ -11,7 +11,7 @@ pub fn NotFound() -> Html {
     html! {
         <main class="page" id="main">
             <h2>{ t(prefs.lang, Key::NotFound) }</h2>
-            <p><Link<Route> to={Route::Claim}>{ t(prefs.lang, Key::BackHome) }</Link<Route>></p>
+            <p><Link to={Route::Claim}>{ t(prefs.lang, Key::BackHome) }</Link></p>
         </main>
     }
 }

@@ -3,20 +3,20 @@
 //! keeps the screen awake where the browser allows, and polls the coupon while shown so the
 //! resident sees "redeemed" about as soon as the merchant does.
 
+use crate::router::Link;
 use gloo::timers::callback::Interval;
 use quan_core::code::{self, STEP_SECS};
 use quan_core::rules::CouponStatus;
 use quan_core::CouponId;
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::api;
-use crate::app::{HostOrigins, Route};
-use crate::components::{ProgressRing, Qr};
+use crate::components::{progress_ring, qr};
 use crate::context::{use_prefs, use_session};
 use crate::hooks::{use_now, use_online, use_wallet};
 use crate::i18n::{money, t, Key, Lang};
+use crate::router::Route;
 
 /// How often the coupon's status is asked while its code is shown.
 const POLL_MS: u32 = 1_500;
@@ -33,7 +33,7 @@ pub fn ShowPage(props: &ShowPageProps) -> Html {
     let online = use_online();
     let now = use_now(250);
     let wallet = use_wallet(session.token().map(String::from));
-    let origins = use_context::<HostOrigins>().unwrap_or_default();
+    let origins = crate::app::use_host_origins();
     let redeemed = use_state(|| None::<quan_core::Fen>);
     let id = CouponId(props.id);
     use_wake_lock();
@@ -56,7 +56,7 @@ pub fn ShowPage(props: &ShowPageProps) -> Html {
                                 redeemed.set(Some(s.given));
                                 vibrate();
                                 crate::host::emit(
-                                    &origins.0,
+                                    &origins,
                                     "redeemed",
                                     &[
                                         ("coupon", (id.0 as f64).into()),
@@ -73,7 +73,8 @@ pub fn ShowPage(props: &ShowPageProps) -> Html {
         });
     }
     let lang = prefs.lang;
-    let back = html! { <p><Link<Route> to={Route::Wallet} classes="button">{ t(lang, Key::BackToWallet) }</Link<Route>></p> };
+    let back =
+        html! { <p><Link to={Route::Wallet} classes="button">{ t(lang, Key::BackToWallet) }</Link></p> };
     if let Some(given) = *redeemed {
         return html! {
             <main class="page show" id="main">
@@ -120,10 +121,10 @@ pub fn ShowPage(props: &ShowPageProps) -> Html {
             if !online {
                 <p class="notice" role="status">{ format!("{} · {}", t(lang, Key::Offline), t(lang, Key::OfflineCodes)) }</p>
             }
-            <Qr data={AttrValue::from(code.digits().to_owned())} label={t(lang, Key::ShowTitle)} />
+            { qr(code.digits(), t(lang, Key::ShowTitle)) }
             <p class="code-digits" data-testid="code-digits" aria-label={code.digits().to_owned()}>{ code.grouped() }</p>
             <div class="code-refresh">
-                <ProgressRing fraction={into_step as f64 / (STEP_SECS * 1000) as f64} {seconds_left} />
+                { progress_ring(u32::try_from(into_step / STEP_SECS).unwrap_or(0), seconds_left) }
                 <span>{ t(lang, Key::CodeRefreshes) }</span>
             </div>
             <p class="muted">{ t(lang, Key::ShowHint) }</p>

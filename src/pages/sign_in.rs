@@ -1,16 +1,16 @@
 //! Signing in: inside a bank app the host hands over the resident's token (the app shell takes
 //! it); standalone, in demo mode, a mobile number.
 
+use crate::router::use_navigator;
 use quan_core::api::WidgetConfig;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::app::Route;
-use crate::components::ErrorNotice;
+use crate::components::error_notice;
 use crate::context::{use_prefs, use_session, SessionAction};
 use crate::i18n::{t, Key};
+use crate::router::Route;
 
 #[function_component]
 pub fn SignInPage() -> Html {
@@ -23,9 +23,7 @@ pub fn SignInPage() -> Html {
     let busy = use_state(|| false);
     let lang = prefs.lang;
     if session.session.is_some() {
-        if let Some(n) = &navigator {
-            n.replace(&Route::Claim);
-        }
+        navigator.replace(&Route::Claim);
     }
     let onsubmit = {
         let (phone, error, busy, session, navigator) = (
@@ -47,10 +45,8 @@ pub fn SignInPage() -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 match api::demo_sign_in(&number).await {
                     Ok(s) => {
-                        session.dispatch(SessionAction::SignedIn(s));
-                        if let Some(n) = &navigator {
-                            n.replace(&Route::Claim);
-                        }
+                        session.dispatch(SessionAction::SignedIn(s.value, s.json));
+                        navigator.replace(&Route::Claim);
                     }
                     Err(e) => error.set(Some(e)),
                 }
@@ -74,7 +70,7 @@ pub fn SignInPage() -> Html {
                 </form>
             }
             if let Some(e) = &*error {
-                <ErrorNotice error={e.clone()} />
+                { error_notice(lang, e) }
             }
         </main>
     }

@@ -1,16 +1,16 @@
 //! The wallet: coupons by status, usable first, each with its countdown to 23:59 China time.
 
+use crate::router::Link;
 use quan_core::api::{CampaignView, CategoryView};
 use quan_core::rules::CouponStatus;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::api;
-use crate::app::Route;
-use crate::components::{CouponCard, ErrorNotice};
+use crate::components::{error_notice, CouponCard};
 use crate::context::{use_prefs, use_session};
 use crate::hooks::{use_now, use_online, use_wallet};
 use crate::i18n::{t, Key};
+use crate::router::Route;
 
 #[function_component]
 pub fn WalletPage() -> Html {
@@ -40,7 +40,7 @@ pub fn WalletPage() -> Html {
     if session.session.is_none() {
         return html! {
             <main class="page" id="main">
-                <p><Link<Route> to={Route::SignIn} classes="button button-primary">{ t(lang, Key::SignIn) }</Link<Route>></p>
+                <p><Link to={Route::SignIn} classes="button button-primary">{ t(lang, Key::SignIn) }</Link></p>
             </main>
         };
     }
@@ -74,7 +74,7 @@ pub fn WalletPage() -> Html {
             }
             if let Some(e) = &state.error {
                 if online {
-                    <ErrorNotice error={e.clone()} />
+                    { error_notice(lang, e) }
                 }
             }
             if state.wallet.is_none() {

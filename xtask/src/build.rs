@@ -7,9 +7,21 @@ use crate::setup;
 use crate::sh::{self, cmd, run as run_cmd, step, Result};
 
 /// `trunk build --release`, then every text asset precompressed (brotli and gzip) for the server.
+///
+/// The standard library is rebuilt for the widget with panics that abort at once: no panic
+/// messages or formatting machinery in what residents download. That takes the toolchain's own
+/// sources (`rust-src`) and `RUSTC_BOOTSTRAP` for the two unstable flags; nothing else is built
+/// that way.
 pub fn widget_release() -> Result {
     step("widget: release build (trunk)");
-    run_cmd(cmd("trunk", &["build", "--release", "--offline"]))?;
+    let mut c = cmd("trunk", &["build", "--release", "--offline"]);
+    c.env("RUSTC_BOOTSTRAP", "1")
+        .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+            "-Zunstable-options -Cpanic=immediate-abort",
+        );
+    run_cmd(c)?;
     precompress(&sh::root().join("dist"))
 }
 

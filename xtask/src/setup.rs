@@ -25,6 +25,11 @@ pub fn build_tools() -> Result {
             run(cmd("rustup", &["component", "add", component]))?;
         }
     }
+    // The widget's release build rebuilds the standard library from its sources.
+    let components = output("rustup", &["component", "list", "--installed"]).unwrap_or_default();
+    if !components.lines().any(|c| c.trim().starts_with("rust-src")) {
+        run(cmd("rustup", &["component", "add", "rust-src"]))?;
+    }
     let trunk = output("trunk", &["--version"]).unwrap_or_default();
     if !trunk.contains(TRUNK) {
         // --locked: newer releases of trunk's CSS dependencies no longer build it.
