@@ -84,16 +84,6 @@ fn CodeView(props: &CodeViewProps) -> Html {
     qr(&props.digits, "code")
 }
 
-#[derive(Properties, PartialEq)]
-struct CodeViewProps {
-    digits: String,
-}
-
-#[function_component]
-fn CodeView(props: &CodeViewProps) -> Html {
-    qr(&props.digits, "code")
-}
-
 #[wasm_bindgen_test]
 async fn the_code_view_carries_the_twenty_digits() {
     let key = CouponKey::derive(b"test", CouponId(42));
