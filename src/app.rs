@@ -42,6 +42,24 @@ pub fn App() -> Html {
     let session: SessionHandle = use_reducer(SessionState::load);
     let config = use_state(|| None::<WidgetConfig>);
     let listener = use_mut_ref(|| None::<gloo::events::EventListener>);
+    // The host's colour (`?accent=#005bac`), through CSSOM, which the CSP allows.
+    use_effect_with((), |_| {
+        let accent = crate::config::query().get("accent").cloned();
+        let valid = accent.as_deref().is_some_and(|a| {
+            a.len() == 7 && a.starts_with('#') && a[1..].bytes().all(|b| b.is_ascii_hexdigit())
+        });
+        if let (true, Some(a)) = (valid, accent) {
+            let root = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element());
+            if let Some(el) =
+                root.and_then(|r| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(r).ok())
+            {
+                let _ = el.style().set_property("--quan-accent", &a);
+                let _ = el.style().set_property("--quan-accent-strong", &a);
+            }
+        }
+    });
     // Language and large text apply to the whole document (and to screen readers).
     use_effect_with((prefs.lang, prefs.elder), |(lang, elder)| {
         if let Some(root) = web_sys::window()

@@ -25,6 +25,7 @@ use crate::routes;
         routes::session::host,
         routes::session::demo,
         routes::session::account,
+        routes::session::demo_host_token,
         routes::resident::claim,
         routes::resident::wallet,
         routes::resident::usage,

@@ -204,10 +204,25 @@ impl Application {
         if config.demo {
             demo::seed(&state).await.map_err(|e| format!("demo data: {e}"))?;
         }
-        let router = app(state.clone(), &config);
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
+        let mut config = config;
+        let mut state = state;
+        if config.demo {
+            // The example host page is served from the server's own origin.
+            let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+            for origin in [
+                format!("http://127.0.0.1:{port}"),
+                format!("http://localhost:{port}"),
+            ] {
+                if !config.frame_ancestors.contains(&origin) {
+                    config.frame_ancestors.push(origin);
+                }
+            }
+            state.host_origins = Arc::new(config.frame_ancestors.clone());
+        }
+        let router = app(state.clone(), &config);
         Ok(Application {
             listener,
             router,

@@ -20,6 +20,7 @@ pub fn router() -> Router<AppState> {
         .route("/session/host", post(host))
         .route("/session/demo", post(demo))
         .route("/session/account", post(account))
+        .route("/demo/host-token", post(demo_host_token))
 }
 
 async fn resident_session(state: &AppState, subject: &str, name: &str) -> AppResult<Json<Session>> {
@@ -112,3 +113,46 @@ async fn account(State(state): State<AppState>, Json(body): Json<AccountSignIn>)
 /// An argon2 hash of nothing in particular.
 const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2s4Ukt0ZqzWnQvO1HMe8Ij1X8X0QwGx3qKqN8Vbq9Xw";
+
+/// `POST /demo/host-token`: in demo mode only, the token a host app would issue for a resident,
+/// signed with the demo host key, so the example host page can play the bank.
+#[derive(Debug, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DemoHostTokenRequest {
+    /// The host's id of the person (the hex SHA-256 of their ID number, by convention).
+    pub sub: String,
+    #[serde(default)]
+    pub name: String,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct DemoHostToken {
+    pub token: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/demo/host-token", tag = "session", request_body = DemoHostTokenRequest, responses((status = 200, description = "A host token signed with the demo key (demo mode only)", body = DemoHostToken), (status = 404, description = "not_found: not in demo mode", body = Problem, content_type = "application/problem+json")))]
+async fn demo_host_token(
+    State(state): State<AppState>,
+    Json(body): Json<DemoHostTokenRequest>,
+) -> AppResult<Json<DemoHostToken>> {
+    if !state.demo {
+        return Err(AppError::new(
+            ErrorCode::NotFound,
+            "demo host tokens exist only in demo mode",
+        ));
+    }
+    if body.sub.trim().is_empty() || body.sub.len() > 200 {
+        return Err(AppError::new(
+            ErrorCode::InvalidRequest,
+            "sub must be 1 to 200 characters",
+        ));
+    }
+    let claims = crate::auth::HostClaims {
+        sub: body.sub,
+        name: body.name,
+        exp: state.clock.now().plus_secs(600).millis(),
+    };
+    Ok(Json(DemoHostToken {
+        token: crate::auth::sign_host_token(&crate::demo::host_key(), &claims),
+    }))
+}
