@@ -186,3 +186,75 @@ pub fn rush(args: &[String]) -> Result {
     println!("\n{table}\nFigures in target/bench/rush.json and target/bench/rush.md");
     Ok(())
 }
+
+/// `cargo xtask bench web`: the resident's first load, as `cargo xtask run` serves it.
+pub fn web() -> Result {
+    crate::setup::build_tools()?;
+    crate::setup::browser_tools()?;
+    crate::build::widget_release()?;
+    step("build the optimised server");
+    run(cmd(
+        "cargo",
+        &["build", "--profile", "server", "-p", "quan-server"],
+    ))?;
+    let dir = std::env::temp_dir().join(format!("quan-bench-web-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let db = format!("sqlite:{}", dir.join("web.db").display());
+    let bin = sh::root().join("target/server/quan-server");
+    let mut child = Command::new(bin)
+        .env("QUAN_ADDR", "127.0.0.1:0")
+        .env("QUAN_DATABASE_URL", &db)
+        .env("QUAN_DIST", sh::root().join("dist"))
+        .env("QUAN_DEMO", "1")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+    let stdout = child.stdout.take().ok_or("no server output")?;
+    let server = Server(child);
+    let mut url = None;
+    for line in BufReader::new(stdout).lines() {
+        let line = line.map_err(|e| e.to_string())?;
+        if let Some(u) = line.strip_prefix("listening on ") {
+            url = Some(u.to_owned());
+            break;
+        }
+    }
+    let url = url.ok_or("the server stopped before it listened")?;
+    step("first load in headless Chromium (4x CPU slowdown, slow 4G)");
+    let out = cmd("node", &["tests/bench/web.mjs", &url])
+        .output()
+        .map_err(|e| format!("node: {e}"))?;
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+    if !out.status.success() {
+        return Err(format!(
+            "the web benchmark failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).map_err(|e| format!("web benchmark output: {e}"))?;
+    let out_dir = sh::root().join("target/bench");
+    std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
+    std::fs::write(
+        out_dir.join("web.json"),
+        serde_json::to_string_pretty(&report).unwrap_or_default(),
+    )
+    .map_err(|e| e.to_string())?;
+    let kb = |v: &serde_json::Value| v.as_f64().unwrap_or(0.0) / 1024.0;
+    let ms = |v: &serde_json::Value| v.as_f64().unwrap_or(0.0);
+    let mut table = String::from("| first load (brotli) | budget | target | first paint (index.html) | wallet visible |\n|---|---|---|---|---|\n");
+    table.push_str(&format!(
+        "| {:.1} KB | {:.0} KB | {:.0} KB | {:.0} ms | {:.0} ms |\n",
+        kb(&report["first_load_bytes"]),
+        kb(&report["budget_bytes"]),
+        kb(&report["target_bytes"]),
+        ms(&report["first_paint_ms"]),
+        ms(&report["wallet_visible_ms"]),
+    ));
+    std::fs::write(out_dir.join("web.md"), &table).map_err(|e| e.to_string())?;
+    println!("\n{table}\nFigures in target/bench/web.json and target/bench/web.md");
+    Ok(())
+}

@@ -4,6 +4,7 @@
 //! - `run`: builds the widget in release and serves it with the API in demo mode
 //! - `test`: fmt, clippy, native tests, browser tests, the release build, end-to-end tests
 //! - `bench rush`: the 10:00 rush against the optimised server, on SQLite and PostgreSQL
+//! - `bench web`: the resident's first load: compressed bytes, and time to the wallet on a slow phone
 
 mod bench;
 mod build;
@@ -14,7 +15,7 @@ mod test;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <setup [--browser] | run | test | bench rush [--residents N] [--pool N] [--concurrency N]>";
+const USAGE: &str = "usage: cargo xtask <setup [--browser] | run | test | bench rush [--residents N] [--pool N] [--concurrency N] | bench web>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
         Some("run") => build::run(),
         Some("test") => test::all(),
         Some("bench") if args.get(1).map(String::as_str) == Some("rush") => bench::rush(&args[2..]),
+        Some("bench") if args.get(1).map(String::as_str) == Some("web") => bench::web(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
