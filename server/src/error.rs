@@ -53,6 +53,8 @@ impl IntoResponse for AppError {
         let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         let mut res = (status, body).into_response();
+        // For the metrics middleware, which counts errors by code.
+        res.extensions_mut().insert(self.code);
         let h = res.headers_mut();
         h.insert(
             header::CONTENT_TYPE,

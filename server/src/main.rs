@@ -7,12 +7,13 @@ async fn main() -> std::process::ExitCode {
         print!("{}", quan_server::openapi::document());
         return std::process::ExitCode::SUCCESS;
     }
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,tower_http=info".into()),
-        )
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    // One JSON object a line for a log collector (QUAN_LOG_FORMAT=json), or text for people.
+    if std::env::var("QUAN_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        tracing_subscriber::fmt().json().with_env_filter(filter).init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
     let config = match Config::from_env() {
         Ok(c) => c,
         Err(e) => {

@@ -126,3 +126,70 @@ async fn the_widget_is_served_with_a_strict_csp() {
     assert_eq!(res.headers()["referrer-policy"], "no-referrer");
     assert!(res.text().await.unwrap().contains('券'));
 }
+
+#[tokio::test]
+async fn health_readiness_and_metrics_for_the_people_who_run_it() {
+    let app = spawn_app(Clock::starting_at(QINSHUI_DAY3.plus_secs(60)), false, None).await;
+    assert_eq!(
+        app.client.get(app.url("/health")).send().await.unwrap().status(),
+        200
+    );
+    assert_eq!(
+        app.client.get(app.url("/ready")).send().await.unwrap().status(),
+        200
+    );
+    let (_, token) = app.resident("metered").await;
+    let claim = serde_json::json!({"campaign": "qinshui-2022-r2", "kind": "retail", "denomination": 0});
+    assert_eq!(app.post("/claims", &token, claim.clone()).await.status(), 201);
+    assert_eq!(app.post("/claims", &token, claim).await.status(), 409);
+    let res = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
+    let text = res.text().await.unwrap();
+    assert!(text.contains("quan_claims_total{outcome=\"ok\"} 1"), "{text}");
+    assert!(
+        text.contains("quan_claims_total{outcome=\"limit_reached\"} 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("quan_errors_total{code=\"limit_reached\"} 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("quan_pool_available_fen{campaign=\"qinshui-2022-r2\",kind=\"retail\"}"),
+        "{text}"
+    );
+    assert!(text.contains("quan_request_seconds_count"), "{text}");
+    // Every API answer says who it was (a request id) and is never stored.
+    let res = app
+        .client
+        .get(app.url("/time"))
+        .header("x-request-id", "till-7-abc")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["x-request-id"], "till-7-abc");
+    assert_eq!(res.headers()["cache-control"], "no-store");
+}
+
+#[tokio::test]
+async fn one_address_over_its_rate_is_told_when_to_retry() {
+    let app = spawn(Options {
+        rate_per_address: 2.0,
+        ..Options::default()
+    })
+    .await;
+    let mut statuses = Vec::new();
+    for _ in 0..10 {
+        let res = app.client.get(app.url("/time")).send().await.unwrap();
+        statuses.push(res.status().as_u16());
+        if res.status() == 429 {
+            assert!(res.headers().contains_key("retry-after"));
+            assert_eq!(res.headers()["content-type"], "application/problem+json");
+            break;
+        }
+    }
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+}
