@@ -63,10 +63,12 @@ pub fn use_prefs() -> PrefsHandle {
     use_context::<PrefsHandle>().unwrap_or(fallback)
 }
 
-/// Who is signed in, if anyone.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Who is signed in, if anyone, and where the session is kept on the device (the resident's and
+/// the till's apart, so a shared tablet never mixes them).
+#[derive(Debug, Clone, PartialEq)]
 pub struct SessionState {
     pub session: Option<Session>,
+    key: &'static str,
 }
 
 pub enum SessionAction {
@@ -79,8 +81,14 @@ impl SessionState {
     /// The stored session. Whether it has expired is the server's to say (a phone's clock may be
     /// days wrong): a call answered `unauthorized` signs out.
     pub fn load() -> SessionState {
+        SessionState::load_from(storage::SESSION)
+    }
+
+    /// The session stored under `key`.
+    pub fn load_from(key: &'static str) -> SessionState {
         SessionState {
-            session: storage::get::<Session>(storage::SESSION),
+            session: storage::get::<Session>(key),
+            key,
         }
     }
 
@@ -94,13 +102,21 @@ impl Reducible for SessionState {
     fn reduce(self: Rc<Self>, action: SessionAction) -> Rc<Self> {
         match action {
             SessionAction::SignedIn(s, raw) => {
-                storage::set_raw(storage::SESSION, &raw);
-                Rc::new(SessionState { session: Some(s) })
+                storage::set_raw(self.key, &raw);
+                Rc::new(SessionState {
+                    session: Some(s),
+                    key: self.key,
+                })
             }
             SessionAction::SignedOut => {
-                storage::remove(storage::SESSION);
-                storage::remove(storage::WALLET);
-                Rc::new(SessionState { session: None })
+                storage::remove(self.key);
+                if self.key == storage::SESSION {
+                    storage::remove(storage::WALLET);
+                }
+                Rc::new(SessionState {
+                    session: None,
+                    key: self.key,
+                })
             }
         }
     }

@@ -10,6 +10,7 @@ pub mod hooks;
 pub mod host;
 pub mod i18n;
 pub mod json;
+pub mod merchant;
 pub mod pages;
 pub mod router;
 pub mod storage;

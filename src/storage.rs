@@ -6,6 +6,7 @@ use serde::de::DeserializeOwned;
 pub const LANG: &str = "quan.lang";
 pub const ELDER: &str = "quan.elder";
 pub const SESSION: &str = "quan.session";
+pub const MERCHANT_SESSION: &str = "quan.merchant.session";
 pub const WALLET: &str = "quan.wallet";
 pub const CLOCK: &str = "quan.clock";
 

@@ -82,10 +82,17 @@ pub fn app(state: AppState, config: &Config) -> Router {
         })
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state);
+    // Both entries' inline loaders are allowed by hash: the resident's and the till's.
     let index = config
         .dist_dir
         .as_ref()
-        .and_then(|d| std::fs::read_to_string(d.join("index.html")).ok())
+        .map(|d| {
+            [d.join("index.html"), d.join("merchant/index.html")]
+                .iter()
+                .filter_map(|p| std::fs::read_to_string(p).ok())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
         .unwrap_or_default();
     let csp = web::content_security_policy(&index, &config.frame_ancestors);
     let csp = HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static("default-src 'self'"));

@@ -56,14 +56,22 @@ fn inline_scripts(html: &str) -> Vec<&str> {
 }
 
 /// The widget's files at `/`, every unknown path answered with `index.html` (the widget routes
-/// on the client). Precompressed brotli and gzip files are served when the browser takes them.
+/// on the client); the merchant's till, a build of its own, likewise under `/merchant/`.
+/// Precompressed brotli and gzip files are served when the browser takes them.
 pub fn widget(dist: &Path) -> Router {
-    let index = dist.join("index.html");
-    let files = ServeDir::new(dist)
-        .precompressed_br()
-        .precompressed_gzip()
-        .fallback(ServeFile::new(&index).precompressed_br().precompressed_gzip());
-    Router::new().fallback_service(files)
+    let app = |dir: &Path| {
+        ServeDir::new(dir)
+            .precompressed_br()
+            .precompressed_gzip()
+            .fallback(
+                ServeFile::new(dir.join("index.html"))
+                    .precompressed_br()
+                    .precompressed_gzip(),
+            )
+    };
+    Router::new()
+        .nest_service("/merchant", app(&dist.join("merchant")))
+        .fallback_service(app(dist))
 }
 
 /// Headers on every response. API answers are never stored; the widget's hashed files are

@@ -6,9 +6,19 @@ use crate::hooks::use_now;
 use crate::i18n::{t, Key, Lang};
 use crate::router::Route;
 
+#[derive(Properties, PartialEq, Default)]
+pub struct TopBarProps {
+    /// The app's title by default.
+    #[prop_or_default]
+    pub title: Option<AttrValue>,
+    /// A second line (the merchant's name at the till).
+    #[prop_or_default]
+    pub subtitle: Option<String>,
+}
+
 /// The masthead: title, today's date in China, language, large text, sign out.
 #[function_component]
-pub fn TopBar() -> Html {
+pub fn TopBar(props: &TopBarProps) -> Html {
     let prefs = use_prefs();
     let session = use_session();
     let now = use_now(1_000);
@@ -33,7 +43,7 @@ pub fn TopBar() -> Html {
     html! {
         <header class="masthead">
             <div class="masthead-row">
-                <h1>{ t(lang, Key::AppTitle) }</h1>
+                <h1>{ props.title.clone().unwrap_or_else(|| t(lang, Key::AppTitle).into()) }</h1>
                 <div class="masthead-tools">
                     <button type="button" class="chip" lang={lang.other().code()} onclick={switch_lang}>{ t(lang, Key::Language) }</button>
                     <button type="button" class="chip" aria-pressed={prefs.elder.to_string()} onclick={toggle_elder}>{ t(lang, Key::ElderMode) }</button>
@@ -42,6 +52,9 @@ pub fn TopBar() -> Html {
                     }
                 </div>
             </div>
+            if let Some(sub) = &props.subtitle {
+                <p class="today">{ sub }</p>
+            }
             <p class="today" data-testid="today">
                 { format!("{} {}", t(lang, Key::TodayIs), date) }
                 <span class="muted">{ t(lang, Key::ChinaTime) }</span>

@@ -14,14 +14,31 @@ use crate::sh::{self, cmd, run as run_cmd, step, Result};
 /// that way.
 pub fn widget_release() -> Result {
     step("widget: release build (trunk)");
-    let mut c = cmd("trunk", &["build", "--release", "--offline"]);
-    c.env("RUSTC_BOOTSTRAP", "1")
-        .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
-        .env(
-            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
-            "-Zunstable-options -Cpanic=immediate-abort",
-        );
-    run_cmd(c)?;
+    // The resident's app, then the till into its own folder (the first build empties `dist/`).
+    let builds: [&[&str]; 2] = [
+        &["build", "index.html", "--release", "--offline=true"],
+        &[
+            "build",
+            "merchant.html",
+            "--release",
+            "--offline=true",
+            "--dist",
+            "dist/merchant",
+            "--public-url",
+            "/merchant/",
+        ],
+    ];
+    for args in builds {
+        let mut c = cmd("trunk", args);
+        c.env("RUSTC_BOOTSTRAP", "1")
+            .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+                "-Zunstable-options -Cpanic=immediate-abort",
+            );
+        run_cmd(c)?;
+    }
+    precompress(&sh::root().join("dist/merchant"))?;
     precompress(&sh::root().join("dist"))
 }
 

@@ -1,0 +1,106 @@
+//! The merchant's till, a separate entry (`/merchant/`, its own WebAssembly) so residents never
+//! download it: sign in, scan with the gun or type the code, enter the order amount, redeem,
+//! undo, the day's totals.
+
+mod sign_in;
+mod till;
+mod today;
+
+use yew::prelude::*;
+
+use crate::components::TopBar;
+use crate::context::{Prefs, PrefsHandle, SessionHandle, SessionState};
+use crate::hooks::ClockProvider;
+use crate::i18n::{t, Key};
+use crate::storage;
+
+/// Mounts the till in `#app`.
+pub fn start() {
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"))
+    else {
+        return;
+    };
+    root.set_inner_html("");
+    yew::Renderer::<MerchantApp>::with_root(root).render();
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Till,
+    Today,
+}
+
+#[function_component]
+pub fn MerchantApp() -> Html {
+    let prefs: PrefsHandle = use_reducer(Prefs::load);
+    let session: SessionHandle = use_reducer(|| SessionState::load_from(storage::MERCHANT_SESSION));
+    let tab = use_state(|| Tab::Till);
+    use_effect_with((prefs.lang, prefs.elder), |(lang, elder)| {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("lang", lang.code());
+            let _ = if *elder {
+                root.class_list().add_1("elder")
+            } else {
+                root.class_list().remove_1("elder")
+            };
+            let _ = root.class_list().add_1("till");
+        }
+    });
+    let lang = prefs.lang;
+    let signed_in = session.session.clone();
+    let merchant_name = signed_in
+        .as_ref()
+        .and_then(|s| s.merchant.as_ref())
+        .map(|m| m.name.clone());
+    let select = |to: Tab| {
+        let tab = tab.clone();
+        Callback::from(move |_: MouseEvent| tab.set(to))
+    };
+    let body = match &signed_in {
+        None => html! { <sign_in::MerchantSignIn /> },
+        Some(s) => match *tab {
+            Tab::Till => html! { <till::Till token={s.token.clone()} /> },
+            Tab::Today => html! { <today::Today token={s.token.clone()} /> },
+        },
+    };
+    html! {
+        <ContextProvider<PrefsHandle> context={prefs.clone()}>
+            <ContextProvider<SessionHandle> context={session.clone()}>
+                <ClockProvider>
+                <TopBar title={AttrValue::from(t(lang, Key::MerchantTitle))} subtitle={merchant_name} />
+                if signed_in.is_some() {
+                    <nav class="tabs" aria-label={t(lang, Key::MerchantTitle)}>
+                        <button type="button" class={classes!("tab", (*tab == Tab::Till).then_some("tab-current"))}
+                            aria-pressed={(*tab == Tab::Till).to_string()} onclick={select(Tab::Till)}>{ t(lang, Key::NavTill) }</button>
+                        <button type="button" class={classes!("tab", (*tab == Tab::Today).then_some("tab-current"))}
+                            aria-pressed={(*tab == Tab::Today).to_string()} onclick={select(Tab::Today)}>{ t(lang, Key::NavToday) }</button>
+                    </nav>
+                }
+                { body }
+                </ClockProvider>
+            </ContextProvider<SessionHandle>>
+        </ContextProvider<PrefsHandle>>
+    }
+}
+
+/// A short beep and a vibration: the till's "done".
+pub fn beep() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.navigator().vibrate_with_duration(120);
+    }
+    let Ok(ctx) = web_sys::AudioContext::new() else {
+        return;
+    };
+    let Ok(osc) = ctx.create_oscillator() else { return };
+    osc.frequency().set_value(1_200.0);
+    if osc.connect_with_audio_node(&ctx.destination()).is_ok() {
+        let now = ctx.current_time();
+        let _ = osc.start_with_when(now);
+        let _ = osc.stop_with_when(now + 0.12);
+    }
+}

@@ -1,0 +1,257 @@
+//! The till: a code arrives (from the scanner gun anywhere on the screen, or typed), the server
+//! says what it is, the merchant enters the order amount, sees discount and amount to pay, and
+//! redeems — with one Idempotency-Key for the redemption, so a retry after a dropped network
+//! cannot redeem twice.
+
+use gloo::events::EventListener;
+use quan_core::api::{LookupResult, RedemptionView};
+use quan_core::entry::{AmountEntry, AmountKey, GunDetector};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::components::error_notice;
+use crate::context::use_prefs;
+use crate::hooks::claim::{backoff_ms, worth_retrying};
+use crate::i18n::{money, t, Key, Lang};
+
+#[derive(Properties, PartialEq)]
+pub struct TillProps {
+    pub token: String,
+}
+
+#[derive(Clone, PartialEq)]
+enum Stage {
+    /// Waiting for a code.
+    Code,
+    /// The code is known; the amount is being entered.
+    Amount {
+        code: String,
+        found: LookupResult,
+        key: String,
+    },
+    /// Redeemed.
+    Done(RedemptionView),
+}
+
+#[function_component]
+pub fn Till(props: &TillProps) -> Html {
+    let prefs = use_prefs();
+    let lang = prefs.lang;
+    let stage = use_state(|| Stage::Code);
+    let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
+    let amount = use_state(AmountEntry::default);
+    let code_input = use_node_ref();
+
+    // A code, from the gun or typed: ask the server what it is.
+    let look_up = {
+        let (stage, error, busy, token, amount) = (
+            stage.clone(),
+            error.clone(),
+            busy.clone(),
+            props.token.clone(),
+            amount.clone(),
+        );
+        Callback::from(move |code: String| {
+            let code: String = code.chars().filter(|c| c.is_ascii_digit()).collect();
+            let (stage, error, busy, token, amount) = (
+                stage.clone(),
+                error.clone(),
+                busy.clone(),
+                token.clone(),
+                amount.clone(),
+            );
+            busy.set(true);
+            error.set(None);
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::lookup(&token, &code).await {
+                    Ok(found) if found.applies_here => {
+                        amount.set(AmountEntry::default());
+                        stage.set(Stage::Amount {
+                            code,
+                            found,
+                            key: api::new_key(),
+                        });
+                    }
+                    Ok(found) => error.set(Some(ApiError::Problem(quan_core::Problem::new(
+                        found.refusal.unwrap_or(quan_core::ErrorCode::WrongCategory),
+                        None,
+                    )))),
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        })
+    };
+
+    // The scanner gun types fast and ends with Enter, wherever the focus is.
+    {
+        let look_up = look_up.clone();
+        let waiting = *stage == Stage::Code;
+        use_effect_with(waiting, move |waiting| {
+            let listener = (*waiting).then(|| {
+                let mut gun = GunDetector::default();
+                web_sys::window().and_then(|w| w.document()).map(|doc| {
+                    EventListener::new(&doc, "keydown", move |e| {
+                        let Some(e) = wasm_bindgen::JsCast::dyn_ref::<KeyboardEvent>(e) else {
+                            return;
+                        };
+                        let now = js_sys::Date::now() as i64;
+                        let key = e.key();
+                        if key == "Enter" {
+                            if let Some(code) = gun.enter(now) {
+                                e.prevent_default();
+                                look_up.emit(code);
+                            }
+                        } else if let Some(c) = key.chars().next().filter(|_| key.chars().count() == 1) {
+                            gun.char(c, now);
+                        }
+                    })
+                })
+            });
+            move || drop(listener)
+        });
+    }
+
+    let on_code_submit = {
+        let (look_up, code_input) = (look_up.clone(), code_input.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if let Some(input) = code_input.cast::<HtmlInputElement>() {
+                look_up.emit(input.value());
+            }
+        })
+    };
+    let press = |k: AmountKey| {
+        let amount = amount.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut next = (*amount).clone();
+            next.press(k);
+            amount.set(next);
+        })
+    };
+    let reset = {
+        let (stage, error) = (stage.clone(), error.clone());
+        Callback::from(move |_: MouseEvent| {
+            stage.set(Stage::Code);
+            error.set(None);
+        })
+    };
+
+    let body = match &*stage {
+        Stage::Code => html! {
+            <form class="form till-code" onsubmit={on_code_submit}>
+                <p class="muted">{ t(lang, Key::ScanOrType) }</p>
+                <label for="code">{ t(lang, Key::CodeLabel) }</label>
+                <input id="code" ref={code_input} inputmode="numeric" autocomplete="off" maxlength="32" />
+                <button type="submit" class="button button-primary" disabled={*busy}>{ t(lang, Key::LookUp) }</button>
+            </form>
+        },
+        Stage::Amount { code, found, key } => {
+            let order = amount.amount();
+            let discount = order.map(|o| found.benefit.discount(o));
+            let redeem = {
+                let (stage, error, busy, token) =
+                    (stage.clone(), error.clone(), busy.clone(), props.token.clone());
+                let (code, key) = (code.clone(), key.clone());
+                Callback::from(move |_: MouseEvent| {
+                    let Some(order) = order else { return };
+                    let (stage, error, busy, token, code, key) = (
+                        stage.clone(),
+                        error.clone(),
+                        busy.clone(),
+                        token.clone(),
+                        code.clone(),
+                        key.clone(),
+                    );
+                    busy.set(true);
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let mut attempt = 0;
+                        loop {
+                            match api::redeem(&token, &code, order, &key).await {
+                                Ok(r) => {
+                                    super::beep();
+                                    stage.set(Stage::Done(r));
+                                    break;
+                                }
+                                Err(f) if worth_retrying(&f) && attempt < 4 => {
+                                    attempt += 1;
+                                    let wait = backoff_ms(attempt, f.retry_after, js_sys::Math::random());
+                                    gloo_timers::future::TimeoutFuture::new(wait).await;
+                                }
+                                Err(f) => {
+                                    error.set(Some(f.error));
+                                    break;
+                                }
+                            }
+                        }
+                        busy.set(false);
+                    });
+                })
+            };
+            let words = if lang == Lang::En {
+                found.benefit.words_en()
+            } else {
+                found.words.clone()
+            };
+            html! {
+                <section class="till-amount" aria-labelledby="found">
+                    <h2 id="found">{ format!("{} · {}", found.kind_name, words) }</h2>
+                    <p class="muted">{ format!("{} {}", t(lang, Key::ExpiresToday), found.expires_at.china_display()) }</p>
+                    <p class="amount-display" aria-live="polite">
+                        <span class="muted">{ t(lang, Key::OrderAmount) }</span>
+                        <output id="amount" for="keypad" data-testid="amount">{ amount.text() }</output>
+                    </p>
+                    <div class="keypad" id="keypad" role="group" aria-label={t(lang, Key::OrderAmount)}>
+                        { for (1..=9u8).map(|d| html! { <button type="button" class="key" onclick={press(AmountKey::Digit(d))}>{ d }</button> }) }
+                        <button type="button" class="key" onclick={press(AmountKey::Point)}>{ "." }</button>
+                        <button type="button" class="key" onclick={press(AmountKey::Digit(0))}>{ "0" }</button>
+                        <button type="button" class="key" aria-label={t(lang, Key::Backspace)} onclick={press(AmountKey::Back)}>{ "⌫" }</button>
+                    </div>
+                    {
+                        match discount {
+                            Some(Ok(d)) => html! {
+                                <p class="to-pay" data-testid="to-pay">
+                                    { format!("{} −{} · {} ", t(lang, Key::Discount), money(lang, d), t(lang, Key::ToPay)) }
+                                    <strong>{ money(lang, order.unwrap_or_default() - d) }</strong>
+                                </p>
+                            },
+                            Some(Err(code)) => error_notice(lang, &ApiError::Problem(quan_core::Problem::new(code, None))),
+                            None => html! {},
+                        }
+                    }
+                    <div class="actions">
+                        <button type="button" class="button" onclick={reset.clone()}>{ t(lang, Key::Cancel) }</button>
+                        <button type="button" class="button button-primary" onclick={redeem}
+                            disabled={*busy || !matches!(discount, Some(Ok(_)))}>
+                            { if *busy { t(lang, Key::Redeeming) } else { t(lang, Key::Confirm) } }
+                        </button>
+                    </div>
+                </section>
+            }
+        }
+        Stage::Done(r) => html! {
+            <section class="receipt" role="status" aria-labelledby="receipt">
+                <p class="redeemed-mark" aria-hidden="true">{ "✓" }</p>
+                <h2 id="receipt">{ t(lang, Key::Receipt) }</h2>
+                <p>{ format!("{} · {}", r.kind_name, r.words) }</p>
+                <p>{ format!("{} {}", t(lang, Key::OrderAmount), money(lang, r.order_amount)) }</p>
+                <p class="redeemed-amount">{ format!("{} −{}", t(lang, Key::Discount), money(lang, r.discount)) }</p>
+                <p class="redeemed-amount">{ format!("{} {}", t(lang, Key::ToPay), money(lang, r.to_pay)) }</p>
+                <button type="button" class="button button-primary" onclick={reset.clone()}>{ t(lang, Key::NextCustomer) }</button>
+            </section>
+        },
+    };
+    html! {
+        <main class="page till-page" id="main">
+            { body }
+            if let Some(e) = &*error {
+                { error_notice(lang, e) }
+                if !matches!(*stage, Stage::Code) {
+                    <button type="button" class="button" onclick={reset}>{ t(lang, Key::NextCustomer) }</button>
+                }
+            }
+        </main>
+    }
+}

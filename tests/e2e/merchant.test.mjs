@@ -1,0 +1,131 @@
+// The till on a tablet, with a resident's phone beside it: the code typed on the keypad, or
+// scanned with a gun (keystrokes faster than any person, then Enter); the amount; the
+// redemption the resident sees; the same code refused a second time; undo from today's list.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, phonePage, screenshot, axeViolations } from './helpers.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer({ QUAN_DEMO: '1', QUAN_CLOCK_AT: '2026-03-02 10:30:00' });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+async function residentWithCode(phone, denomination) {
+  const { context, page } = await phonePage(browser);
+  await page.goto(`${server.url}/sign-in`);
+  await page.getByLabel('手机号').fill(phone);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('button', { name: `领取 ${denomination}` }).first().click();
+  await page.getByText('领取成功').first().waitFor();
+  await page.getByRole('link', { name: '我的券' }).click();
+  await page.getByRole('link', { name: '出示付款码' }).first().click();
+  await page.getByTestId('code-digits').waitFor();
+  const code = async () => (await page.getByTestId('code-digits').innerText()).replace(/\s/g, '');
+  return { context, page, code };
+}
+
+async function tablet(options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: 'zh-CN', ...options });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  await page.goto(`${server.url}/merchant/`);
+  await page.getByLabel('账号').fill('retail');
+  await page.getByLabel('密码').fill('demo1234');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByLabel('券码（20位数字）').waitFor();
+  return { context, page, problems };
+}
+
+async function typeAmount(page, digits) {
+  for (const d of digits) {
+    await page.getByRole('group', { name: '订单金额（元）' }).getByRole('button', { name: d, exact: true }).click();
+  }
+}
+
+test('typed code, keypad amount, redeemed; the phone sees it; the code is refused again', async () => {
+  const phone = await residentWithCode('13900000001', '满200减40');
+  const { context, page, problems } = await tablet();
+  await screenshot(page, 'merchant-till');
+  await page.getByLabel('券码（20位数字）').fill(await phone.code());
+  await page.getByRole('button', { name: '查询' }).click();
+  await page.getByRole('heading', { name: /零售通用券 · 满200减40/ }).waitFor();
+  await typeAmount(page, '250');
+  assert.equal(await page.getByTestId('amount').innerText(), '250');
+  assert.match(await page.getByTestId('to-pay').innerText(), /优惠 −40 元 · 实付 210 元/);
+  await screenshot(page, 'merchant-amount');
+  await page.getByRole('button', { name: '确认核销' }).click();
+  await page.getByRole('heading', { name: '核销成功' }).waitFor();
+  await screenshot(page, 'merchant-receipt');
+  await phone.page.getByText('核销成功').waitFor({ timeout: 5_000 });
+  // The same coupon again: refused in words the merchant can read out.
+  await page.getByRole('button', { name: '下一位顾客' }).click();
+  await page.getByLabel('券码（20位数字）').fill('00000000000000000000');
+  await page.getByRole('button', { name: '查询' }).click();
+  await page.getByRole('alert').waitFor();
+  // The refused look-up is the only failed request (the browser logs it); nothing else went wrong.
+  assert.deepEqual(problems.filter((p) => !p.includes('status of 422')), []);
+  await phone.context.close();
+  await context.close();
+});
+
+test('a scanner gun anywhere on the screen, then undo from today', async () => {
+  const phone = await residentWithCode('13900000002', '满50减10');
+  const { context, page } = await tablet();
+  // The gun types twenty digits in a burst and Enter, with the focus nowhere in particular.
+  await page.locator('h1').click();
+  await page.keyboard.type(await phone.code(), { delay: 5 });
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: /零售通用券 · 满50减10/ }).waitFor();
+  await typeAmount(page, '60');
+  await page.getByRole('button', { name: '确认核销' }).click();
+  await page.getByRole('heading', { name: '核销成功' }).waitFor();
+  // A person typing slowly into the page is not taken for a scan.
+  await page.getByRole('button', { name: '下一位顾客' }).click();
+  await page.locator('h1').click();
+  await page.keyboard.type('12345678901234567890', { delay: 120 });
+  await page.keyboard.press('Enter');
+  assert.equal(await page.getByRole('heading', { name: /零售通用券/ }).count(), 0);
+
+  await page.getByRole('button', { name: '今日' }).click();
+  const totals = page.getByTestId('totals');
+  await totals.waitFor();
+  assert.match(await totals.innerText(), /笔数\s*\d+/);
+  const before = Number((await totals.locator('dd').first().innerText()).trim());
+  await screenshot(page, 'merchant-today');
+  await page.getByRole('button', { name: '撤销 满50减10' }).click();
+  await page.getByRole('alert').getByRole('button', { name: '撤销' }).click();
+  await page.getByText('已撤销').first().waitFor();
+  assert.equal(Number((await totals.locator('dd').first().innerText()).trim()), before - 1);
+  // The coupon is back in the resident's wallet.
+  await phone.page.getByRole('link', { name: '返回我的券' }).click();
+  await phone.page.getByText('可使用').first().waitFor();
+  await phone.context.close();
+  await context.close();
+});
+
+test('every till page passes axe', async () => {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: 'zh-CN', bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/merchant/`);
+  await page.getByLabel('账号').waitFor();
+  assert.deepEqual(await axeViolations(page), [], 'sign-in');
+  await page.getByLabel('账号').fill('retail');
+  await page.getByLabel('密码').fill('demo1234');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByLabel('券码（20位数字）').waitFor();
+  assert.deepEqual(await axeViolations(page), [], 'till');
+  await page.getByRole('button', { name: '今日' }).click();
+  await page.getByTestId('totals').waitFor();
+  assert.deepEqual(await axeViolations(page), [], 'today');
+  await context.close();
+});
