@@ -98,9 +98,7 @@ pub async fn security_headers(csp: HeaderValue, req: Request<Body>, next: Next) 
         );
     } else {
         h.insert(header::CONTENT_SECURITY_POLICY, csp);
-        let hashed = path.rsplit('/').next().is_some_and(|f| {
-            f.matches('-').count() >= 1 && (f.ends_with(".wasm") || f.ends_with(".js") || f.ends_with(".css"))
-        });
+        let hashed = path.rsplit('/').next().is_some_and(has_content_hash);
         let cache = if hashed {
             "public, max-age=31536000, immutable"
         } else {
@@ -111,9 +109,25 @@ pub async fn security_headers(csp: HeaderValue, req: Request<Body>, next: Next) 
     res
 }
 
+/// Whether a file name carries Trunk's content hash (`app-4776253017693747.css`): such a file
+/// never changes under its name, and is cached for good.
+fn has_content_hash(name: &str) -> bool {
+    name.split(['-', '_', '.'])
+        .any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_hashed_names_are_immutable() {
+        assert!(has_content_hash("quan-widget-7c81731dba410538_bg.wasm"));
+        assert!(has_content_hash("app-4776253017693747.css"));
+        assert!(!has_content_hash("quan-merchant_bg.wasm"));
+        assert!(!has_content_hash("quan-scanner_loader.js"));
+        assert!(!has_content_hash("index.html"));
+    }
 
     #[test]
     fn hashes_only_inline_scripts() {

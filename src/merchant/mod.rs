@@ -2,6 +2,7 @@
 //! download it: sign in, scan with the gun or type the code, enter the order amount, redeem,
 //! undo, the day's totals.
 
+mod camera;
 mod sign_in;
 mod till;
 mod today;

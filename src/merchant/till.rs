@@ -43,6 +43,7 @@ pub fn Till(props: &TillProps) -> Html {
     let busy = use_state(|| false);
     let amount = use_state(AmountEntry::default);
     let code_input = use_node_ref();
+    let camera = use_state(|| false);
 
     // A code, from the gun or typed: ask the server what it is.
     let look_up = {
@@ -141,12 +142,23 @@ pub fn Till(props: &TillProps) -> Html {
 
     let body = match &*stage {
         Stage::Code => html! {
+            <>
+            <div class="camera-switch">
+                <button type="button" class="button" aria-pressed={camera.to_string()}
+                    onclick={{ let camera = camera.clone(); Callback::from(move |_: MouseEvent| camera.set(!*camera)) }}>
+                    { if *camera { t(lang, Key::CloseCamera) } else { t(lang, Key::OpenCamera) } }
+                </button>
+                if *camera {
+                    <super::camera::Camera on_code={look_up.clone()} />
+                }
+            </div>
             <form class="form till-code" onsubmit={on_code_submit}>
                 <p class="muted">{ t(lang, Key::ScanOrType) }</p>
                 <label for="code">{ t(lang, Key::CodeLabel) }</label>
                 <input id="code" ref={code_input} inputmode="numeric" autocomplete="off" maxlength="32" />
                 <button type="submit" class="button button-primary" disabled={*busy}>{ t(lang, Key::LookUp) }</button>
             </form>
+            </>
         },
         Stage::Amount { code, found, key } => {
             let order = amount.amount();

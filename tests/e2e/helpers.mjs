@@ -130,3 +130,26 @@ export async function decodeQr(png) {
   const result = jsQR(new Uint8ClampedArray(image.data), image.width, image.height);
   return result?.data ?? null;
 }
+
+/** A y4m video (what Chromium's fake camera plays) of a QR code of `text`, `seconds` long. */
+export async function qrVideo(text, path, { width = 640, height = 480, module = 10, fps = 10, seconds = 3 } = {}) {
+  const { writeFileSync } = await import('node:fs');
+  const QRCode = (await import('qrcode')).default;
+  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const size = qr.modules.size;
+  const y = Buffer.alloc(width * height, 235);
+  const left = Math.floor((width - size * module) / 2);
+  const top = Math.floor((height - size * module) / 2);
+  for (let r = 0; r < size; r++) {
+    for (let c = 0; c < size; c++) {
+      if (!qr.modules.get(r, c)) continue;
+      for (let dy = 0; dy < module; dy++) {
+        y.fill(25, (top + r * module + dy) * width + left + c * module, (top + r * module + dy) * width + left + (c + 1) * module);
+      }
+    }
+  }
+  const chroma = Buffer.alloc((width / 2) * (height / 2), 128);
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, chroma, chroma]);
+  const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F${fps}:1 Ip A1:1 C420jpeg\n`);
+  writeFileSync(path, Buffer.concat([header, ...Array(fps * seconds).fill(frame)]));
+}

@@ -14,7 +14,8 @@ use crate::sh::{self, cmd, run as run_cmd, step, Result};
 /// that way.
 pub fn widget_release() -> Result {
     step("widget: release build (trunk)");
-    // The resident's app, then the till into its own folder (the first build empties `dist/`).
+    // The resident's app, then the till into its own folder (each build empties its folder).
+    // The till's files keep their names (no hash): it loads its decoder worker by name.
     let builds: [&[&str]; 2] = [
         &["build", "index.html", "--release", "--offline=true"],
         &[
@@ -22,6 +23,7 @@ pub fn widget_release() -> Result {
             "merchant.html",
             "--release",
             "--offline=true",
+            "--filehash=false",
             "--dist",
             "dist/merchant",
             "--public-url",

@@ -1,0 +1,323 @@
+//! The camera at the till: the rear camera's frames decoded by the browser's BarcodeDetector
+//! where it has one, otherwise by the decoder worker (`quan-scanner`, loaded only now). Decoding
+//! never blocks the page, one frame at a time. If the camera is refused, missing, or has not
+//! answered in 10 s, the till says why and the gun and the keypad carry on — never a black screen.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use gloo::timers::callback::{Interval, Timeout};
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlCanvasElement, HtmlVideoElement, MediaStream, MediaStreamTrack, Worker};
+use yew::prelude::*;
+
+use crate::context::use_prefs;
+use crate::i18n::{t, Key};
+
+/// Where the decoder worker's loader is served.
+const WORKER: &str = "/merchant/quan-scanner_loader.js";
+/// How long the camera has to answer.
+const CAMERA_TIMEOUT_MS: u32 = 10_000;
+/// How often a frame is looked at.
+const FRAME_MS: u32 = 120;
+/// Frames are scaled down to this width: enough modules for a version-1 code, little work.
+const FRAME_WIDTH: u32 = 640;
+
+#[derive(Properties, PartialEq)]
+pub struct CameraProps {
+    /// A code was read (twenty digits with a valid check digit).
+    pub on_code: Callback<String>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum State {
+    Starting,
+    Live,
+    Unavailable(Key),
+}
+
+fn reason(error: &JsValue) -> Key {
+    let name = Reflect::get(error, &"name".into())
+        .ok()
+        .and_then(|n| n.as_string())
+        .unwrap_or_default();
+    match name.as_str() {
+        "NotAllowedError" | "SecurityError" | "PermissionDeniedError" => Key::CameraDenied,
+        "NotFoundError" | "OverconstrainedError" | "DevicesNotFoundError" => Key::NoCamera,
+        _ => Key::CameraFailed,
+    }
+}
+
+async fn open_camera() -> Result<MediaStream, JsValue> {
+    let devices = web_sys::window()
+        .ok_or(JsValue::NULL)?
+        .navigator()
+        .media_devices()?;
+    let video = Object::new();
+    Reflect::set(&video, &"facingMode".into(), &"environment".into())?;
+    let constraints = web_sys::MediaStreamConstraints::new();
+    constraints.set_video(&video);
+    constraints.set_audio(&JsValue::FALSE);
+    let stream =
+        wasm_bindgen_futures::JsFuture::from(devices.get_user_media_with_constraints(&constraints)?).await?;
+    stream.dyn_into()
+}
+
+fn video_track(stream: &MediaStream) -> Option<MediaStreamTrack> {
+    stream.get_video_tracks().get(0).dyn_into().ok()
+}
+
+/// Whether the camera has a torch to switch.
+fn has_torch(track: &MediaStreamTrack) -> bool {
+    Reflect::get(track, &"getCapabilities".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call0(track).ok())
+        .and_then(|caps| Reflect::get(&caps, &"torch".into()).ok())
+        .is_some_and(|t| t.is_truthy())
+}
+
+fn set_torch(track: &MediaStreamTrack, on: bool) {
+    let setting = Object::new();
+    let _ = Reflect::set(&setting, &"torch".into(), &on.into());
+    let constraints = Object::new();
+    let _ = Reflect::set(&constraints, &"advanced".into(), &Array::of1(&setting));
+    if let Ok(f) =
+        Reflect::get(track, &"applyConstraints".into()).and_then(|f| f.dyn_into::<js_sys::Function>())
+    {
+        let _ = f.call1(track, &constraints);
+    }
+}
+
+/// The browser's own BarcodeDetector for QR codes, where there is one.
+fn barcode_detector() -> Option<JsValue> {
+    let window = web_sys::window()?;
+    let ctor = Reflect::get(&window, &"BarcodeDetector".into())
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
+    let options = Object::new();
+    Reflect::set(&options, &"formats".into(), &Array::of1(&"qr_code".into())).ok()?;
+    Reflect::construct(&ctor, &Array::of1(&options)).ok()
+}
+
+fn accept(text: &str, on_code: &Callback<String>) {
+    if quan_core::code::parse(text).is_ok() {
+        on_code.emit(text.to_owned());
+    }
+}
+
+#[function_component]
+pub fn Camera(props: &CameraProps) -> Html {
+    let prefs = use_prefs();
+    let lang = prefs.lang;
+    let video = use_node_ref();
+    let canvas = use_node_ref();
+    let state = use_state(|| State::Starting);
+    let torch = use_state(|| None::<bool>);
+    let track = use_mut_ref(|| None::<MediaStreamTrack>);
+    {
+        let (video, canvas, state, torch, track, on_code) = (
+            video.clone(),
+            canvas.clone(),
+            state.clone(),
+            torch.clone(),
+            track.clone(),
+            props.on_code.clone(),
+        );
+        use_effect_with((), move |_| {
+            let alive = Rc::new(Cell::new(true));
+            let answered = Rc::new(Cell::new(false));
+            let stream: Rc<RefCell<Option<MediaStream>>> = Rc::default();
+            let timeout = {
+                let (answered, state) = (answered.clone(), state.clone());
+                Timeout::new(CAMERA_TIMEOUT_MS, move || {
+                    if !answered.get() {
+                        state.set(State::Unavailable(Key::CameraTimeout));
+                    }
+                })
+            };
+            {
+                let (alive, answered, stream, video, state, torch, track) = (
+                    alive.clone(),
+                    answered.clone(),
+                    stream.clone(),
+                    video.clone(),
+                    state.clone(),
+                    torch.clone(),
+                    track.clone(),
+                );
+                wasm_bindgen_futures::spawn_local(async move {
+                    let opened = open_camera().await;
+                    answered.set(true);
+                    match opened {
+                        Ok(s) if alive.get() => {
+                            if let Some(v) = video.cast::<HtmlVideoElement>() {
+                                v.set_src_object(Some(&s));
+                                let _ = v.play();
+                            }
+                            if let Some(t) = video_track(&s) {
+                                torch.set(has_torch(&t).then_some(false));
+                                *track.borrow_mut() = Some(t);
+                            }
+                            *stream.borrow_mut() = Some(s);
+                            state.set(State::Live);
+                        }
+                        Ok(s) => s.get_tracks().for_each(&mut |t, _, _| {
+                            if let Ok(t) = t.dyn_into::<MediaStreamTrack>() {
+                                t.stop();
+                            }
+                        }),
+                        Err(e) => state.set(State::Unavailable(reason(&e))),
+                    }
+                });
+            }
+            // One frame at a time to the decoder; the next only once it has answered.
+            let busy = Rc::new(Cell::new(false));
+            let detector = barcode_detector();
+            let worker = if detector.is_none() {
+                Worker::new(WORKER).ok()
+            } else {
+                None
+            };
+            let on_message = worker.as_ref().map(|w| {
+                let (busy, on_code) = (busy.clone(), on_code.clone());
+                let f = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                    busy.set(false);
+                    if let Some(text) = Reflect::get(&e.data(), &"text".into())
+                        .ok()
+                        .and_then(|t| t.as_string())
+                    {
+                        accept(&text, &on_code);
+                    }
+                });
+                w.set_onmessage(Some(f.as_ref().unchecked_ref()));
+                f
+            });
+            let frames = {
+                let (busy, worker) = (busy.clone(), worker.clone());
+                Interval::new(FRAME_MS, move || {
+                    if busy.get() {
+                        return;
+                    }
+                    let Some(v) = video.cast::<HtmlVideoElement>() else {
+                        return;
+                    };
+                    if v.ready_state() < 2 || v.video_width() == 0 {
+                        return;
+                    }
+                    if let Some(d) = &detector {
+                        let Ok(detect) =
+                            Reflect::get(d, &"detect".into()).and_then(|f| f.dyn_into::<js_sys::Function>())
+                        else {
+                            return;
+                        };
+                        let Ok(promise) = detect.call1(d, &v).and_then(|p| p.dyn_into::<js_sys::Promise>())
+                        else {
+                            return;
+                        };
+                        busy.set(true);
+                        let (busy, on_code) = (busy.clone(), on_code.clone());
+                        wasm_bindgen_futures::spawn_local(async move {
+                            if let Ok(found) = wasm_bindgen_futures::JsFuture::from(promise).await {
+                                let first = Array::from(&found).get(0);
+                                if let Some(text) = Reflect::get(&first, &"rawValue".into())
+                                    .ok()
+                                    .and_then(|t| t.as_string())
+                                {
+                                    accept(&text, &on_code);
+                                }
+                            }
+                            busy.set(false);
+                        });
+                        return;
+                    }
+                    let (Some(w), Some(c)) = (&worker, canvas.cast::<HtmlCanvasElement>()) else {
+                        return;
+                    };
+                    let width = v.video_width().min(FRAME_WIDTH);
+                    let height = v.video_height() * width / v.video_width().max(1);
+                    c.set_width(width);
+                    c.set_height(height);
+                    let Some(ctx) = c
+                        .get_context("2d")
+                        .ok()
+                        .flatten()
+                        .and_then(|x| x.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+                    else {
+                        return;
+                    };
+                    let (fw, fh) = (f64::from(width), f64::from(height));
+                    if ctx
+                        .draw_image_with_html_video_element_and_dw_and_dh(&v, 0.0, 0.0, fw, fh)
+                        .is_err()
+                    {
+                        return;
+                    }
+                    let Ok(image) = ctx.get_image_data(0.0, 0.0, fw, fh) else {
+                        return;
+                    };
+                    // The frame's own pixel buffer, handed to the worker without a copy.
+                    let Ok(pixels) = Reflect::get(&image, &"data".into())
+                        .and_then(|d| d.dyn_into::<js_sys::Uint8ClampedArray>())
+                    else {
+                        return;
+                    };
+                    let frame = Object::new();
+                    let _ = Reflect::set(&frame, &"width".into(), &width.into());
+                    let _ = Reflect::set(&frame, &"height".into(), &height.into());
+                    let _ = Reflect::set(&frame, &"data".into(), &pixels);
+                    if w.post_message_with_transfer(&frame, &Array::of1(&pixels.buffer()))
+                        .is_ok()
+                    {
+                        busy.set(true);
+                    }
+                })
+            };
+            move || {
+                alive.set(false);
+                drop(frames);
+                drop(timeout);
+                if let Some(w) = &worker {
+                    w.terminate();
+                }
+                drop(on_message);
+                if let Some(s) = stream.borrow_mut().take() {
+                    s.get_tracks().for_each(&mut |t, _, _| {
+                        if let Ok(t) = t.dyn_into::<MediaStreamTrack>() {
+                            t.stop();
+                        }
+                    });
+                }
+            }
+        });
+    }
+    let toggle_torch = {
+        let (torch, track) = (torch.clone(), track.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let (Some(on), Some(t)) = (*torch, track.borrow().as_ref()) {
+                set_torch(t, !on);
+                torch.set(Some(!on));
+            }
+        })
+    };
+    html! {
+        <div class="camera">
+            {
+                match *state {
+                    State::Starting => html! { <p class="notice" role="status">{ t(lang, Key::CameraStarting) }</p> },
+                    State::Live => html! { <p class="notice" role="status">{ t(lang, Key::CameraLive) }</p> },
+                    State::Unavailable(key) => html! { <p class="notice notice-error" role="alert" data-testid="camera-unavailable">{ t(lang, key) }</p> },
+                }
+            }
+            <video ref={video} class={classes!("camera-video", (*state != State::Live).then_some("hidden"))}
+                muted=true autoplay=true playsinline=true aria-hidden="true"></video>
+            <canvas ref={canvas} class="hidden" aria-hidden="true"></canvas>
+            if let Some(on) = *torch {
+                <button type="button" class="button" aria-pressed={on.to_string()} onclick={toggle_torch}>{ t(lang, Key::Torch) }</button>
+            }
+        </div>
+    }
+}
