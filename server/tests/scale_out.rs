@@ -47,10 +47,11 @@ async fn two_instances_share_every_guarantee() {
     let instances = [a.clone(), b.clone()];
     // 400 residents claim both denominations, each claim sent to either instance, plus a greedy
     // one sending 20 claims over both.
-    let mut tokens = Vec::new();
+    let mut residents = Vec::new();
     for i in 0..400 {
-        tokens.push(a.resident(&format!("r{i}")).await.1);
+        residents.push(a.resident(&format!("r{i}")).await);
     }
+    let tokens: Vec<String> = residents.iter().map(|(_, t)| t.clone()).collect();
     let (_, greedy) = a.resident("greedy").await;
     let mut tasks = tokio::task::JoinSet::new();
     for (i, t) in tokens.iter().enumerate() {
@@ -96,12 +97,15 @@ async fn two_instances_share_every_guarantee() {
     assert!(greedy_ok <= 2, "one per denomination held: {greedy_ok}");
     a.assert_conserved().await;
 
-    // Exactly-once redemption with the two scans going to different instances.
-    let wallet: quan_core::api::Wallet = a.get("/wallet", &tokens[0]).await.json().await.unwrap();
-    let Some(coupon) = wallet.coupons.first().cloned() else {
-        // Resident 0 lost the race on both denominations; find someone who did not.
-        panic!("resident 0 should have been early enough to claim");
-    };
+    // Exactly-once redemption with the two scans going to different instances, on a coupon of
+    // whichever resident was quick enough to get one.
+    let holder: i64 = sqlx::query_scalar("SELECT resident_id FROM coupons ORDER BY id LIMIT 1")
+        .fetch_one(&a.state.db.pool)
+        .await
+        .unwrap();
+    let token = &residents.iter().find(|(id, _)| id.0 == holder).unwrap().1;
+    let wallet: quan_core::api::Wallet = a.get("/wallet", token).await.json().await.unwrap();
+    let coupon = wallet.coupons.first().cloned().unwrap();
     let (_, till_a) = a.merchant("A", "retail").await;
     let (_, till_b) = a.merchant("B", "retail").await;
     let code = code::generate(
