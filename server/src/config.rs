@@ -64,12 +64,20 @@ impl std::fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 impl Config {
-    /// The defaults overridden by environment variables: `QUAN_ADDR`, `QUAN_CAMPAIGNS`,
+    /// The defaults, overridden by the file `QUAN_CONFIG` names (see [`Config::apply_file`]), then
+    /// by environment variables: `QUAN_ADDR`, `QUAN_CAMPAIGNS`,
     /// `QUAN_DIST`, `QUAN_DEMO`, `QUAN_FRAME_ANCESTORS` (space-separated origins), `QUAN_CLOCK_AT`
     /// (China time, `YYYY-MM-DD HH:MM[:SS]`), `QUAN_DATABASE_URL`, `QUAN_DB_CONNECTIONS`,
     /// `QUAN_HOST_PUBLIC_KEY`, `QUAN_RATE_PER_RESIDENT`, `QUAN_RATE_PER_ADDRESS`.
     pub fn from_env() -> Result<Config, ConfigError> {
         let mut c = Config::default();
+        // First the file named by QUAN_CONFIG, if any; then the environment over it.
+        if let Some(path) = std::env::var("QUAN_CONFIG").ok().filter(|p| !p.trim().is_empty()) {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| ConfigError(format!("QUAN_CONFIG={path}: {e}")))?;
+            c.apply_file(&text)
+                .map_err(|e| ConfigError(format!("{path}: {e}")))?;
+        }
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
         if let Some(a) = var("QUAN_ADDR") {
             c.addr = a
@@ -124,6 +132,75 @@ impl Config {
     }
 }
 
+/// The configuration file: every key optional, named as the variables are without `QUAN_`, in
+/// lower case (`addr`, `database_url`, `db_connections`, `campaigns`, `dist`, `demo`,
+/// `frame_ancestors`, `clock_at`, `host_public_key`, `rate_per_resident`, `rate_per_address`).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    addr: Option<String>,
+    database_url: Option<String>,
+    db_connections: Option<u32>,
+    campaigns: Option<PathBuf>,
+    dist: Option<PathBuf>,
+    demo: Option<bool>,
+    frame_ancestors: Option<Vec<String>>,
+    clock_at: Option<String>,
+    host_public_key: Option<String>,
+    rate_per_resident: Option<f64>,
+    rate_per_address: Option<f64>,
+}
+
+impl Config {
+    /// Applies a configuration file's settings.
+    pub fn apply_file(&mut self, text: &str) -> Result<(), String> {
+        let f: FileConfig = toml::from_str(text).map_err(|e| e.to_string())?;
+        if let Some(a) = f.addr {
+            self.addr = a.parse().map_err(|e| format!("addr = {a}: {e}"))?;
+        }
+        if let Some(u) = f.database_url {
+            self.database_url = u;
+        }
+        if let Some(n) = f.db_connections {
+            self.max_connections = n;
+        }
+        if let Some(d) = f.campaigns {
+            self.campaigns_dir = d;
+        }
+        if f.dist.is_some() {
+            self.dist_dir = f.dist;
+        }
+        if let Some(d) = f.demo {
+            self.demo = d;
+        }
+        if let Some(o) = f.frame_ancestors {
+            self.frame_ancestors = o;
+        }
+        if let Some(t) = f.clock_at {
+            self.clock_at = Some(parse_china_instant(&t).map_err(|e| format!("clock_at = {t}: {e}"))?);
+        }
+        if let Some(k) = f.host_public_key {
+            self.host_public_key = Some(parse_key(&k).map_err(|e| format!("host_public_key: {e}"))?);
+        }
+        for (name, value, slot) in [
+            (
+                "rate_per_resident",
+                f.rate_per_resident,
+                &mut self.rate_per_resident,
+            ),
+            ("rate_per_address", f.rate_per_address, &mut self.rate_per_address),
+        ] {
+            if let Some(v) = value {
+                if !v.is_finite() || v < 0.0 {
+                    return Err(format!("{name} is requests per second, 0 for no limit"));
+                }
+                *slot = v;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// 64 hexadecimal digits.
 pub fn parse_key(text: &str) -> Result<[u8; 32], String> {
     let t = text.trim();
@@ -152,6 +229,29 @@ pub fn parse_china_instant(text: &str) -> Result<Timestamp, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_configuration_file_sets_what_it_names() {
+        let mut c = Config::default();
+        let file = "addr = \"0.0.0.0:9000\"\ndatabase_url = \"postgres://db/quan\"\ndemo = true\n\
+                    frame_ancestors = [\"https://m.bank.example\"]\nrate_per_address = 0\n";
+        assert_eq!(c.apply_file(file), Ok(()));
+        assert_eq!(c.addr.port(), 9000);
+        assert_eq!(c.database_url, "postgres://db/quan");
+        assert!(c.demo);
+        assert_eq!(c.frame_ancestors, ["https://m.bank.example"]);
+        assert_eq!(c.rate_per_address, 0.0);
+        assert_eq!(
+            c.rate_per_resident, 10.0,
+            "what the file does not name keeps its default"
+        );
+        assert!(c
+            .apply_file("adress = \"typo\"")
+            .unwrap_err()
+            .contains("unknown field"));
+        assert!(c.apply_file("rate_per_resident = -1").is_err());
+        assert!(c.apply_file("addr = \"nowhere\"").is_err());
+    }
 
     #[test]
     fn clock_start_is_read_in_china_time() {
