@@ -4,7 +4,7 @@ use quan_core::api::WidgetConfig;
 use yew::prelude::*;
 
 use crate::components::{NavTabs, TopBar};
-use crate::context::{Prefs, PrefsHandle, SessionAction, SessionHandle, SessionState};
+use crate::context::{use_document_prefs, Prefs, PrefsHandle, SessionAction, SessionHandle, SessionState};
 use crate::hooks::ClockProvider;
 use crate::pages::{ClaimPage, NotFound, ShowPage, SignInPage, WalletPage};
 use crate::router::{Route, Router};
@@ -60,20 +60,7 @@ pub fn App() -> Html {
             }
         }
     });
-    // Language and large text apply to the whole document (and to screen readers).
-    use_effect_with((prefs.lang, prefs.elder), |(lang, elder)| {
-        if let Some(root) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-        {
-            let _ = root.set_attribute("lang", lang.code());
-            let _ = if *elder {
-                root.class_list().add_1("elder")
-            } else {
-                root.class_list().remove_1("elder")
-            };
-        }
-    });
+    use_document_prefs(&prefs, None);
     // The resident's token from the host: in the fragment now, or by postMessage once the
     // server has said which origins may send it.
     {

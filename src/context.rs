@@ -57,6 +57,29 @@ impl Reducible for Prefs {
 
 pub type PrefsHandle = UseReducerHandle<Prefs>;
 
+/// Applies the language and large text to the whole document (and so to screen readers);
+/// `kind` is a class naming the app (`till`), if any.
+#[hook]
+pub fn use_document_prefs(prefs: &Prefs, kind: Option<&'static str>) {
+    use_effect_with((prefs.lang, prefs.elder), move |(lang, elder)| {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("lang", lang.code());
+            let classes = root.class_list();
+            let _ = if *elder {
+                classes.add_1("elder")
+            } else {
+                classes.remove_1("elder")
+            };
+            if let Some(k) = kind {
+                let _ = classes.add_1(k);
+            }
+        }
+    });
+}
+
 #[hook]
 pub fn use_prefs() -> PrefsHandle {
     let fallback = use_reducer(Prefs::load);

@@ -10,7 +10,7 @@ mod today;
 use yew::prelude::*;
 
 use crate::components::TopBar;
-use crate::context::{Prefs, PrefsHandle, SessionHandle, SessionState};
+use crate::context::{use_document_prefs, Prefs, PrefsHandle, SessionHandle, SessionState};
 use crate::hooks::ClockProvider;
 use crate::i18n::{t, Key};
 use crate::storage;
@@ -38,20 +38,7 @@ pub fn MerchantApp() -> Html {
     let prefs: PrefsHandle = use_reducer(Prefs::load);
     let session: SessionHandle = use_reducer(|| SessionState::load_from(storage::MERCHANT_SESSION));
     let tab = use_state(|| Tab::Till);
-    use_effect_with((prefs.lang, prefs.elder), |(lang, elder)| {
-        if let Some(root) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-        {
-            let _ = root.set_attribute("lang", lang.code());
-            let _ = if *elder {
-                root.class_list().add_1("elder")
-            } else {
-                root.class_list().remove_1("elder")
-            };
-            let _ = root.class_list().add_1("till");
-        }
-    });
+    use_document_prefs(&prefs, Some("till"));
     let lang = prefs.lang;
     let signed_in = session.session.clone();
     let merchant_name = signed_in

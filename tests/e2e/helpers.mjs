@@ -153,3 +153,40 @@ export async function qrVideo(text, path, { width = 640, height = 480, module = 
   const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F${fps}:1 Ip A1:1 C420jpeg\n`);
   writeFileSync(path, Buffer.concat([header, ...Array(fps * seconds).fill(frame)]));
 }
+
+/** A resident on a phone who signs in, claims `denomination` and shows its code; `code()` reads it. */
+export async function residentShowingCode(browser, base, phone, denomination) {
+  const { context, page } = await phonePage(browser);
+  await page.goto(`${base}/sign-in`);
+  await page.getByLabel('手机号').fill(phone);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('button', { name: `领取 ${denomination}` }).first().click();
+  await page.getByText('领取成功').first().waitFor();
+  await page.getByRole('link', { name: '我的券' }).click();
+  await page.getByRole('link', { name: '出示付款码' }).first().click();
+  await page.getByTestId('code-digits').waitFor();
+  const code = async () => (await page.getByTestId('code-digits').innerText()).replace(/\s/g, '');
+  return { context, page, code };
+}
+
+/** The retail merchant's till on a tablet, signed in. */
+export async function tillSignedIn(browser, base) {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  await page.goto(`${base}/merchant/`);
+  await page.getByLabel('账号').fill('retail');
+  await page.getByLabel('密码').fill('demo1234');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByLabel('券码（20位数字）').waitFor();
+  return { context, page, problems };
+}
+
+/** Types an amount on the till's keypad. */
+export async function typeAmount(page, digits) {
+  for (const d of digits) {
+    await page.getByRole('group', { name: '订单金额（元）' }).getByRole('button', { name: d, exact: true }).click();
+  }
+}

@@ -3,7 +3,9 @@
 // redemption the resident sees; the same code refused a second time; undo from today's list.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, phonePage, screenshot, axeViolations } from './helpers.mjs';
+import {
+  startServer, launchBrowser, screenshot, axeViolations, residentShowingCode, tillSignedIn, typeAmount,
+} from './helpers.mjs';
 
 let server;
 let browser;
@@ -18,43 +20,9 @@ after(async () => {
   server?.stop();
 });
 
-async function residentWithCode(phone, denomination) {
-  const { context, page } = await phonePage(browser);
-  await page.goto(`${server.url}/sign-in`);
-  await page.getByLabel('手机号').fill(phone);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByRole('button', { name: `领取 ${denomination}` }).first().click();
-  await page.getByText('领取成功').first().waitFor();
-  await page.getByRole('link', { name: '我的券' }).click();
-  await page.getByRole('link', { name: '出示付款码' }).first().click();
-  await page.getByTestId('code-digits').waitFor();
-  const code = async () => (await page.getByTestId('code-digits').innerText()).replace(/\s/g, '');
-  return { context, page, code };
-}
-
-async function tablet(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: 'zh-CN', ...options });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  await page.goto(`${server.url}/merchant/`);
-  await page.getByLabel('账号').fill('retail');
-  await page.getByLabel('密码').fill('demo1234');
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByLabel('券码（20位数字）').waitFor();
-  return { context, page, problems };
-}
-
-async function typeAmount(page, digits) {
-  for (const d of digits) {
-    await page.getByRole('group', { name: '订单金额（元）' }).getByRole('button', { name: d, exact: true }).click();
-  }
-}
-
 test('typed code, keypad amount, redeemed; the phone sees it; the code is refused again', async () => {
-  const phone = await residentWithCode('13900000001', '满200减40');
-  const { context, page, problems } = await tablet();
+  const phone = await residentShowingCode(browser, server.url, '13900000001', '满200减40');
+  const { context, page, problems } = await tillSignedIn(browser, server.url);
   await screenshot(page, 'merchant-till');
   await page.getByLabel('券码（20位数字）').fill(await phone.code());
   await page.getByRole('button', { name: '查询' }).click();
@@ -79,8 +47,8 @@ test('typed code, keypad amount, redeemed; the phone sees it; the code is refuse
 });
 
 test('a scanner gun anywhere on the screen, then undo from today', async () => {
-  const phone = await residentWithCode('13900000002', '满50减10');
-  const { context, page } = await tablet();
+  const phone = await residentShowingCode(browser, server.url, '13900000002', '满50减10');
+  const { context, page } = await tillSignedIn(browser, server.url);
   // The gun types twenty digits in a burst and Enter, with the focus nowhere in particular.
   await page.locator('h1').click();
   await page.keyboard.type(await phone.code(), { delay: 5 });
