@@ -50,20 +50,16 @@ impl Drop for Server {
     }
 }
 
-fn start_server(database_url: &str, campaigns: &std::path::Path, today: &str) -> Result<(Server, String)> {
-    let bin = sh::root().join("target/server/quan-server");
-    let mut child = Command::new(bin)
-        .env("QUAN_ADDR", "127.0.0.1:0")
-        .env("QUAN_DATABASE_URL", database_url)
-        .env("QUAN_CAMPAIGNS", campaigns)
-        .env("QUAN_CLOCK_AT", format!("{today} 10:00:00"))
-        .env("QUAN_RATE_PER_ADDRESS", "0")
-        .env("QUAN_RATE_PER_RESIDENT", "0")
-        .env("QUAN_DB_CONNECTIONS", "32")
+/// Starts the optimised server with `env` on a free port; its URL once it listens.
+fn spawn_server(env: &[(&str, String)]) -> Result<(Server, String)> {
+    let mut c = Command::new(sh::root().join("target/server/quan-server"));
+    c.env("QUAN_ADDR", "127.0.0.1:0")
         .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start the server: {e}"))?;
+        .stdout(Stdio::piped());
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let mut child = c.spawn().map_err(|e| format!("cannot start the server: {e}"))?;
     let stdout = child.stdout.take().ok_or("no server output")?;
     let server = Server(child);
     for line in BufReader::new(stdout).lines() {
@@ -73,6 +69,17 @@ fn start_server(database_url: &str, campaigns: &std::path::Path, today: &str) ->
         }
     }
     Err("the server stopped before it listened".into())
+}
+
+fn start_server(database_url: &str, campaigns: &std::path::Path, today: &str) -> Result<(Server, String)> {
+    spawn_server(&[
+        ("QUAN_DATABASE_URL", database_url.to_owned()),
+        ("QUAN_CAMPAIGNS", campaigns.display().to_string()),
+        ("QUAN_CLOCK_AT", format!("{today} 10:00:00")),
+        ("QUAN_RATE_PER_ADDRESS", "0".into()),
+        ("QUAN_RATE_PER_RESIDENT", "0".into()),
+        ("QUAN_DB_CONNECTIONS", "32".into()),
+    ])
 }
 
 fn today_in_china() -> Result<String> {
@@ -201,27 +208,11 @@ pub fn web() -> Result {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let db = format!("sqlite:{}", dir.join("web.db").display());
-    let bin = sh::root().join("target/server/quan-server");
-    let mut child = Command::new(bin)
-        .env("QUAN_ADDR", "127.0.0.1:0")
-        .env("QUAN_DATABASE_URL", &db)
-        .env("QUAN_DIST", sh::root().join("dist"))
-        .env("QUAN_DEMO", "1")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start the server: {e}"))?;
-    let stdout = child.stdout.take().ok_or("no server output")?;
-    let server = Server(child);
-    let mut url = None;
-    for line in BufReader::new(stdout).lines() {
-        let line = line.map_err(|e| e.to_string())?;
-        if let Some(u) = line.strip_prefix("listening on ") {
-            url = Some(u.to_owned());
-            break;
-        }
-    }
-    let url = url.ok_or("the server stopped before it listened")?;
+    let (server, url) = spawn_server(&[
+        ("QUAN_DATABASE_URL", db),
+        ("QUAN_DIST", sh::root().join("dist").display().to_string()),
+        ("QUAN_DEMO", "1".into()),
+    ])?;
     step("first load in headless Chromium (4x CPU slowdown, slow 4G)");
     let out = cmd("node", &["tests/bench/web.mjs", &url])
         .output()

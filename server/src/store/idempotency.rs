@@ -98,6 +98,17 @@ pub async fn lookup_now(db: &Db, k: &IdemKey) -> Result<Prior, AppError> {
     prior
 }
 
+/// The first answer to `k`, if a call with this key already had one.
+pub async fn replayed(db: &Db, k: Option<&IdemKey>) -> Result<Option<Prior>, AppError> {
+    match k {
+        Some(k) => match lookup_now(db, k).await? {
+            Prior::None => Ok(None),
+            prior => Ok(Some(prior)),
+        },
+        None => Ok(None),
+    }
+}
+
 /// Records the first result; `false` if another instance recorded one first (the caller then
 /// rolls back and replays that one).
 pub async fn record(

@@ -102,10 +102,8 @@ pub async fn redeem(
     idem: Option<&IdemKey>,
     now: Timestamp,
 ) -> Result<Result<RedemptionView, Prior>, AppError> {
-    if let Some(k) = idem {
-        if let Prior::Replay { status, body } = idempotency::lookup_now(db, k).await? {
-            return Ok(Err(Prior::Replay { status, body }));
-        }
+    if let Some(prior) = idempotency::replayed(db, idem).await? {
+        return Ok(Err(prior));
     }
     if merchant.blacklisted {
         return Err(AppError::new(
@@ -215,10 +213,8 @@ pub async fn reverse(
     idem: Option<&IdemKey>,
     now: Timestamp,
 ) -> Result<Result<RedemptionView, Prior>, AppError> {
-    if let Some(k) = idem {
-        if let Prior::Replay { status, body } = idempotency::lookup_now(db, k).await? {
-            return Ok(Err(Prior::Replay { status, body }));
-        }
+    if let Some(prior) = idempotency::replayed(db, idem).await? {
+        return Ok(Err(prior));
     }
     let mut tx = db.begin_write().await.map_err(db_err)?;
     let lock = db.dialect.for_update();
