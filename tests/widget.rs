@@ -161,3 +161,75 @@ fn claims_back_off_with_full_jitter_and_honour_retry_after() {
         "never retried after the limit"
     );
 }
+
+#[wasm_bindgen_test]
+fn the_widgets_json_reader_reads_what_the_server_writes() {
+    use quan_core::api::{CouponSource, CouponView, Wallet};
+    use quan_core::rules::{Benefit, CouponStatus};
+    use quan_core::{CampaignId, Fen, KindId};
+    use quan_widget::json::{from_str, Malformed};
+
+    let now = Timestamp(1_700_000_000_123);
+    let coupon = |id: i64, benefit, status, key| CouponView {
+        id: CouponId(id),
+        campaign: CampaignId("jishan-2023".into()),
+        kind: KindId("general".into()),
+        kind_name: "综合消费券".into(),
+        denomination: 1,
+        benefit,
+        words: "满200减40 \"引号\"\n".into(),
+        kind_name_en: "General".into(),
+        status,
+        source: CouponSource::Allocate,
+        value: Fen(4_000),
+        given: Fen(0),
+        claimed_at: now,
+        expires_at: now.plus_secs(3_600),
+        categories: vec![],
+        key,
+    };
+    let wallet = Wallet {
+        now,
+        coupons: vec![
+            coupon(
+                9_007_199_254_740_000,
+                Benefit::ThresholdOff {
+                    threshold: Fen(20_000),
+                    off: Fen(4_000),
+                },
+                CouponStatus::Held,
+                Some(CouponKey::derive(b"test", CouponId(7))),
+            ),
+            coupon(
+                8,
+                Benefit::Rate {
+                    basis_points: 1_000,
+                    cap: None,
+                    floor: Some(Fen(300_000)),
+                },
+                CouponStatus::Expired,
+                None,
+            ),
+        ],
+    };
+    let text = serde_json::to_string(&wallet).unwrap();
+    assert_eq!(from_str::<Wallet>(&text), Ok(wallet));
+
+    let problem = Problem::new(ErrorCode::CodeStale, Some("refresh".into()));
+    let text = serde_json::to_string(&problem).unwrap();
+    assert_eq!(from_str::<Problem>(&text), Ok(problem));
+
+    assert_eq!(from_str::<Wallet>("not json"), Err(Malformed));
+    assert_eq!(
+        from_str::<Wallet>(r#"{"now": "soon", "coupons": []}"#),
+        Err(Malformed)
+    );
+    assert_eq!(
+        from_str::<Wallet>(r#"{"now": 1.5, "coupons": []}"#),
+        Err(Malformed)
+    );
+    assert_eq!(
+        from_str::<Problem>(r#"{"type":"x","title":"t","status":400,"code":"no_such_code"}"#),
+        Err(Malformed)
+    );
+}

@@ -47,22 +47,44 @@ pub fn decode_rgba(rgba: &[u8], width: usize, height: usize) -> Option<String> {
 mod tests {
     use super::*;
 
-    /// A QR code of `text` drawn into an RGBA frame of `size`, `scale` pixels a module.
-    fn frame(text: &str, size: usize, scale: usize) -> Vec<u8> {
-        let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M).unwrap();
-        let w = code.width();
-        let colors = code.to_colors();
+    /// The wallet's QR code of `digits` drawn into an RGBA frame of `size`, `scale` pixels a
+    /// module.
+    fn frame(digits: &str, size: usize, scale: usize) -> Vec<u8> {
+        let symbol = quan_core::qr::Symbol::numeric(digits).expect("digits that fit");
+        let w = quan_core::qr::SIZE;
         let offset = (size - w * scale) / 2;
         let mut rgba = vec![255u8; size * size * 4];
         for y in 0..w * scale {
             for x in 0..w * scale {
-                if colors[(y / scale) * w + x / scale] == qrcode::Color::Dark {
+                if symbol.is_dark(x / scale, y / scale) {
                     let i = ((y + offset) * size + x + offset) * 4;
                     rgba[i..i + 3].copy_from_slice(&[20, 20, 20]);
                 }
             }
         }
         rgba
+    }
+
+    /// Every length and many values: what our encoder draws, an independent decoder reads back.
+    #[test]
+    fn the_wallets_encoder_and_this_decoder_agree() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for len in 1..=quan_core::qr::MAX_DIGITS {
+            for _ in 0..6 {
+                let digits: String = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        char::from(b'0' + (seed % 10) as u8)
+                    })
+                    .collect();
+                assert_eq!(
+                    decode_rgba(&frame(&digits, 240, 8), 240, 240).as_deref(),
+                    Some(digits.as_str())
+                );
+            }
+        }
     }
 
     #[test]
