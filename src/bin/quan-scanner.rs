@@ -1,6 +1,7 @@
 //! The till's decoder, as a Web Worker (loaded only when the camera opens, so residents never
 //! download it): each message is a frame `{width, height, data}` (RGBA); each answer is
-//! `{text}` (a string, or null when no code was read).
+//! `{text}` (a string, or null when no code was read). The worker says `{ready: true}` first, once
+//! it can take frames.
 
 use std::cell::RefCell;
 
@@ -43,4 +44,8 @@ fn main() {
     });
     scope.set_onmessage(Some(handler.as_ref().unchecked_ref()));
     HANDLER.with(|h| *h.borrow_mut() = Some(handler));
+    // Frames posted before this point found no handler: the page waits for this word.
+    let ready = Object::new();
+    let _ = Reflect::set(&ready, &"ready".into(), &JsValue::TRUE);
+    let _ = scope.post_message(&ready);
 }

@@ -103,10 +103,48 @@ fn barcode_detector() -> Option<JsValue> {
     Reflect::construct(&ctor, &Array::of1(&options)).ok()
 }
 
-fn accept(text: &str, on_code: &Callback<String>) {
+/// A code read from a frame captured at `captured` (the page's clock, ms): marked for the look-up's
+/// timing (see [`measure_look_up`]), then handed to the till.
+fn accept(text: &str, captured: f64, on_code: &Callback<String>) {
     if quan_core::code::parse(text).is_ok() {
+        mark(CODE_IN_VIEW, captured);
         on_code.emit(text.to_owned());
     }
+}
+
+/// The performance mark at the capture of the frame a code was read from.
+const CODE_IN_VIEW: &str = "quan:code-in-view";
+
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// `performance.mark(name, {startTime})`.
+fn mark(name: &str, start: f64) {
+    let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
+        return;
+    };
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"startTime".into(), &start.into());
+    if let Ok(f) = Reflect::get(&performance, &"mark".into()).and_then(|f| f.dyn_into::<js_sys::Function>()) {
+        let _ = f.call2(&performance, &name.into(), &options);
+    }
+}
+
+/// Records `quan:look-up`, from the capture of the frame the code was read from to now (the
+/// look-up's answer on screen), for benchmarks and the browser's performance panel. Nothing when
+/// the code was typed.
+pub fn measure_look_up() {
+    let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
+        return;
+    };
+    if performance.get_entries_by_name(CODE_IN_VIEW).length() == 0 {
+        return;
+    }
+    let _ = performance.measure_with_start_mark("quan:look-up", CODE_IN_VIEW);
+    performance.clear_marks_with_mark_name(CODE_IN_VIEW);
 }
 
 #[function_component]
@@ -182,22 +220,33 @@ pub fn Camera(props: &CameraProps) -> Html {
             } else {
                 None
             };
+            // The worker answers every frame, and says when it is ready for the first; a worker
+            // that fails on a frame is not waited on for ever.
+            busy.set(worker.is_some());
+            // When the frame in the worker was captured.
+            let captured = Rc::new(Cell::new(0.0));
+            let on_error = worker.as_ref().map(|w| {
+                let busy = busy.clone();
+                let f = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| busy.set(false));
+                w.set_onerror(Some(f.as_ref().unchecked_ref()));
+                f
+            });
             let on_message = worker.as_ref().map(|w| {
-                let (busy, on_code) = (busy.clone(), on_code.clone());
+                let (busy, on_code, captured) = (busy.clone(), on_code.clone(), captured.clone());
                 let f = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
                     busy.set(false);
                     if let Some(text) = Reflect::get(&e.data(), &"text".into())
                         .ok()
                         .and_then(|t| t.as_string())
                     {
-                        accept(&text, &on_code);
+                        accept(&text, captured.get(), &on_code);
                     }
                 });
                 w.set_onmessage(Some(f.as_ref().unchecked_ref()));
                 f
             });
             let frames = {
-                let (busy, worker) = (busy.clone(), worker.clone());
+                let (busy, worker, captured) = (busy.clone(), worker.clone(), captured.clone());
                 Interval::new(FRAME_MS, move || {
                     if busy.get() {
                         return;
@@ -219,7 +268,7 @@ pub fn Camera(props: &CameraProps) -> Html {
                             return;
                         };
                         busy.set(true);
-                        let (busy, on_code) = (busy.clone(), on_code.clone());
+                        let (busy, on_code, captured) = (busy.clone(), on_code.clone(), now());
                         wasm_bindgen_futures::spawn_local(async move {
                             if let Ok(found) = wasm_bindgen_futures::JsFuture::from(promise).await {
                                 let first = Array::from(&found).get(0);
@@ -227,7 +276,7 @@ pub fn Camera(props: &CameraProps) -> Html {
                                     .ok()
                                     .and_then(|t| t.as_string())
                                 {
-                                    accept(&text, &on_code);
+                                    accept(&text, captured, &on_code);
                                 }
                             }
                             busy.set(false);
@@ -250,6 +299,7 @@ pub fn Camera(props: &CameraProps) -> Html {
                         return;
                     };
                     let (fw, fh) = (f64::from(width), f64::from(height));
+                    let at = now();
                     if ctx
                         .draw_image_with_html_video_element_and_dw_and_dh(&v, 0.0, 0.0, fw, fh)
                         .is_err()
@@ -272,6 +322,7 @@ pub fn Camera(props: &CameraProps) -> Html {
                     if w.post_message_with_transfer(&frame, &Array::of1(&pixels.buffer()))
                         .is_ok()
                     {
+                        captured.set(at);
                         busy.set(true);
                     }
                 })
@@ -284,6 +335,7 @@ pub fn Camera(props: &CameraProps) -> Html {
                     w.terminate();
                 }
                 drop(on_message);
+                drop(on_error);
                 if let Some(s) = stream.borrow_mut().take() {
                     s.get_tracks().for_each(&mut |t, _, _| {
                         if let Ok(t) = t.dyn_into::<MediaStreamTrack>() {

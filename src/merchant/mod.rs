@@ -27,17 +27,50 @@ pub fn start() {
     yew::Renderer::<MerchantApp>::with_root(root).render();
 }
 
+/// The till's views, each at its own address under `/merchant/`: back and forward move between
+/// them, and a tablet reopened on `/merchant/today` shows the day.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {
     Till,
     Today,
 }
 
+impl Tab {
+    fn from_path(path: &str) -> Tab {
+        match path.trim_end_matches('/').rsplit('/').next() {
+            Some("today") => Tab::Today,
+            _ => Tab::Till,
+        }
+    }
+
+    fn path(self) -> &'static str {
+        match self {
+            Tab::Till => "/merchant/",
+            Tab::Today => "/merchant/today",
+        }
+    }
+
+    fn current() -> Tab {
+        let path = web_sys::window()
+            .and_then(|w| w.location().pathname().ok())
+            .unwrap_or_default();
+        Tab::from_path(&path)
+    }
+}
+
 #[function_component]
 pub fn MerchantApp() -> Html {
     let prefs: PrefsHandle = use_reducer(Prefs::load);
     let session: SessionHandle = use_reducer(|| SessionState::load_from(storage::MERCHANT_SESSION));
-    let tab = use_state(|| Tab::Till);
+    let tab = use_state(Tab::current);
+    {
+        let tab = tab.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window()
+                .map(|w| gloo::events::EventListener::new(&w, "popstate", move |_| tab.set(Tab::current())));
+            move || drop(listener)
+        });
+    }
     use_document_prefs(&prefs, Some("till"));
     let lang = prefs.lang;
     let signed_in = session.session.clone();
@@ -47,7 +80,20 @@ pub fn MerchantApp() -> Html {
         .map(|m| m.name.clone());
     let select = |to: Tab| {
         let tab = tab.clone();
-        Callback::from(move |_: MouseEvent| tab.set(to))
+        Callback::from(move |e: MouseEvent| {
+            e.prevent_default();
+            if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+                let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(to.path()));
+            }
+            tab.set(to);
+        })
+    };
+    let tab_link = |to: Tab, key: Key| {
+        let current = *tab == to;
+        html! {
+            <a href={to.path()} class={classes!("tab", current.then_some("tab-current"))}
+                aria-current={current.then_some("page")} onclick={select(to)}>{ t(lang, key) }</a>
+        }
     };
     let body = match &signed_in {
         None => html! { <sign_in::MerchantSignIn /> },
@@ -63,10 +109,8 @@ pub fn MerchantApp() -> Html {
                 <TopBar title={AttrValue::from(t(lang, Key::MerchantTitle))} subtitle={merchant_name} />
                 if signed_in.is_some() {
                     <nav class="tabs" aria-label={t(lang, Key::MerchantTitle)}>
-                        <button type="button" class={classes!("tab", (*tab == Tab::Till).then_some("tab-current"))}
-                            aria-pressed={(*tab == Tab::Till).to_string()} onclick={select(Tab::Till)}>{ t(lang, Key::NavTill) }</button>
-                        <button type="button" class={classes!("tab", (*tab == Tab::Today).then_some("tab-current"))}
-                            aria-pressed={(*tab == Tab::Today).to_string()} onclick={select(Tab::Today)}>{ t(lang, Key::NavToday) }</button>
+                        { tab_link(Tab::Till, Key::NavTill) }
+                        { tab_link(Tab::Today, Key::NavToday) }
                     </nav>
                 }
                 { body }

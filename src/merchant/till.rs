@@ -86,6 +86,13 @@ pub fn Till(props: &TillProps) -> Html {
         })
     };
 
+    // A look-up's answer on screen: timed from the camera frame it was read from.
+    use_effect_with(matches!(*stage, Stage::Amount { .. }), |shown| {
+        if *shown {
+            super::camera::measure_look_up();
+        }
+    });
+
     // The scanner gun types fast and ends with Enter, wherever the focus is.
     {
         let look_up = look_up.clone();

@@ -1,31 +1,15 @@
-// Meant for `cargo xtask bench scan` (not wired yet: see tests/bench/scan/bench.mjs): serves the decoders and tests/bench/scan/ from the repository on
-// loopback, runs the comparison in headless Chromium, and prints one JSON object.
+// `cargo xtask bench scan`: serves the decoders and tests/bench/scan/ from the repository on
+// loopback, runs the comparison in headless Chromium, and prints one JSON object. The codes to
+// draw (the wallet's twenty digits and the modules of its QR symbol) are in the file named by the
+// first argument, written by xtask from the product's own code generator and encoder.
 import http from 'node:http';
 import { readFileSync, existsSync } from 'node:fs';
 import { brotliCompressSync } from 'node:zlib';
 import { join, extname, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import QRCode from 'qrcode';
 
-/** Twenty-digit codes with a valid Luhn digit, as wallets show them, from a seeded generator. */
-function codes(n) {
-  let seed = 7;
-  const rand = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
-  const out = [];
-  for (let k = 0; k < n; k++) {
-    let body = '';
-    for (let i = 0; i < 19; i++) body += String(Math.floor(rand() * 10));
-    let sum = 0;
-    [...body].reverse().forEach((ch, i) => { let d = Number(ch); if (i % 2 === 0) { d *= 2; if (d > 9) d -= 9; } sum += d; });
-    const text = body + String((10 - (sum % 10)) % 10);
-    const m = QRCode.create(text, { errorCorrectionLevel: 'M' }).modules;
-    let bits = '';
-    for (let r = 0; r < m.size; r++) for (let c = 0; c < m.size; c++) bits += m.get(r, c) ? '1' : '0';
-    out.push({ text, size: m.size, bits });
-  }
-  return out;
-}
+const codes = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 
 const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
@@ -55,13 +39,12 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error('page error:', e));
-  page.on('console', (m) => console.error('page:', m.text()));
-  page.on('crash', () => console.error('page crashed'));
+    page.on('crash', () => console.error('page crashed'));
   await page.goto(`${base}/tests/bench/scan/index.html`);
   await page.waitForFunction(() => typeof window.runBench === 'function');
-  const results = await page.evaluate((c) => window.runBench(c), codes(63));
-  for (const r of results) r.download_bytes_brotli = sizes[r.name];
-  console.log(JSON.stringify(results, null, 2));
+  const report = await page.evaluate((c) => window.runBench(c), codes);
+  for (const r of report.decoders) r.download_bytes_brotli = sizes[r.name];
+  console.log(JSON.stringify(report, null, 2));
 } finally {
   await browser.close();
   server.close();

@@ -26,7 +26,7 @@ after(async () => {
 test('the camera reads the code from the resident\'s wallet and the till redeems it', async () => {
   const phone = await residentShowingCode(phones, server.url, '13700000001', '满200减40');
   const video = join(mkdtempSync(join(tmpdir(), 'quan-cam-')), 'code.y4m');
-  await qrVideo(await phone.code(), video);
+  await qrVideo(await phone.modules(), video);
   const tablet = await launchBrowser([
     '--use-fake-device-for-media-stream',
     '--use-fake-ui-for-media-stream',

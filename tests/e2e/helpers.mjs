@@ -131,18 +131,19 @@ export async function decodeQr(png) {
   return result?.data ?? null;
 }
 
-/** A y4m video (what Chromium's fake camera plays) of a QR code of `text`, `seconds` long. */
-export async function qrVideo(text, path, { width = 640, height = 480, module = 10, fps = 10, seconds = 3 } = {}) {
+/**
+ * A y4m video (what Chromium's fake camera plays) of a QR symbol, `seconds` long; `modules` is
+ * the symbol as the wallet draws it (rows of booleans, quiet zone included).
+ */
+export async function qrVideo(modules, path, { width = 640, height = 480, module = 10, fps = 10, seconds = 3 } = {}) {
   const { writeFileSync } = await import('node:fs');
-  const QRCode = (await import('qrcode')).default;
-  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
-  const size = qr.modules.size;
+  const size = modules.length;
   const y = Buffer.alloc(width * height, 235);
   const left = Math.floor((width - size * module) / 2);
   const top = Math.floor((height - size * module) / 2);
   for (let r = 0; r < size; r++) {
     for (let c = 0; c < size; c++) {
-      if (!qr.modules.get(r, c)) continue;
+      if (!modules[r][c]) continue;
       for (let dy = 0; dy < module; dy++) {
         y.fill(25, (top + r * module + dy) * width + left + c * module, (top + r * module + dy) * width + left + (c + 1) * module);
       }
@@ -154,7 +155,10 @@ export async function qrVideo(text, path, { width = 640, height = 480, module = 
   writeFileSync(path, Buffer.concat([header, ...Array(fps * seconds).fill(frame)]));
 }
 
-/** A resident on a phone who signs in, claims `denomination` and shows its code; `code()` reads it. */
+/**
+ * A resident on a phone who signs in, claims `denomination` and shows its code; `code()` reads its
+ * digits and `modules()` its QR symbol.
+ */
 export async function residentShowingCode(browser, base, phone, denomination) {
   const { context, page } = await phonePage(browser);
   await page.goto(`${base}/sign-in`);
@@ -166,7 +170,17 @@ export async function residentShowingCode(browser, base, phone, denomination) {
   await page.getByRole('link', { name: '出示付款码' }).first().click();
   await page.getByTestId('code-digits').waitFor();
   const code = async () => (await page.getByTestId('code-digits').innerText()).replace(/\s/g, '');
-  return { context, page, code };
+  // The symbol on the screen, module by module, from the SVG path the wallet draws.
+  const modules = async () => {
+    const side = Number((await page.locator('.qr svg').getAttribute('viewBox')).split(' ')[3]);
+    const grid = Array.from({ length: side }, () => Array(side).fill(false));
+    const d = await page.locator('.qr path').getAttribute('d');
+    for (const [, x, y, len] of d.matchAll(/M(\d+) (\d+)h(\d+)/g)) {
+      for (let i = 0; i < Number(len); i++) grid[Number(y)][Number(x) + i] = true;
+    }
+    return grid;
+  };
+  return { context, page, code, modules };
 }
 
 /** The retail merchant's till on a tablet, signed in. */

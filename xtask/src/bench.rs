@@ -249,3 +249,108 @@ pub fn web() -> Result {
     println!("\n{table}\nFigures in target/bench/web.json and target/bench/web.md");
     Ok(())
 }
+
+/// The codes wallets show, as the scan benchmark draws them: twenty digits from the product's
+/// code generator and the modules of the product's own QR encoder.
+fn wallet_codes(n: usize) -> serde_json::Value {
+    use quan_core::code::{self, CouponKey};
+    use quan_core::qr::{Symbol, SIZE};
+    use quan_core::{CouponId, Timestamp};
+    let now = Timestamp(1_700_000_000_000);
+    let codes: Vec<serde_json::Value> = (0..n as i64)
+        .filter_map(|i| {
+            let coupon = CouponId(1 + i * 7_919);
+            let key = CouponKey::derive(b"bench", coupon);
+            let shown = code::generate(&key, coupon, now.plus_secs(i * 31), now.plus_secs(86_400))?;
+            let symbol = Symbol::numeric(shown.digits())?;
+            let bits: String = (0..SIZE * SIZE)
+                .map(|i| {
+                    if symbol.is_dark(i % SIZE, i / SIZE) {
+                        '1'
+                    } else {
+                        '0'
+                    }
+                })
+                .collect();
+            Some(serde_json::json!({ "text": shown.digits(), "size": SIZE, "bits": bits }))
+        })
+        .collect();
+    serde_json::Value::Array(codes)
+}
+
+/// `cargo xtask bench scan`: the till's decoder against three published ones (jsQR, zbar-wasm,
+/// zxing-wasm) on the same generated camera frames, in headless Chromium; then, at a till against
+/// the optimised server, the time from the camera frame showing a code to the look-up on screen.
+pub fn scan() -> Result {
+    crate::setup::build_tools()?;
+    crate::setup::browser_tools()?;
+    crate::build::widget_release()?;
+    let out_dir = sh::root().join("target/bench");
+    std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
+    let codes = out_dir.join("scan-codes.json");
+    std::fs::write(&codes, wallet_codes(48).to_string()).map_err(|e| e.to_string())?;
+    step("decoders side by side in headless Chromium");
+    let out = cmd("node", &["tests/bench/scan.mjs", &codes.display().to_string()])
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("node: {e}"))?;
+    if !out.status.success() {
+        return Err("the scan benchmark failed (its output is above)".into());
+    }
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).map_err(|e| format!("scan benchmark output: {e}"))?;
+    step("build the optimised server");
+    run(cmd(
+        "cargo",
+        &["build", "--profile", "server", "-p", "quan-server"],
+    ))?;
+    step("at the till: camera frame to look-up on screen (headless Chromium, fake camera)");
+    let till = cmd("node", &["tests/bench/till.mjs"])
+        .env("QUAN_SERVER_BIN", sh::root().join("target/server/quan-server"))
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("node: {e}"))?;
+    if !till.status.success() {
+        return Err("the till benchmark failed (its output is above)".into());
+    }
+    let till: serde_json::Value =
+        serde_json::from_slice(&till.stdout).map_err(|e| format!("till benchmark output: {e}"))?;
+    let mut report = report;
+    report["till"] = till;
+    std::fs::write(
+        out_dir.join("scan.json"),
+        serde_json::to_string_pretty(&report).unwrap_or_default(),
+    )
+    .map_err(|e| e.to_string())?;
+    let mut table = String::from(
+        "| decoder | frames decoded | wrong reads | ms per frame | download (brotli) |\n|---|---|---|---|---|\n",
+    );
+    for r in report["decoders"].as_array().into_iter().flatten() {
+        let f = |v: &serde_json::Value| v.as_f64().unwrap_or(0.0);
+        table.push_str(&format!(
+            "| {} | {:.1} % ({} of {}) | {} | {:.1} | {:.0} KB |\n",
+            r["name"].as_str().unwrap_or("?"),
+            100.0 * f(&r["share"]),
+            r["decoded"],
+            r["frames"],
+            r["wrong"],
+            f(&r["ms_per_frame"]),
+            f(&r["download_bytes_brotli"]) / 1024.0,
+        ));
+    }
+    let f = |v: &serde_json::Value| v.as_f64().unwrap_or(0.0);
+    let t = &report["till"];
+    table.push_str(&format!(
+        "\n| at the till ({} rounds) | median | max | target |\n|---|---|---|---|\n\
+         | camera frame with the code to look-up on screen | {:.0} ms | {:.0} ms | 300 ms |\n\
+         | the look-up request alone (reference) | {:.1} ms | {:.1} ms | |\n",
+        t["rounds"],
+        f(&t["look_up_ms"]["median"]),
+        f(&t["look_up_ms"]["max"]),
+        f(&t["request_ms"]["median"]),
+        f(&t["request_ms"]["max"]),
+    ));
+    std::fs::write(out_dir.join("scan.md"), &table).map_err(|e| e.to_string())?;
+    println!("\n{table}\nFigures in target/bench/scan.json and target/bench/scan.md");
+    Ok(())
+}

@@ -5,6 +5,7 @@
 //! - `test`: fmt, clippy, native tests, browser tests, the release build, end-to-end tests
 //! - `bench rush`: the 10:00 rush against the optimised server, on SQLite and PostgreSQL
 //! - `bench web`: the resident's first load: compressed bytes, and time to the wallet on a slow phone
+//! - `bench scan`: the till's QR decoder against jsQR, zbar-wasm and zxing-wasm on the same frames
 
 mod bench;
 mod build;
@@ -15,7 +16,7 @@ mod test;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <setup [--browser] | run | test | bench rush [--residents N] [--pool N] [--concurrency N] | bench web>";
+const USAGE: &str = "usage: cargo xtask <setup [--browser] | run | test | bench rush [--residents N] [--pool N] [--concurrency N] | bench web | bench scan>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
         Some("test") => test::all(),
         Some("bench") if args.get(1).map(String::as_str) == Some("rush") => bench::rush(&args[2..]),
         Some("bench") if args.get(1).map(String::as_str) == Some("web") => bench::web(),
+        Some("bench") if args.get(1).map(String::as_str) == Some("scan") => bench::scan(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -1,12 +1,10 @@
-// Work in progress, not yet wired into `cargo xtask`: Chromium closes the page while the rqrr
-// worker decodes its first frame here (the same worker reads the fake camera in
-// tests/e2e/camera.test.mjs without trouble); find out why before trusting any figure.
-//
 // The till's decoder against three published ones, on the same frames: the codes a wallet
-// shows (QR of twenty digits, level M, encoded by the runner), drawn at several sizes and rotations, then blurred,
-// noised, washed out, glared, JPEG-compressed, or seen in perspective. Runs in the browser.
-const W = 640;
-const H = 480;
+// shows (twenty digits in the product's own version-1 QR symbol, given by the runner), drawn into
+// camera-sized frames at several sizes and rotations, then blurred, noised, washed out, glared,
+// JPEG-compressed, or seen in perspective. Every decoder gets the same ImageData; ours runs as the
+// till runs it, in its Web Worker. Runs in the browser; `runBench` returns the report.
+const W = 1280;
+const H = 720;
 
 // A small seeded generator, so every run draws the same frames.
 function mulberry32(a) {
@@ -19,7 +17,7 @@ function mulberry32(a) {
 }
 
 const DISTORTIONS = ['clean', 'blur', 'noise', 'low-contrast', 'glare', 'jpeg', 'perspective'];
-const MODULES = [4, 7, 11];
+const MODULES = [5, 8, 12, 16];
 const ROTATIONS = [0, 17, 45];
 
 async function frame(ctx, modules, text, modulePx, rotation, distortion, rng) {
@@ -31,18 +29,21 @@ async function frame(ctx, modules, text, modulePx, rotation, distortion, rng) {
   ctx.fillRect(0, 0, W, H);
   const size = modules.size;
   const side = (size + 8) * modulePx;
-  ctx.translate(W / 2 + (rng() - 0.5) * 200, H / 2 + (rng() - 0.5) * 100);
+  ctx.translate(W / 2 + (rng() - 0.5) * 400, H / 2 + (rng() - 0.5) * 50);
   if (distortion === 'perspective') ctx.transform(1, 0.18, -0.22, 0.85, 0, 0);
   ctx.rotate((rotation * Math.PI) / 180);
   if (distortion === 'blur') ctx.filter = `blur(${Math.max(1, modulePx / 4)}px)`;
   ctx.fillStyle = light;
   ctx.fillRect(-side / 2, -side / 2, side, side);
+  // One path for all dark modules: filled at once, neighbours meet without hairline seams.
   ctx.fillStyle = dark;
+  ctx.beginPath();
   for (let r = 0; r < size; r++) {
     for (let c = 0; c < size; c++) {
-      if (modules.get(r, c)) ctx.fillRect(-side / 2 + (c + 4) * modulePx, -side / 2 + (r + 4) * modulePx, modulePx, modulePx);
+      if (modules.get(r, c)) ctx.rect(-side / 2 + (c + 4) * modulePx, -side / 2 + (r + 4) * modulePx, modulePx, modulePx);
     }
   }
+  ctx.fill();
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.filter = 'none';
   if (distortion === 'glare') {
@@ -91,11 +92,18 @@ async function frames(codes) {
   return out;
 }
 
-function oursWorker() {
+/** Our decoder as the till runs it: in its worker, which says when it is ready. */
+async function oursWorker() {
   const worker = new Worker('/dist/merchant/quan-scanner_loader.js');
-  worker.onerror = (e) => console.log('worker error ' + e.message);
-  return (image) => new Promise((resolve) => {
-    worker.onmessage = (e) => resolve(e.data.text);
+  await new Promise((resolve, reject) => {
+    worker.onmessage = (e) => { if (e.data.ready) resolve(); };
+    worker.onerror = (e) => reject(new Error(e.message));
+  });
+  let pending = null;
+  worker.onmessage = (e) => { pending?.resolve(e.data.text); pending = null; };
+  worker.onerror = (e) => { pending?.reject(new Error(e.message)); pending = null; };
+  return (image) => new Promise((resolve, reject) => {
+    pending = { resolve, reject };
     const data = new Uint8ClampedArray(image.data);
     worker.postMessage({ width: image.width, height: image.height, data }, [data.buffer]);
   });
@@ -121,14 +129,13 @@ async function run(name, decode, all) {
 /** `codes`: the wallet codes to draw, with their QR modules (made by the runner). */
 window.runBench = async (codes) => {
   const all = await frames(codes);
-  console.log(`${all.length} frames`);
   const zxingReady = window.ZXingWASM.prepareZXingModule({
     overrides: { locateFile: (path) => `/node_modules/zxing-wasm/dist/reader/${path}` },
     fireImmediately: true,
   });
   await zxingReady;
   const decoders = [
-    ['ours (rqrr, worker)', oursWorker()],
+    ['ours (rqrr, worker)', await oursWorker()],
     ['jsQR', async (img) => window.jsQR(img.data, img.width, img.height)?.data ?? null],
     ['zbar-wasm', async (img) => {
       const symbols = await window.zbarWasm.scanImageData(img);
@@ -140,11 +147,23 @@ window.runBench = async (codes) => {
     }],
   ];
   // Warm each decoder once (module instantiation is not decoding).
-  for (const [n, decode] of decoders) { console.log('warm '+n); try { await decode(all[0].image); } catch (e) { console.log('warm failed '+n+' '+e); } }
+  for (const [, decode] of decoders) { try { await decode(all[0].image); } catch { /* counted below */ } }
   const results = [];
   for (const [name, decode] of decoders) {
-    console.log(`decoding with ${name}`);
     results.push(await run(name, decode, all));
   }
-  return results;
+  return { width: W, height: H, frames: all.length, decoders: results };
+};
+
+/** The frames with these labels, as PNG data URLs (for looking at what a decoder missed). */
+window.frameImages = async (codes, labels) => {
+  const all = await frames(codes);
+  const canvas = document.createElement('canvas');
+  canvas.width = W;
+  canvas.height = H;
+  const ctx = canvas.getContext('2d');
+  return all.filter((f) => labels.includes(f.label)).map((f) => {
+    ctx.putImageData(f.image, 0, 0);
+    return canvas.toDataURL('image/png');
+  });
 };
