@@ -11,6 +11,7 @@ pub mod error;
 pub mod ids;
 pub mod money;
 pub mod qr;
+pub mod report;
 pub mod rules;
 pub mod time;
 

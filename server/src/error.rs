@@ -81,6 +81,12 @@ impl From<JsonRejection> for AppError {
     }
 }
 
+impl From<axum::extract::rejection::QueryRejection> for AppError {
+    fn from(r: axum::extract::rejection::QueryRejection) -> AppError {
+        AppError::new(ErrorCode::InvalidRequest, r.body_text())
+    }
+}
+
 impl From<PathRejection> for AppError {
     fn from(r: PathRejection) -> AppError {
         AppError::new(ErrorCode::InvalidRequest, r.body_text())

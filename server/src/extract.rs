@@ -24,6 +24,11 @@ impl<T: serde::Serialize> IntoResponse for Json<T> {
 #[from_request(via(axum::extract::Path), rejection(AppError))]
 pub struct Path<T>(pub T);
 
+/// Query parameters, with the app's errors.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
+pub struct Query<T>(pub T);
+
 /// A first answer given again for a retried Idempotency-Key.
 pub fn replay(prior: Prior) -> Response {
     match prior {

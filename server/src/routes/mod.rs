@@ -4,6 +4,7 @@ pub mod campaigns;
 pub mod merchant;
 pub mod operator;
 pub mod ops;
+pub mod reports;
 pub mod resident;
 pub mod session;
 pub mod time;
@@ -21,5 +22,6 @@ pub fn router() -> Router<AppState> {
         .merge(resident::router())
         .merge(merchant::router())
         .merge(operator::router())
+        .merge(reports::router())
         .merge(ops::router())
 }

@@ -8,6 +8,7 @@ pub mod coupons;
 pub mod idempotency;
 pub mod ledger;
 pub mod redemptions;
+pub mod reports;
 pub mod residents;
 pub mod sweep;
 

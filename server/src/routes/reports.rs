@@ -1,0 +1,236 @@
+//! The operator's report and the auditors' sample: `GET /operator/campaigns/{id}/report` (JSON),
+//! `…/report.csv`, and `…/audit-sample.csv`, all computed from the ledger alone.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use quan_core::report::{self, AuditTerms, CampaignReport, KindFigures, AUDIT_PERCENT};
+use quan_core::{ChinaDate, ErrorCode, Fen};
+use serde::Deserialize;
+
+use crate::auth::OperatorAuth;
+use crate::error::{AppError, AppResult};
+use crate::extract::{Json, Path, Query};
+use crate::startup::AppState;
+use crate::store::reports::{self as store, AuditRow};
+#[allow(unused_imports)]
+use quan_core::Problem;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/operator/campaigns/{id}/report", get(report_json))
+        .route("/operator/campaigns/{id}/report.csv", get(report_csv))
+        .route("/operator/campaigns/{id}/audit-sample.csv", get(audit_csv))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ReportParams {
+    /// The day of the hourly series (YYYY-MM-DD, China); today by default.
+    pub day: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SampleParams {
+    /// Draw with this seed instead of the campaign's own (an auditor redrawing).
+    pub seed: Option<u64>,
+}
+
+/// The report of campaign `id`, read in one snapshot.
+async fn build(state: &AppState, id: &str, day: Option<&str>) -> AppResult<(CampaignReport, Vec<AuditRow>)> {
+    let campaign = state
+        .campaigns
+        .get(id)
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no campaign {id}")))?;
+    let now = state.clock.now();
+    let day = match day {
+        Some(text) => ChinaDate::parse(text)
+            .map_err(|e| AppError::new(ErrorCode::InvalidRequest, format!("day: {e}")))?,
+        None => now.china_date(),
+    };
+    let mut tx = state.db.begin_read().await.map_err(AppError::internal)?;
+    let records = store::records(&mut tx, id).await.map_err(AppError::internal)?;
+    let pools = store::pool_states(&mut tx, id)
+        .await
+        .map_err(AppError::internal)?;
+    let redemptions = store::redemptions(&mut tx, id)
+        .await
+        .map_err(AppError::internal)?;
+    tx.commit().await.map_err(AppError::internal)?;
+    let seed = store::audit_seed(&state.db, id)
+        .await
+        .map_err(AppError::internal)?;
+    // The campaign's kinds in its own order, with their pools (a kind with no pool yet has none).
+    let kinds: Vec<(String, report::PoolState)> = campaign
+        .kinds
+        .iter()
+        .map(|k| {
+            let pool = pools
+                .iter()
+                .find(|(kind, _)| kind == k.id.as_str())
+                .map(|(_, p)| p.clone())
+                .unwrap_or_default();
+            (k.id.as_str().to_owned(), pool)
+        })
+        .collect();
+    let names: Vec<String> = kinds.iter().map(|(k, _)| k.clone()).collect();
+    let (mut figures, total) = report::figures(&records, &kinds);
+    for (f, k) in figures.iter_mut().zip(&campaign.kinds) {
+        f.name = k.name.clone();
+    }
+    let ids: Vec<i64> = redemptions.iter().map(|r| r.id).collect();
+    let sampled = report::audit_sample(&ids, seed, AUDIT_PERCENT).len() as u64;
+    let report = CampaignReport {
+        campaign: id.to_owned(),
+        name: campaign.name.clone(),
+        generated_at: now,
+        kinds: figures,
+        total,
+        day,
+        hourly: report::hourly(&records, &names, day),
+        first_day: campaign.starts,
+        daily: report::daily(&records, &kinds, campaign.starts, campaign.ends),
+        audit: AuditTerms {
+            seed,
+            percent: AUDIT_PERCENT,
+            records: ids.len() as u64,
+            sampled,
+        },
+    };
+    Ok((report, redemptions))
+}
+
+#[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/report", tag = "operator", params(("id" = String, Path, description = "Campaign id"), ReportParams), security(("bearer" = [])), responses((status = 200, body = CampaignReport), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
+async fn report_json(
+    State(state): State<AppState>,
+    _op: OperatorAuth,
+    Path(id): Path<String>,
+    Query(params): Query<ReportParams>,
+) -> AppResult<Json<CampaignReport>> {
+    Ok(Json(build(&state, &id, params.day.as_deref()).await?.0))
+}
+
+/// A CSV field: quoted when it holds a comma, a quote or a line break.
+fn field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+fn yuan(f: Fen) -> String {
+    f.to_string()
+}
+
+/// Fixed point with `places` decimals, or empty.
+fn fixed(value: Option<u64>, scale: u64, places: usize) -> String {
+    value.map_or_else(String::new, |v| format!("{}.{:0places$}", v / scale, v % scale))
+}
+
+fn csv(name: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        // A byte-order mark, so spreadsheet programs read the Chinese names as UTF-8.
+        format!("\u{feff}{body}"),
+    )
+        .into_response()
+}
+
+#[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/report.csv", tag = "operator", params(("id" = String, Path, description = "Campaign id")), security(("bearer" = [])), responses((status = 200, description = "The report, a line per kind and one for the campaign", content_type = "text/csv")))]
+async fn report_csv(
+    State(state): State<AppState>,
+    _op: OperatorAuth,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let (r, _) = build(&state, &id, None).await?;
+    let mut out = String::from(
+        "kind,name,budget_yuan,issued,issued_yuan,residents_issued,redeemed,discount_yuan,order_yuan,\
+         residents_redeemed,redemption_rate_percent,leverage_ratio,refunds,refunded_yuan,expired,\
+         returned_to_pool_yuan,held_yuan\n",
+    );
+    let line = |f: &KindFigures, kind: &str, name: &str| {
+        [
+            field(kind),
+            field(name),
+            yuan(f.budget),
+            f.issued_count.to_string(),
+            yuan(f.issued_value),
+            f.residents_issued.to_string(),
+            f.redeemed_count.to_string(),
+            yuan(f.discount),
+            yuan(f.order_amount),
+            f.residents_redeemed.to_string(),
+            fixed(f.redemption_rate_bp, 100, 2),
+            fixed(f.leverage_x100, 100, 2),
+            f.reversed_count.to_string(),
+            yuan(f.reversed_discount),
+            f.expired_count.to_string(),
+            yuan(f.returned_value),
+            yuan(f.held_value),
+        ]
+        .join(",")
+    };
+    for f in &r.kinds {
+        out.push_str(&line(f, &f.kind, &f.name));
+        out.push('\n');
+    }
+    out.push_str(&line(&r.total, "", &r.name));
+    out.push('\n');
+    out.push_str(&format!(
+        "# audit sample: seed {}, {}% of {} redemption records = {} (GET audit-sample.csv)\n",
+        r.audit.seed, r.audit.percent, r.audit.records, r.audit.sampled
+    ));
+    Ok(csv(&format!("{id}-report.csv"), out))
+}
+
+#[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/audit-sample.csv", tag = "operator", params(("id" = String, Path, description = "Campaign id"), SampleParams), security(("bearer" = [])), responses((status = 200, description = "The sampled redemption records; the first line names the seed", content_type = "text/csv")))]
+async fn audit_csv(
+    State(state): State<AppState>,
+    _op: OperatorAuth,
+    Path(id): Path<String>,
+    Query(params): Query<SampleParams>,
+) -> AppResult<Response> {
+    let (r, redemptions) = build(&state, &id, None).await?;
+    let seed = params.seed.unwrap_or(r.audit.seed);
+    let ids: Vec<i64> = redemptions.iter().map(|x| x.id).collect();
+    let sample = report::audit_sample(&ids, seed, AUDIT_PERCENT);
+    let mut out = format!(
+        "# {}: audit sample, seed {seed}, {}% of {} redemption records = {}; each record ranked by \
+         HMAC-SHA256(key = the seed's decimal digits, message = the record id as 8 big-endian bytes), smallest first\n\
+         redemption,at,kind,coupon,resident,merchant,merchant_name,order_yuan,discount_yuan,threshold_yuan,reversed_at\n",
+        field(&r.name),
+        AUDIT_PERCENT,
+        ids.len(),
+        sample.len()
+    );
+    for x in redemptions.iter().filter(|x| sample.binary_search(&x.id).is_ok()) {
+        out.push_str(
+            &[
+                x.id.to_string(),
+                x.at.china_display(),
+                field(&x.kind),
+                x.coupon.to_string(),
+                x.resident.to_string(),
+                x.merchant.to_string(),
+                field(&x.merchant_name),
+                yuan(x.order),
+                yuan(x.discount),
+                yuan(x.threshold),
+                x.reversed_at.map(|t| t.china_display()).unwrap_or_default(),
+            ]
+            .join(","),
+        );
+        out.push('\n');
+    }
+    Ok(csv(&format!("{id}-audit-sample-{seed}.csv"), out))
+}

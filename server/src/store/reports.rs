@@ -1,0 +1,131 @@
+//! What the report and the audit sample read: the ledger, the pools, the redemptions, and the
+//! campaign's audit seed.
+
+use quan_core::report::{LedgerEvent, PoolState, Record};
+use quan_core::{Fen, Timestamp};
+use rand::Rng;
+use sqlx::any::AnyRow;
+
+use crate::db::{col, Db, DbError, Tx};
+
+/// Every ledger record of a campaign, in the order they were written. (Read with the pools in one
+/// read transaction, the figures agree with each other.)
+pub async fn records(tx: &mut Tx, campaign: &str) -> Result<Vec<Record>, DbError> {
+    let rows = sqlx::query(
+        "SELECT id, at, event, kind, coupon_id, resident_id, amount, order_amount, merchant_id, redemption_id \
+         FROM ledger WHERE campaign = $1 ORDER BY id",
+    )
+    .bind(campaign)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let event: String = col(row, "event")?;
+            Ok(Record {
+                id: col(row, "id")?,
+                at: Timestamp(col(row, "at")?),
+                event: LedgerEvent::parse(&event)
+                    .ok_or_else(|| DbError(format!("unknown ledger event {event}")))?,
+                kind: col(row, "kind")?,
+                coupon: col(row, "coupon_id")?,
+                resident: col(row, "resident_id")?,
+                amount: Fen(col(row, "amount")?),
+                order: Fen(col(row, "order_amount")?),
+                merchant: col(row, "merchant_id")?,
+                redemption: col(row, "redemption_id")?,
+            })
+        })
+        .collect()
+}
+
+/// Each kind's budget and what residents hold, summed over its pools.
+pub async fn pool_states(tx: &mut Tx, campaign: &str) -> Result<Vec<(String, PoolState)>, DbError> {
+    let rows = sqlx::query(
+        "SELECT kind, CAST(SUM(budget) AS BIGINT) AS budget, CAST(SUM(held) AS BIGINT) AS held \
+         FROM pools WHERE campaign = $1 GROUP BY kind",
+    )
+    .bind(campaign)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                col(row, "kind")?,
+                PoolState {
+                    budget: Fen(col(row, "budget")?),
+                    held: Fen(col(row, "held")?),
+                },
+            ))
+        })
+        .collect()
+}
+
+/// The campaign's audit seed: drawn once, at the first report, and kept, so every report and
+/// export names the same sample.
+pub async fn audit_seed(db: &Db, campaign: &str) -> Result<u64, DbError> {
+    let name = format!("audit_seed:{campaign}");
+    let fresh: u64 = rand::thread_rng().gen_range(100_000_000..1_000_000_000);
+    let mut tx = db.begin_write().await?;
+    sqlx::query("INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(&name)
+        .bind(fresh.to_string())
+        .execute(&mut *tx)
+        .await?;
+    let row = sqlx::query("SELECT value FROM settings WHERE name = $1")
+        .bind(&name)
+        .fetch_one(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    let stored: String = col(&row, "value")?;
+    stored
+        .parse()
+        .map_err(|_| DbError(format!("the stored audit seed of {campaign} is not a number")))
+}
+
+/// One redemption record as the auditors re-check it.
+#[derive(Debug, Clone)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: Timestamp,
+    pub kind: String,
+    pub coupon: i64,
+    pub resident: i64,
+    pub merchant: i64,
+    pub merchant_name: String,
+    pub order: Fen,
+    pub discount: Fen,
+    pub threshold: Fen,
+    pub reversed_at: Option<Timestamp>,
+}
+
+impl AuditRow {
+    fn read(row: &AnyRow) -> Result<AuditRow, DbError> {
+        Ok(AuditRow {
+            id: col(row, "id")?,
+            at: Timestamp(col(row, "at")?),
+            kind: col(row, "kind")?,
+            coupon: col(row, "coupon_id")?,
+            resident: col(row, "resident_id")?,
+            merchant: col(row, "merchant_id")?,
+            merchant_name: col(row, "merchant_name")?,
+            order: Fen(col(row, "order_amount")?),
+            discount: Fen(col(row, "discount")?),
+            threshold: Fen(col(row, "threshold")?),
+            reversed_at: col::<Option<i64>>(row, "reversed_at")?.map(Timestamp),
+        })
+    }
+}
+
+/// Every redemption of a campaign, reversed ones included, by id.
+pub async fn redemptions(tx: &mut Tx, campaign: &str) -> Result<Vec<AuditRow>, DbError> {
+    let rows = sqlx::query(
+        "SELECT r.id, r.at, c.kind, r.coupon_id, c.resident_id, r.merchant_id, m.name AS merchant_name, \
+                r.order_amount, r.discount, c.threshold, r.reversed_at \
+         FROM redemptions r JOIN coupons c ON c.id = r.coupon_id JOIN merchants m ON m.id = r.merchant_id \
+         WHERE c.campaign = $1 ORDER BY r.id",
+    )
+    .bind(campaign)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter().map(AuditRow::read).collect()
+}

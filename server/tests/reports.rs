@@ -1,0 +1,198 @@
+//! The report and the audit sample on a known run: figures, coverage, the leverage ratio, the
+//! hourly series, and a sample an auditor can redraw from its seed.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{qinshui_day3, spawn, Options, TestApp};
+use quan_core::api::{CouponView, RedemptionView};
+use quan_core::code;
+use quan_core::report::{audit_sample, CampaignReport, AUDIT_PERCENT};
+use quan_core::Fen;
+use quan_server::clock::Clock;
+use serde_json::json;
+
+const CAMPAIGN: &str = "qinshui-2022-r2";
+
+/// `residents` each claim a 满200减40 retail coupon; the first `redeeming` redeem it on orders of
+/// 250, 251, … yuan; the last of those is refunded. Returns the redemption ids.
+async fn known_run(app: &TestApp, residents: usize, redeeming: usize) -> Vec<i64> {
+    let (_, till) = app.merchant("百货", "retail").await;
+    let mut ids = Vec::new();
+    for i in 0..residents {
+        let (_, token) = app.resident(&format!("r{i}")).await;
+        let res = app
+            .post(
+                "/claims",
+                &token,
+                json!({"campaign": CAMPAIGN, "kind": "retail", "denomination": 1}),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+        let c: CouponView = res.json().await.unwrap();
+        if i < redeeming {
+            let digits = code::generate(c.key.as_ref().unwrap(), c.id, app.clock.now(), c.expires_at)
+                .unwrap()
+                .digits()
+                .to_owned();
+            let order = 25_000 + 100 * i as i64;
+            let r: RedemptionView = app
+                .post(
+                    "/merchant/redemptions",
+                    &till,
+                    json!({"code": digits, "order_amount": order}),
+                )
+                .await
+                .json()
+                .await
+                .unwrap();
+            ids.push(r.id.0);
+        }
+    }
+    let last = ids.last().copied().unwrap();
+    let res = app
+        .client
+        .post(app.url(&format!("/merchant/redemptions/{last}/reverse")))
+        .bearer_auth(&till)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    ids
+}
+
+async fn setup() -> TestApp {
+    spawn(Options {
+        clock: Clock::starting_at(qinshui_day3(10, 0, 0)),
+        ..Options::default()
+    })
+    .await
+}
+
+#[tokio::test]
+async fn the_report_counts_issuance_coverage_refunds_and_leverage_from_the_ledger() {
+    let app = setup().await;
+    known_run(&app, 30, 26).await;
+    let op = app.operator().await;
+    let res = app
+        .get(&format!("/operator/campaigns/{CAMPAIGN}/report"), &op)
+        .await;
+    assert_eq!(res.status(), 200);
+    let r: CampaignReport = res.json().await.unwrap();
+    let retail = r.kinds.iter().find(|k| k.kind == "retail").unwrap();
+    assert_eq!(retail.name, "零售通用券");
+    assert_eq!((retail.issued_count, retail.issued_value), (30, Fen(120_000)));
+    assert_eq!(retail.residents_issued, 30);
+    // 26 redeemed, one of them refunded: 25 stand.
+    assert_eq!(retail.redeemed_count, 25);
+    assert_eq!(retail.residents_redeemed, 25);
+    assert_eq!((retail.reversed_count, retail.reversed_discount), (1, Fen(4_000)));
+    assert_eq!(retail.discount, Fen(25 * 4_000));
+    // Orders of 250.00 + 1.00 × i yuan for i in 0..25.
+    let orders: i64 = (0..25).map(|i| 25_000 + 100 * i).sum();
+    assert_eq!(retail.order_amount, Fen(orders));
+    assert_eq!(retail.leverage_x100, Some((orders * 100 / 100_000) as u64));
+    assert_eq!(retail.redemption_rate_bp, Some(25 * 10_000 / 30));
+    // Four never used and the refunded one are held: 5 × 40 yuan.
+    assert_eq!(retail.held_value, Fen(5 * 4_000));
+    assert_eq!(retail.budget, Fen(4_000_000 * 100));
+    assert_eq!(r.total.residents_issued, 30);
+    // Everything happened in the 10 o'clock hour of day 3, China time.
+    let hourly = r.hourly.iter().find(|s| s.kind == "retail").unwrap();
+    assert_eq!(hourly.issued[10], 30);
+    assert_eq!(hourly.redeemed[10], 25);
+    assert_eq!(hourly.issued.iter().sum::<u64>(), 30);
+    let daily = r.daily.iter().find(|s| s.kind == "retail").unwrap();
+    assert_eq!(daily.issued[2], 30, "day 3 of the campaign");
+    assert_eq!(daily.available[2], Fen(4_000_000 * 100 - 120_000));
+    assert_eq!(
+        (r.audit.records, r.audit.sampled, r.audit.percent),
+        (26, 3, AUDIT_PERCENT)
+    );
+
+    let csv = app
+        .get(&format!("/operator/campaigns/{CAMPAIGN}/report.csv"), &op)
+        .await;
+    assert_eq!(csv.status(), 200);
+    assert!(csv.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let text = csv.text().await.unwrap();
+    let line = text.lines().find(|l| l.starts_with("retail,")).unwrap();
+    assert!(line.contains(",30,1200.00,30,25,1000.00,"), "{line}");
+    assert!(text.contains(&format!("seed {}", r.audit.seed)));
+}
+
+#[tokio::test]
+async fn the_audit_sample_is_a_tenth_and_redrawn_from_its_seed() {
+    let app = setup().await;
+    let ids = known_run(&app, 41, 41).await;
+    let op = app.operator().await;
+    let r: CampaignReport = app
+        .get(&format!("/operator/campaigns/{CAMPAIGN}/report"), &op)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let path = format!("/operator/campaigns/{CAMPAIGN}/audit-sample.csv");
+    let first = app.get(&path, &op).await.text().await.unwrap();
+    let again = app.get(&path, &op).await.text().await.unwrap();
+    assert_eq!(first, again, "the campaign's seed is kept");
+    assert!(first.contains(&format!("seed {}", r.audit.seed)));
+    let sampled = |csv: &str| -> Vec<i64> {
+        csv.lines()
+            .skip(2)
+            .map(|l| l.split(',').next().unwrap().parse().unwrap())
+            .collect()
+    };
+    // 41 records: ceil(4.1) = 5, exactly the ones the seed ranks first.
+    assert_eq!(sampled(&first), audit_sample(&ids, r.audit.seed, AUDIT_PERCENT));
+    assert_eq!(sampled(&first).len(), 5);
+    // An auditor's own seed draws its own sample, the same way.
+    let theirs = app
+        .get(&format!("{path}?seed=20221225"), &op)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(sampled(&theirs), audit_sample(&ids, 20_221_225, AUDIT_PERCENT));
+    assert!(theirs.contains("seed 20221225"));
+    // The refunded record is in the population, marked as reversed if drawn.
+    let refunded = *ids.last().unwrap();
+    for seed in 0..40u64 {
+        let csv = app
+            .get(&format!("{path}?seed={seed}"), &op)
+            .await
+            .text()
+            .await
+            .unwrap();
+        if let Some(line) = csv.lines().find(|l| l.starts_with(&format!("{refunded},"))) {
+            assert!(!line.ends_with(','), "the reversal time is given: {line}");
+            return;
+        }
+    }
+    panic!("no seed of 40 drew the refunded record");
+}
+
+#[tokio::test]
+async fn reports_are_for_operators_and_say_what_is_wrong() {
+    let app = setup().await;
+    let (_, resident) = app.resident("nosy").await;
+    let path = format!("/operator/campaigns/{CAMPAIGN}/report");
+    assert_eq!(app.get(&path, &resident).await.status(), 403);
+    let op = app.operator().await;
+    assert_eq!(
+        app.get("/operator/campaigns/nope/report", &op).await.status(),
+        404
+    );
+    let bad = app.get(&format!("{path}?day=2022-13-40"), &op).await;
+    assert_eq!(bad.status(), 422);
+    let bad_seed = app
+        .get(
+            &format!("/operator/campaigns/{CAMPAIGN}/audit-sample.csv?seed=abc"),
+            &op,
+        )
+        .await;
+    assert_eq!(bad_seed.status(), 422);
+}
