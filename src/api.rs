@@ -5,6 +5,7 @@ use quan_core::api::{
     KindUsage, LookupRequest, LookupResult, MerchantDay, RedeemRequest, RedemptionView, ServerTime, Session,
     Wallet, WidgetConfig,
 };
+use quan_core::report::CampaignReport;
 use quan_core::{CouponId, ErrorCode, Fen, Problem, RedemptionId};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -80,10 +81,24 @@ async fn send_raw<T: DeserializeOwned>(
     body: Option<String>,
     idempotency_key: Option<&str>,
 ) -> Result<Raw<T>, Failure> {
+    let text = exchange(method, path, token, body, idempotency_key, "application/json").await?;
+    let value = crate::json::from_str(&text).map_err(|e| failure(ApiError::Unexpected(e.to_string())))?;
+    Ok(Raw { value, json: text })
+}
+
+/// One request with `fetch`: the answer's text when it succeeded, else the problem it reports.
+async fn exchange(
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<String>,
+    idempotency_key: Option<&str>,
+    accept: &str,
+) -> Result<String, Failure> {
     use wasm_bindgen::JsCast;
     let window = web_sys::window().ok_or_else(|| failure(ApiError::Network("no window".into())))?;
     let headers = web_sys::Headers::new().map_err(network)?;
-    headers.set("Accept", "application/json").map_err(network)?;
+    headers.set("Accept", accept).map_err(network)?;
     if let Some(t) = token {
         headers
             .set("Authorization", &format!("Bearer {t}"))
@@ -114,8 +129,7 @@ async fn send_raw<T: DeserializeOwned>(
         Err(e) => return Err(network(e)),
     };
     if response.ok() {
-        let value = crate::json::from_str(&text).map_err(|e| failure(ApiError::Unexpected(e.to_string())))?;
-        return Ok(Raw { value, json: text });
+        return Ok(text);
     }
     let retry_after = response
         .headers()
@@ -128,6 +142,13 @@ async fn send_raw<T: DeserializeOwned>(
         Err(_) => ApiError::Unexpected(format!("HTTP {}", response.status())),
     };
     Err(Failure { error, retry_after })
+}
+
+/// A text document (CSV) from the API, with the caller's session.
+pub async fn text(path: &str, token: &str) -> Result<String, ApiError> {
+    exchange("GET", path, Some(token), None, None, "text/csv")
+        .await
+        .map_err(|f| f.error)
 }
 
 async fn get<T: DeserializeOwned>(path: &str, token: Option<&str>) -> Result<T, ApiError> {
@@ -286,4 +307,17 @@ pub async fn reverse(token: &str, id: RedemptionId, key: &str) -> Result<Redempt
 /// `GET /merchant/today`.
 pub async fn merchant_today(token: &str) -> Result<MerchantDay, ApiError> {
     get("/merchant/today", Some(token)).await
+}
+
+/// `GET /operator/campaigns/{id}/report`, with the hourly series of `day` (today if `None`).
+pub async fn report(
+    token: &str,
+    campaign: &str,
+    day: Option<quan_core::ChinaDate>,
+) -> Result<CampaignReport, ApiError> {
+    let path = match day {
+        Some(d) => format!("/operator/campaigns/{campaign}/report?day={d}"),
+        None => format!("/operator/campaigns/{campaign}/report"),
+    };
+    get(&path, Some(token)).await
 }

@@ -5,6 +5,7 @@ pub mod api;
 pub mod app;
 pub mod components;
 pub mod config;
+pub mod console;
 pub mod context;
 pub mod hooks;
 pub mod host;

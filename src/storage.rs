@@ -7,6 +7,7 @@ pub const LANG: &str = "quan.lang";
 pub const ELDER: &str = "quan.elder";
 pub const SESSION: &str = "quan.session";
 pub const MERCHANT_SESSION: &str = "quan.merchant.session";
+pub const CONSOLE_SESSION: &str = "quan.console.session";
 pub const WALLET: &str = "quan.wallet";
 pub const CLOCK: &str = "quan.clock";
 

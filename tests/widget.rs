@@ -233,3 +233,14 @@ fn the_widgets_json_reader_reads_what_the_server_writes() {
         Err(Malformed)
     );
 }
+
+#[wasm_bindgen_test]
+fn chart_gridlines_fall_on_round_numbers() {
+    use quan_widget::console::nice_ceiling;
+    assert_eq!(nice_ceiling(0), 4);
+    assert_eq!(nice_ceiling(4), 4);
+    assert_eq!(nice_ceiling(7), 8);
+    assert_eq!(nice_ceiling(31), 40);
+    assert_eq!(nice_ceiling(180), 200);
+    assert_eq!(nice_ceiling(201), 400);
+}

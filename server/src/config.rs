@@ -16,6 +16,9 @@ pub struct Config {
     pub dist_dir: Option<PathBuf>,
     /// Demo mode: the campaigns are moved to run from today.
     pub demo: bool,
+    /// With demo mode: the campaigns run from yesterday, and a whole day of residents' claims and
+    /// redemptions (and today's so far) is made at start, for the console's charts.
+    pub demo_activity: bool,
     /// Origins allowed to frame the widget (`frame-ancestors`), besides the widget's own.
     pub frame_ancestors: Vec<String>,
     /// Start the server's clock at this instant instead of the machine's time (tests, rehearsals).
@@ -40,6 +43,7 @@ impl Default for Config {
             campaigns_dir: root.join("campaigns"),
             dist_dir: None,
             demo: false,
+            demo_activity: false,
             frame_ancestors: Vec::new(),
             clock_at: None,
             database_url: "sqlite:data/quan.db".into(),
@@ -66,7 +70,7 @@ impl std::error::Error for ConfigError {}
 impl Config {
     /// The defaults, overridden by the file `QUAN_CONFIG` names (see [`Config::apply_file`]), then
     /// by environment variables: `QUAN_ADDR`, `QUAN_CAMPAIGNS`,
-    /// `QUAN_DIST`, `QUAN_DEMO`, `QUAN_FRAME_ANCESTORS` (space-separated origins), `QUAN_CLOCK_AT`
+    /// `QUAN_DIST`, `QUAN_DEMO`, `QUAN_DEMO_ACTIVITY`, `QUAN_FRAME_ANCESTORS` (space-separated origins), `QUAN_CLOCK_AT`
     /// (China time, `YYYY-MM-DD HH:MM[:SS]`), `QUAN_DATABASE_URL`, `QUAN_DB_CONNECTIONS`,
     /// `QUAN_HOST_PUBLIC_KEY`, `QUAN_RATE_PER_RESIDENT`, `QUAN_RATE_PER_ADDRESS`.
     pub fn from_env() -> Result<Config, ConfigError> {
@@ -92,6 +96,9 @@ impl Config {
         }
         if let Some(d) = var("QUAN_DEMO") {
             c.demo = matches!(d.as_str(), "1" | "true" | "yes");
+        }
+        if let Some(d) = var("QUAN_DEMO_ACTIVITY") {
+            c.demo_activity = matches!(d.as_str(), "1" | "true" | "yes");
         }
         if let Some(t) = var("QUAN_CLOCK_AT") {
             c.clock_at =
@@ -133,7 +140,7 @@ impl Config {
 }
 
 /// The configuration file: every key optional, named as the variables are without `QUAN_`, in
-/// lower case (`addr`, `database_url`, `db_connections`, `campaigns`, `dist`, `demo`,
+/// lower case (`addr`, `database_url`, `db_connections`, `campaigns`, `dist`, `demo`, `demo_activity`,
 /// `frame_ancestors`, `clock_at`, `host_public_key`, `rate_per_resident`, `rate_per_address`).
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -144,6 +151,7 @@ struct FileConfig {
     campaigns: Option<PathBuf>,
     dist: Option<PathBuf>,
     demo: Option<bool>,
+    demo_activity: Option<bool>,
     frame_ancestors: Option<Vec<String>>,
     clock_at: Option<String>,
     host_public_key: Option<String>,
@@ -172,6 +180,9 @@ impl Config {
         }
         if let Some(d) = f.demo {
             self.demo = d;
+        }
+        if let Some(d) = f.demo_activity {
+            self.demo_activity = d;
         }
         if let Some(o) = f.frame_ancestors {
             self.frame_ancestors = o;

@@ -82,16 +82,20 @@ pub fn app(state: AppState, config: &Config) -> Router {
         })
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state);
-    // Both entries' inline loaders are allowed by hash: the resident's and the till's.
+    // Every entry's inline loader is allowed by hash: the resident's, the till's, the console's.
     let index = config
         .dist_dir
         .as_ref()
         .map(|d| {
-            [d.join("index.html"), d.join("merchant/index.html")]
-                .iter()
-                .filter_map(|p| std::fs::read_to_string(p).ok())
-                .collect::<Vec<_>>()
-                .join("\n")
+            [
+                d.join("index.html"),
+                d.join("merchant/index.html"),
+                d.join("operator/index.html"),
+            ]
+            .iter()
+            .filter_map(|p| std::fs::read_to_string(p).ok())
+            .collect::<Vec<_>>()
+            .join("\n")
         })
         .unwrap_or_default();
     let csp = web::content_security_policy(&index, &config.frame_ancestors);
@@ -157,8 +161,12 @@ impl Application {
     pub async fn build(config: Config, clock: Clock) -> Result<Application, String> {
         let mut campaigns = load_campaigns(&config.campaigns_dir)?;
         if config.demo {
-            let today = clock.now().china_date();
-            campaigns = campaigns.iter().map(|c| c.moved_to(today)).collect();
+            // From today; with demo activity, from yesterday, so that a whole day lies behind.
+            let first = clock
+                .now()
+                .china_date()
+                .plus_days(if config.demo_activity { -1 } else { 0 });
+            campaigns = campaigns.iter().map(|c| c.moved_to(first)).collect();
         }
         if let Some(dir) = config
             .database_url
@@ -186,7 +194,6 @@ impl Application {
             secrets.coupon_master.clone(),
             clock.clone(),
         );
-        store::sweep::start(db.clone(), clock.clone());
         let host_key = match config.host_public_key {
             Some(k) => Some(
                 ed25519_dalek::VerifyingKey::from_bytes(&k)
@@ -209,8 +216,12 @@ impl Application {
             host_origins: Arc::new(config.frame_ancestors.clone()),
         };
         if config.demo {
-            demo::seed(&state).await.map_err(|e| format!("demo data: {e}"))?;
+            demo::seed(&state, config.demo_activity)
+                .await
+                .map_err(|e| format!("demo data: {e}"))?;
         }
+        // After the demo's activity, which expires its own days as it goes.
+        store::sweep::start(state.db.clone(), state.clock.clone());
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;

@@ -6,6 +6,7 @@ mod coupon_card;
 mod error_notice;
 mod progress_ring;
 mod qr;
+mod staff_sign_in;
 mod top_bar;
 
 pub use countdown::{Countdown, CountdownProps};
@@ -13,4 +14,5 @@ pub use coupon_card::{CouponCard, CouponCardProps};
 pub use error_notice::error_notice;
 pub use progress_ring::progress_ring;
 pub use qr::qr;
+pub use staff_sign_in::StaffSignIn;
 pub use top_bar::{NavTabs, TopBar};

@@ -3,7 +3,6 @@
 //! undo, the day's totals.
 
 mod camera;
-mod sign_in;
 mod till;
 mod today;
 
@@ -96,7 +95,7 @@ pub fn MerchantApp() -> Html {
         }
     };
     let body = match &signed_in {
-        None => html! { <sign_in::MerchantSignIn /> },
+        None => html! { <crate::components::StaffSignIn /> },
         Some(s) => match *tab {
             Tab::Till => html! { <till::Till token={s.token.clone()} /> },
             Tab::Today => html! { <today::Today token={s.token.clone()} /> },

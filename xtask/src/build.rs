@@ -14,9 +14,10 @@ use crate::sh::{self, cmd, run as run_cmd, step, Result};
 /// that way.
 pub fn widget_release() -> Result {
     step("widget: release build (trunk)");
-    // The resident's app, then the till into its own folder (each build empties its folder).
+    // The resident's app, then the till and the console into folders of their own (each build
+    // empties its folder).
     // The till's files keep their names (no hash): it loads its decoder worker by name.
-    let builds: [&[&str]; 2] = [
+    let builds: [&[&str]; 3] = [
         &["build", "index.html", "--release", "--offline=true"],
         &[
             "build",
@@ -28,6 +29,16 @@ pub fn widget_release() -> Result {
             "dist/merchant",
             "--public-url",
             "/merchant/",
+        ],
+        &[
+            "build",
+            "operator.html",
+            "--release",
+            "--offline=true",
+            "--dist",
+            "dist/operator",
+            "--public-url",
+            "/operator/",
         ],
     ];
     for args in builds {
@@ -41,6 +52,7 @@ pub fn widget_release() -> Result {
         run_cmd(c)?;
     }
     precompress(&sh::root().join("dist/merchant"))?;
+    precompress(&sh::root().join("dist/operator"))?;
     precompress(&sh::root().join("dist"))
 }
 
@@ -91,9 +103,12 @@ pub fn run() -> Result {
     let root = sh::root();
     std::fs::create_dir_all(root.join("data")).map_err(|e| format!("cannot create data/: {e}"))?;
     let mut c = cmd("cargo", &["run", "--profile", "server", "-p", "quan-server"]);
-    c.env("QUAN_DIST", root.join("dist")).env("QUAN_DEMO", "1").env(
-        "QUAN_ADDR",
-        std::env::var("QUAN_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into()),
-    );
+    c.env("QUAN_DIST", root.join("dist"))
+        .env("QUAN_DEMO", "1")
+        .env("QUAN_DEMO_ACTIVITY", "1")
+        .env(
+            "QUAN_ADDR",
+            std::env::var("QUAN_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into()),
+        );
     run_cmd(c)
 }

@@ -9,6 +9,8 @@ use crate::auth::hash_password;
 use crate::startup::AppState;
 use crate::store::{accounts, allocations};
 
+pub mod activity;
+
 /// The password of every demo account.
 pub const PASSWORD: &str = "demo1234";
 
@@ -32,17 +34,20 @@ pub fn host_key() -> ed25519_dalek::SigningKey {
     ed25519_dalek::SigningKey::from_bytes(&[42u8; 32])
 }
 
-pub async fn seed(state: &AppState) -> Result<(), String> {
+/// The demo's accounts and love list; with `activity`, a campaign's worth of claims and
+/// redemptions too (see [`activity`]).
+pub async fn seed(state: &AppState, activity: bool) -> Result<(), String> {
     let now = state.clock.now();
     let db = &state.db;
     let hash = hash_password(PASSWORD.to_owned())
         .await
         .map_err(|e| format!("{e:?}"))?;
+    let mut tills = Vec::new();
     for (name, category, county, username) in MERCHANTS {
         let m = accounts::ensure_merchant(db, name, category, county, now)
             .await
             .map_err(|e| e.to_string())?;
-        accounts::ensure_account(
+        let account = accounts::ensure_account(
             db,
             username,
             &hash,
@@ -53,6 +58,9 @@ pub async fn seed(state: &AppState) -> Result<(), String> {
         )
         .await
         .map_err(|e| e.to_string())?;
+        if let Some(merchant) = accounts::merchant(db, m).await.map_err(|e| e.to_string())? {
+            tills.push(activity::Till { merchant, account });
+        }
     }
     accounts::ensure_account(
         db,
@@ -83,6 +91,9 @@ pub async fn seed(state: &AppState) -> Result<(), String> {
                 .await
                 .map_err(|e| format!("{e:?}"))?;
         }
+    }
+    if activity {
+        activity::make(state, &tills).await?;
     }
     Ok(())
 }

@@ -6,9 +6,10 @@ use crate::components::error_notice;
 use crate::context::{use_prefs, use_session, SessionAction};
 use crate::i18n::{t, Key};
 
-/// Merchant staff sign in with their account; the tablet stays signed in.
+/// Staff (a merchant's cashiers, the bureau's operators) sign in with their account; the device
+/// stays signed in.
 #[function_component]
-pub fn MerchantSignIn() -> Html {
+pub fn StaffSignIn() -> Html {
     let prefs = use_prefs();
     let session = use_session();
     let user = use_node_ref();

@@ -1,0 +1,92 @@
+// The operator's console against the real server: a resident claims, a till redeems, and the
+// console shows that run's numbers, draws its charts, and hands out the report and the audit
+// sample as CSV. Other staff accounts are turned away in words.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import {
+  startServer, launchBrowser, screenshot, axeViolations, residentShowingCode, api,
+} from './helpers.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer({ QUAN_DEMO: '1', QUAN_CLOCK_AT: '2026-03-02 10:30:00' });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+async function consoleSignedIn(username) {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 }, locale: 'zh-CN', acceptDownloads: true, bypassCSP: true,
+  });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  await page.goto(`${server.url}/operator/`);
+  await page.getByLabel('账号').fill(username);
+  await page.getByLabel('密码').fill('demo1234');
+  await page.getByRole('button', { name: '登录' }).click();
+  return { context, page, problems };
+}
+
+test('the console shows the run\'s claim and redemption, its charts, and the CSVs', async () => {
+  const phone = await residentShowingCode(browser, server.url, '13600000001', '满200减40');
+  const till = await api(server.url, 'POST', '/session/account', null, { username: 'retail', password: 'demo1234' });
+  const redeemed = await api(server.url, 'POST', '/merchant/redemptions', till.body.token,
+    { code: await phone.code(), order_amount: 25_000 }, { 'idempotency-key': 'console-e2e-1' });
+  assert.equal(redeemed.status, 201);
+  await phone.context.close();
+
+  const { context, page, problems } = await consoleSignedIn('operator');
+  await page.getByTestId('totals').waitFor();
+  const retail = page.getByTestId('figures').getByRole('row', { name: /零售通用券/ });
+  await retail.waitFor();
+  const cells = await retail.getByRole('cell').allInnerTexts();
+  // Budget, issued, held, redeemed, discount, orders, refunds, returned, rate, coverage, leverage.
+  assert.equal(cells[1], '1 · 40 元');
+  assert.equal(cells[3], '1');
+  assert.equal(cells[4], '40 元');
+  assert.equal(cells[5], '250 元');
+  assert.equal(cells[8], '100.00%');
+  assert.equal(cells[10], '6.25');
+  // Three charts, and the hourly one has bars in the 10 o'clock hour.
+  assert.equal(await page.locator('figure.chart svg[role="img"]').count(), 3);
+  const hourly = await page.locator('figure.chart svg').first().getAttribute('aria-label');
+  assert.match(hourly, /发放 \d+, 核销 1/);
+  await screenshot(page, 'console');
+  assert.deepEqual(await axeViolations(page), []);
+
+  const [report] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: '下载活动报表（CSV）' }).click(),
+  ]);
+  const csv = readFileSync(await report.path(), 'utf8');
+  assert.match(csv, /^\uFEFFkind,name,budget_yuan,issued/);
+  assert.match(csv, /\nretail,零售通用券,4000000\.00,1,40\.00,1,1,40\.00,250\.00,1,100\.00,6\.25,/);
+  const terms = await page.getByTestId('audit-terms').innerText();
+  const seed = terms.match(/种子 (\d+)/)[1];
+  const [sample] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: '下载 10% 抽查样本（CSV）' }).click(),
+  ]);
+  const lines = readFileSync(await sample.path(), 'utf8').trim().split('\n');
+  assert.match(lines[0], new RegExp(`seed ${seed}, 10% of 1 redemption records = 1`));
+  assert.match(lines[2], /,retail,.*,250\.00,40\.00,200\.00,$/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a till\'s account cannot open the console, and is told so', async () => {
+  const { context, page } = await consoleSignedIn('retail');
+  await page.getByRole('alert').filter({ hasText: '不是运营账号' }).waitFor();
+  await page.getByRole('button', { name: '退出' }).first().click();
+  await page.getByLabel('账号').waitFor();
+  await context.close();
+});
