@@ -16,15 +16,20 @@ pub mod pages;
 pub mod router;
 pub mod storage;
 
-/// Mounts the app in `#app`, replacing the first paint that `index.html` shows while the
-/// WebAssembly loads.
+/// Mounts the resident's app in `#app`.
 pub fn start() {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let Some(root) = document.get_element_by_id("app") else {
+    mount::<app::App>();
+}
+
+/// Mounts `C` in `#app`, replacing the first paint that the entry's HTML shows while the
+/// WebAssembly loads. Each entry (resident, till, console) starts this way.
+pub fn mount<C: yew::BaseComponent<Properties = ()>>() {
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"))
+    else {
         return;
     };
     root.set_inner_html("");
-    yew::Renderer::<app::App>::with_root(root).render();
+    yew::Renderer::<C>::with_root(root).render();
 }

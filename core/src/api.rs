@@ -425,3 +425,33 @@ pub struct CouponStatusView {
     pub given: Fen,
     pub expires_at: Timestamp,
 }
+
+/// `POST /merchant/issues`: shop staff, having checked the order, issue a coupon of a
+/// shop-issued kind to the customer with this mobile number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IssueRequest {
+    pub campaign: CampaignId,
+    pub kind: KindId,
+    /// The customer's mobile number (as they say it; spaces and dashes are fine).
+    pub phone: String,
+    /// The order the staff checked, in fen: the coupon is worth the kind's rate of it.
+    pub order_amount: Fen,
+}
+
+/// A coupon a shop issued, as the staff see it (the customer's wallet has it, with its code).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IssuedCoupon {
+    pub coupon: crate::ids::CouponId,
+    pub kind: KindId,
+    pub kind_name: String,
+    /// The rule in the campaign's words: 立减10%，最高减800.
+    pub words: String,
+    /// What it gives off at most, and reserved from the budget.
+    pub value: Fen,
+    pub expires_at: Timestamp,
+    /// The customer, masked: 138****0001.
+    pub customer: String,
+}

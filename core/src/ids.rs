@@ -77,3 +77,33 @@ text_id!(
     /// A merchant category: `retail`, `fuel`, `appliance`, `dining`, `car-dealer`.
     CategoryId
 );
+
+/// A mainland mobile number as people write it (spaces and dashes allowed), as its 11 digits;
+/// `None` if it is not one.
+pub fn mobile_number(text: &str) -> Option<String> {
+    let digits: String = text.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    (digits.len() == 11 && digits.starts_with('1') && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then_some(digits)
+}
+
+/// A mobile number as shown to others: `138****0001`.
+pub fn masked_mobile(digits: &str) -> String {
+    match (digits.get(..3), digits.get(7..)) {
+        (Some(head), Some(tail)) => format!("{head}****{tail}"),
+        _ => "****".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod mobile_tests {
+    use super::*;
+
+    #[test]
+    fn mobile_numbers_as_people_write_them() {
+        assert_eq!(mobile_number("138 0000-0001").as_deref(), Some("13800000001"));
+        assert_eq!(mobile_number("23800000001"), None);
+        assert_eq!(mobile_number("1380000000"), None);
+        assert_eq!(mobile_number("1380000000x"), None);
+        assert_eq!(masked_mobile("13800000001"), "138****0001");
+    }
+}

@@ -283,32 +283,7 @@ pub fn check_claim(
     };
     let value = benefit.face_value().ok_or(ClaimRefusal::NotClaimable)?;
     let date = now.china_date();
-    match campaign.phase(now) {
-        crate::campaign::Phase::Before => {
-            return Err(ClaimRefusal::NotStarted {
-                opens_at: Some(campaign.release_at(campaign.starts)),
-            })
-        }
-        crate::campaign::Phase::After => return Err(ClaimRefusal::Ended),
-        crate::campaign::Phase::Running => {}
-    }
-    let Some(round) = campaign.round_on(date) else {
-        let next = campaign
-            .rounds
-            .iter()
-            .filter_map(|r| r.starts)
-            .filter(|s| *s > date)
-            .min();
-        return Err(match next {
-            Some(d) => ClaimRefusal::NotStarted {
-                opens_at: Some(campaign.release_at(d)),
-            },
-            None if campaign.rounds.iter().any(|r| r.starts.is_none()) => {
-                ClaimRefusal::NotStarted { opens_at: None }
-            }
-            None => ClaimRefusal::Ended,
-        });
-    };
+    let round = running_round(campaign, now)?;
     let opens = campaign.release_at(date);
     if now < opens {
         return Err(ClaimRefusal::NotStarted {
@@ -320,6 +295,96 @@ pub fn check_claim(
     }
     if left_today < value {
         return Err(ClaimRefusal::SoldOut);
+    }
+    Ok(ClaimGrant {
+        round: round.number,
+        value,
+        expires: coupon_expiry(campaign, kind, now),
+    })
+}
+
+/// The round running at `now`, or why there is none: before the campaign, between rounds (with
+/// when the next opens), or after.
+fn running_round(campaign: &Campaign, now: Timestamp) -> Result<&crate::campaign::Round, ClaimRefusal> {
+    let date = now.china_date();
+    match campaign.phase(now) {
+        crate::campaign::Phase::Before => {
+            return Err(ClaimRefusal::NotStarted {
+                opens_at: Some(campaign.release_at(campaign.starts)),
+            })
+        }
+        crate::campaign::Phase::After => return Err(ClaimRefusal::Ended),
+        crate::campaign::Phase::Running => {}
+    }
+    campaign.round_on(date).ok_or_else(|| {
+        let next = campaign
+            .rounds
+            .iter()
+            .filter_map(|r| r.starts)
+            .filter(|s| *s > date)
+            .min();
+        match next {
+            Some(d) => ClaimRefusal::NotStarted {
+                opens_at: Some(campaign.release_at(d)),
+            },
+            None if campaign.rounds.iter().any(|r| r.starts.is_none()) => {
+                ClaimRefusal::NotStarted { opens_at: None }
+            }
+            None => ClaimRefusal::Ended,
+        }
+    })
+}
+
+/// Why shop staff may not issue a coupon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IssueRefusal {
+    /// The kind is not one that shops issue.
+    NotShopIssued,
+    /// The order gives no discount at the kind's rate.
+    OrderTooSmall,
+    /// The campaign or its round is not running, the budget is spent, or the customer's limit is
+    /// used up (as for claims).
+    Claim(ClaimRefusal),
+}
+
+impl IssueRefusal {
+    pub fn code(self) -> ErrorCode {
+        match self {
+            IssueRefusal::NotShopIssued => ErrorCode::InvalidRequest,
+            IssueRefusal::OrderTooSmall => ErrorCode::BelowThreshold,
+            IssueRefusal::Claim(r) => r.code(),
+        }
+    }
+}
+
+/// May shop staff issue a coupon of `kind` for an order of `order`, checked in the shop, to a
+/// customer with `usage`, with `available` left in the round's pool? The coupon is worth the
+/// kind's rate of that order, within its cap (Jishan: 10%, at most 1,000 yuan), and reserves
+/// exactly that; it expires as the kind says. Issued whole or not at all: a budget with less
+/// left than the coupon's worth is spent.
+pub fn check_issue(
+    campaign: &Campaign,
+    kind: &Kind,
+    usage: Usage,
+    available: Fen,
+    order: Fen,
+    now: Timestamp,
+) -> Result<ClaimGrant, IssueRefusal> {
+    if kind.issuance != Issuance::Shop {
+        return Err(IssueRefusal::NotShopIssued);
+    }
+    let rule = kind.rate.ok_or(IssueRefusal::NotShopIssued)?;
+    let value = Benefit::from(rule)
+        .discount(order)
+        .ok()
+        .filter(|v| v.is_positive())
+        .ok_or(IssueRefusal::OrderTooSmall)?;
+    let round = running_round(campaign, now).map_err(IssueRefusal::Claim)?;
+    if let Some(limit) = kind.limits.first_reached(usage) {
+        return Err(IssueRefusal::Claim(ClaimRefusal::LimitReached(limit)));
+    }
+    if available < value {
+        return Err(IssueRefusal::Claim(ClaimRefusal::SoldOut));
     }
     Ok(ClaimGrant {
         round: round.number,

@@ -4,8 +4,8 @@
 
 use quan_core::campaign::{Campaign, Issuance, Lifetime, VehicleClass};
 use quan_core::rules::{
-    car_subsidy, check_claim, coupon_expiry, daily_release, grant, invoice_date_ok, transition, Benefit,
-    ClaimRefusal, Conservation, CouponStatus, Event, LimitKind, Usage,
+    car_subsidy, check_claim, check_issue, coupon_expiry, daily_release, grant, invoice_date_ok, transition,
+    Benefit, ClaimRefusal, Conservation, CouponStatus, Event, IssueRefusal, LimitKind, Usage,
 };
 use quan_core::{CategoryId, ChinaDate, ErrorCode, Fen, KindId, TimeOfDay, Timestamp};
 
@@ -419,6 +419,66 @@ fn jishan_appliance_one_a_day_two_in_the_campaign() {
     let c = jishan();
     let k = c.kind(&KindId::from("appliance")).unwrap();
     assert_eq!((k.limits.per_day, k.limits.per_campaign), (Some(1), Some(2)));
+}
+
+// 稷山 六(二): 商家核实订单后发放政府消费券 — what staff issue, and when they may not.
+#[test]
+fn jishan_appliance_issued_in_the_shop_on_the_checked_order() {
+    let c = jishan();
+    let k = c.kind(&KindId::from("appliance")).unwrap();
+    let day = at(date(2023, 6, 10), 15, 0);
+    let issue = |usage, left, order| check_issue(&c, k, usage, left, order, day);
+    let g = issue(Usage::default(), yuan(1_000_000), yuan(8_000)).unwrap();
+    assert_eq!(g.value, yuan(800), "the coupon reserves exactly its discount");
+    assert_eq!(g.expires, coupon_expiry(&c, k, day));
+    assert_eq!(
+        issue(Usage::default(), yuan(1_000_000), yuan(30_000))
+            .unwrap()
+            .value,
+        yuan(1_000)
+    );
+    let today = Usage {
+        claims_today: 1,
+        claims_in_campaign: 1,
+        ..Usage::default()
+    };
+    assert_eq!(
+        issue(today, yuan(1_000_000), yuan(8_000)),
+        Err(IssueRefusal::Claim(ClaimRefusal::LimitReached(LimitKind::PerDay)))
+    );
+    let twice = Usage {
+        claims_in_campaign: 2,
+        ..Usage::default()
+    };
+    assert_eq!(
+        issue(twice, yuan(1_000_000), yuan(8_000)),
+        Err(IssueRefusal::Claim(ClaimRefusal::LimitReached(
+            LimitKind::PerCampaign
+        )))
+    );
+    assert_eq!(
+        issue(Usage::default(), yuan(700), yuan(8_000)),
+        Err(IssueRefusal::Claim(ClaimRefusal::SoldOut)),
+        "first come until the budget is spent: a coupon is whole or not at all"
+    );
+    assert_eq!(
+        issue(Usage::default(), yuan(1_000), yuan(0)),
+        Err(IssueRefusal::OrderTooSmall)
+    );
+    let after = check_issue(
+        &c,
+        k,
+        Usage::default(),
+        yuan(1_000),
+        yuan(8_000),
+        at(date(2023, 7, 1), 10, 0),
+    );
+    assert_eq!(after, Err(IssueRefusal::Claim(ClaimRefusal::Ended)));
+    let retail = c.kind(&KindId::from("treasures")).unwrap();
+    assert_eq!(
+        check_issue(&c, retail, Usage::default(), yuan(1_000), yuan(8_000), day),
+        Err(IssueRefusal::NotShopIssued)
+    );
 }
 
 // 稷山 六(三): 「稷山四宝」商户按政府补贴10%的力度设置消费券。

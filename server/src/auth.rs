@@ -195,6 +195,9 @@ pub struct HostClaims {
     pub sub: String,
     #[serde(default)]
     pub name: String,
+    /// The person's mobile number, if the host vouches for it: shop staff find customers by it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub phone: String,
     /// Milliseconds since the epoch.
     pub exp: i64,
 }
@@ -296,6 +299,7 @@ mod tests {
         let claims = HostClaims {
             sub: "bank:42".into(),
             name: "张三".into(),
+            phone: String::new(),
             exp: 5_000,
         };
         let token = sign_host_token(&key, &claims);

@@ -34,6 +34,7 @@ use crate::routes;
         routes::merchant::redeem,
         routes::merchant::reverse,
         routes::merchant::today,
+        routes::merchant::issue,
         routes::operator::merchants,
         routes::operator::blacklist,
         routes::operator::allocate,

@@ -21,14 +21,7 @@ pub use charts::nice_ceiling;
 
 /// Mounts the console in `#app`.
 pub fn start() {
-    let Some(root) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("app"))
-    else {
-        return;
-    };
-    root.set_inner_html("");
-    yew::Renderer::<ConsoleApp>::with_root(root).render();
+    crate::mount::<ConsoleApp>();
 }
 
 #[function_component]

@@ -16,14 +16,7 @@ use crate::storage;
 
 /// Mounts the till in `#app`.
 pub fn start() {
-    let Some(root) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("app"))
-    else {
-        return;
-    };
-    root.set_inner_html("");
-    yew::Renderer::<MerchantApp>::with_root(root).render();
+    crate::mount::<MerchantApp>();
 }
 
 /// The till's views, each at its own address under `/merchant/`: back and forward move between

@@ -6,7 +6,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
-use quan_core::api::{LookupRequest, LookupResult, MerchantDay, MerchantView, RedeemRequest};
+use quan_core::api::{IssueRequest, LookupRequest, LookupResult, MerchantDay, MerchantView, RedeemRequest};
 use quan_core::{ErrorCode, RedemptionId};
 
 use super::resident::parse_json;
@@ -15,9 +15,9 @@ use crate::error::{AppError, AppResult};
 use crate::extract::{created, replay, Json, Path};
 use crate::startup::AppState;
 use crate::store::idempotency::IdemKey;
-use crate::store::{accounts, redemptions};
+use crate::store::{accounts, issues, redemptions};
 #[allow(unused_imports)]
-use quan_core::api::RedemptionView;
+use quan_core::api::{IssuedCoupon, RedemptionView};
 #[allow(unused_imports)]
 use quan_core::Problem;
 
@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/merchant/redemptions", post(redeem))
         .route("/merchant/redemptions/{id}/reverse", post(reverse))
         .route("/merchant/today", get(today))
+        .route("/merchant/issues", post(issue))
 }
 
 async fn my_merchant(state: &AppState, auth: &MerchantAuth) -> AppResult<MerchantView> {
@@ -123,4 +124,33 @@ async fn today(State(state): State<AppState>, auth: MerchantAuth) -> AppResult<J
     Ok(Json(
         redemptions::merchant_day(&state.db, &state.campaigns, auth.merchant, now).await?,
     ))
+}
+
+#[utoipa::path(post, path = "/api/v1/merchant/issues", tag = "merchant", request_body = IssueRequest, params(("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key returns the first result")), security(("bearer" = [])), responses((status = 201, description = "Issued: the customer's wallet has it", body = IssuedCoupon), (status = 404, description = "not_found: no resident with this mobile number", body = Problem, content_type = "application/problem+json"), (status = 409, description = "limit_reached, sold_out", body = Problem, content_type = "application/problem+json"), (status = 422, description = "below_threshold, wrong_category, invalid_request", body = Problem, content_type = "application/problem+json")))]
+async fn issue(
+    State(state): State<AppState>,
+    auth: MerchantAuth,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Response> {
+    let request: IssueRequest = parse_json(&headers, &body)?;
+    let merchant = my_merchant(&state, &auth).await?;
+    let idem = IdemKey::from_headers(&headers, format!("a:{}", auth.account), &body)?;
+    let _guard = match &idem {
+        Some(k) => Some(state.in_flight.enter(k)?),
+        None => None,
+    };
+    match issues::issue(
+        &state.db,
+        &state.campaigns,
+        &merchant,
+        &request,
+        idem.as_ref(),
+        state.clock.now(),
+    )
+    .await?
+    {
+        Ok(view) => Ok(created(view)),
+        Err(prior) => Ok(replay(prior)),
+    }
 }

@@ -23,11 +23,22 @@ pub fn router() -> Router<AppState> {
         .route("/demo/host-token", post(demo_host_token))
 }
 
-async fn resident_session(state: &AppState, subject: &str, name: &str) -> AppResult<Json<Session>> {
+/// A resident's session; `phone`, if known, is recorded (shop staff find customers by it).
+async fn resident_session(
+    state: &AppState,
+    subject: &str,
+    name: &str,
+    phone: &str,
+) -> AppResult<Json<Session>> {
     let now = state.clock.now();
     let id = residents::find_or_create(&state.db, subject, name, now)
         .await
         .map_err(AppError::internal)?;
+    if !phone.is_empty() {
+        residents::set_phone(&state.db, id, phone)
+            .await
+            .map_err(AppError::internal)?;
+    }
     let expires_at = now.plus_millis(SESSION_MS);
     Ok(Json(Session {
         token: state.secrets.issue(&Principal::Resident(id), expires_at),
@@ -47,7 +58,8 @@ async fn host(State(state): State<AppState>, Json(body): Json<HostSignIn>) -> Ap
         )
     })?;
     let claims = verify_host_token(key, &body.token, state.clock.now())?;
-    resident_session(&state, &format!("id:{}", claims.sub), &claims.name).await
+    let phone = quan_core::ids::mobile_number(&claims.phone).unwrap_or_default();
+    resident_session(&state, &format!("id:{}", claims.sub), &claims.name, &phone).await
 }
 
 #[utoipa::path(post, path = "/api/v1/session/demo", tag = "session", request_body = DemoSignIn, responses((status = 200, description = "A resident session (demo mode only)", body = Session), (status = 404, description = "not_found: not in demo mode", body = Problem, content_type = "application/problem+json"), (status = 422, description = "invalid_request: not a mobile number", body = Problem, content_type = "application/problem+json")))]
@@ -58,20 +70,14 @@ async fn demo(State(state): State<AppState>, Json(body): Json<DemoSignIn>) -> Ap
             "demo sign-in exists only in demo mode",
         ));
     }
-    let phone: String = body
-        .phone
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .collect();
-    let valid = phone.len() == 11 && phone.starts_with('1') && phone.bytes().all(|b| b.is_ascii_digit());
-    if !valid {
-        return Err(AppError::new(
+    let phone = quan_core::ids::mobile_number(&body.phone).ok_or_else(|| {
+        AppError::new(
             ErrorCode::InvalidRequest,
             "a mobile number has 11 digits and starts with 1",
-        ));
-    }
-    let masked = format!("{}****{}", &phone[..3], &phone[7..]);
-    resident_session(&state, &format!("demo:{phone}"), &masked).await
+        )
+    })?;
+    let masked = quan_core::ids::masked_mobile(&phone);
+    resident_session(&state, &format!("demo:{phone}"), &masked, &phone).await
 }
 
 #[utoipa::path(post, path = "/api/v1/session/account", tag = "session", request_body = AccountSignIn, responses((status = 200, description = "A merchant staff or operator session", body = Session), (status = 401, description = "unauthorized: wrong name or password", body = Problem, content_type = "application/problem+json")))]
@@ -150,6 +156,7 @@ async fn demo_host_token(
     let claims = crate::auth::HostClaims {
         sub: body.sub,
         name: body.name,
+        phone: String::new(),
         exp: state.clock.now().plus_secs(600).millis(),
     };
     Ok(Json(DemoHostToken {

@@ -547,12 +547,12 @@ async fn open_day(
 }
 
 /// A scope a claim takes a slot in.
-struct Scope {
-    name: String,
+pub(crate) struct Scope {
+    pub(crate) name: String,
 }
 
 /// The limiting scopes of a claim of denomination `den` of `kind` on `date` in `round`.
-fn scopes(kind: &Kind, den: usize, round: i64, date: ChinaDate) -> Vec<Scope> {
+pub(crate) fn scopes(kind: &Kind, den: usize, round: i64, date: ChinaDate) -> Vec<Scope> {
     let l = kind.limits;
     [
         (l.per_round, format!("round:{round}")),

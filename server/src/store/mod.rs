@@ -6,6 +6,7 @@ pub mod allocations;
 pub mod claims;
 pub mod coupons;
 pub mod idempotency;
+pub mod issues;
 pub mod ledger;
 pub mod redemptions;
 pub mod reports;

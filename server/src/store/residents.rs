@@ -34,3 +34,24 @@ pub async fn find_or_create(
     tx.commit().await?;
     Ok(ResidentId(col(&row, "id")?))
 }
+
+/// Records the mobile number the resident signed in with (demo) or the host app vouched for.
+pub async fn set_phone(db: &Db, id: ResidentId, phone: &str) -> Result<(), DbError> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query("UPDATE residents SET phone = $1 WHERE id = $2 AND phone <> $1")
+        .bind(phone)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The resident with this mobile number, if one has signed in with it.
+pub async fn by_phone(db: &Db, phone: &str) -> Result<Option<ResidentId>, DbError> {
+    let row = sqlx::query("SELECT id FROM residents WHERE phone = $1 ORDER BY id LIMIT 1")
+        .bind(phone)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| col(&r, "id").map(ResidentId)).transpose()
+}

@@ -1,0 +1,188 @@
+//! Coupons shops issue (Jishan's appliance coupons): staff check the order, then issue the kind's
+//! rate of it to the customer, found by mobile number. One write transaction with the round's
+//! pool row locked first, so parallel issues of a kind are decided one at a time: the customer's
+//! limits (slots, as for claims) and the budget hold under any concurrency.
+
+use quan_core::api::{IssueRequest, IssuedCoupon, MerchantView};
+use quan_core::campaign::Issuance;
+use quan_core::rules::{check_issue, claim_delta, Usage};
+use quan_core::{ErrorCode, Fen, Timestamp};
+
+use super::claims::scopes;
+use super::idempotency::{self, IdemKey, Prior};
+use super::ledger::{self, Entry};
+use super::residents;
+use super::sweep::apply_delta;
+use crate::campaigns::Campaigns;
+use crate::db::{col, Db};
+use crate::error::AppError;
+
+/// Issues a coupon, or says why not.
+#[allow(clippy::too_many_arguments)]
+pub async fn issue(
+    db: &Db,
+    campaigns: &Campaigns,
+    merchant: &MerchantView,
+    request: &IssueRequest,
+    idem: Option<&IdemKey>,
+    now: Timestamp,
+) -> Result<Result<IssuedCoupon, Prior>, AppError> {
+    if let Some(prior) = idempotency::replayed(db, idem).await? {
+        return Ok(Err(prior));
+    }
+    let (campaign, kind) = campaigns
+        .kind(request.campaign.as_str(), request.kind.as_str())
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such campaign or coupon kind"))?;
+    if kind.issuance != Issuance::Shop {
+        return Err(AppError::new(
+            ErrorCode::InvalidRequest,
+            "shops do not issue this kind of coupon",
+        ));
+    }
+    if merchant.blacklisted {
+        return Err(AppError::code(ErrorCode::MerchantBlacklisted));
+    }
+    if !kind.applies_in(&merchant.category) {
+        return Err(AppError::new(
+            ErrorCode::WrongCategory,
+            "this shop does not issue this kind",
+        ));
+    }
+    let phone = quan_core::ids::mobile_number(&request.phone).ok_or_else(|| {
+        AppError::new(
+            ErrorCode::InvalidRequest,
+            "a mobile number has 11 digits and starts with 1",
+        )
+    })?;
+    let resident = residents::by_phone(db, &phone)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorCode::NotFound,
+                "no resident has signed in with this mobile number: ask the customer to open the wallet once",
+            )
+        })?;
+    let date = now.china_date();
+    // The round is known before the lock: a pool per round.
+    let round = campaign.round_on(date).map_or(0, |r| i64::from(r.number));
+    let mut tx = db.begin_write().await.map_err(AppError::internal)?;
+    let pool = sqlx::query(&format!(
+        "SELECT available FROM pools WHERE campaign = $1 AND kind = $2 AND round = $3{}",
+        db.dialect.for_update()
+    ))
+    .bind(campaign.id.as_str())
+    .bind(kind.id.as_str())
+    .bind(round)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(AppError::internal)?;
+    let available = match pool {
+        Some(r) => Fen(col(&r, "available").map_err(AppError::internal)?),
+        None => Fen::ZERO,
+    };
+    let rows = sqlx::query(
+        "SELECT scope, CAST(COUNT(*) AS BIGINT) AS n FROM limit_slots \
+         WHERE resident_id = $1 AND campaign = $2 AND kind = $3 GROUP BY scope",
+    )
+    .bind(resident.0)
+    .bind(campaign.id.as_str())
+    .bind(kind.id.as_str())
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(AppError::internal)?;
+    let mut usage = Usage::default();
+    for row in &rows {
+        let scope: String = col(row, "scope").map_err(AppError::internal)?;
+        let n = u32::try_from(col::<i64>(row, "n").map_err(AppError::internal)?).unwrap_or(u32::MAX);
+        if scope == format!("day:{date}") {
+            usage.claims_today = n;
+        } else if scope == "campaign" {
+            usage.claims_in_campaign = n;
+        } else if scope == format!("round:{round}") {
+            usage.claims_this_round = n;
+        }
+    }
+    let grant = check_issue(campaign, kind, usage, available, request.order_amount, now)
+        .map_err(|r| AppError::code(r.code()))?;
+    let rate = kind.rate.map_or(0, |r| i64::from(r.basis_points));
+    let row = sqlx::query(
+        "INSERT INTO coupons (campaign, kind, denomination, round, resident_id, source, day, value, threshold, \
+         rate_bp, status, given, claimed_at, expires_at) \
+         VALUES ($1, $2, 0, $3, $4, 'shop', $5, $6, 0, $7, 'held', 0, $8, $9) RETURNING id",
+    )
+    .bind(campaign.id.as_str())
+    .bind(kind.id.as_str())
+    .bind(i64::from(grant.round))
+    .bind(resident.0)
+    .bind(date.to_string())
+    .bind(grant.value.0)
+    .bind(rate)
+    .bind(now.millis())
+    .bind(grant.expires.millis())
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(AppError::internal)?;
+    let coupon: i64 = col(&row, "id").map_err(AppError::internal)?;
+    for scope in scopes(kind, 0, i64::from(grant.round), date) {
+        let taken = match scope.name.as_str() {
+            "campaign" => usage.claims_in_campaign,
+            s if s.starts_with("day:") => usage.claims_today,
+            _ => usage.claims_this_round,
+        };
+        sqlx::query(
+            "INSERT INTO limit_slots (resident_id, campaign, kind, scope, slot, coupon_id) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(resident.0)
+        .bind(campaign.id.as_str())
+        .bind(kind.id.as_str())
+        .bind(&scope.name)
+        .bind(i64::from(taken) + 1)
+        .bind(coupon)
+        .execute(&mut *tx)
+        .await
+        .map_err(AppError::internal)?;
+    }
+    ledger::record(
+        &mut tx,
+        &Entry {
+            at: now,
+            event: "issue",
+            campaign: campaign.id.as_str(),
+            kind: kind.id.as_str(),
+            round: i64::from(grant.round),
+            coupon,
+            resident: resident.0,
+            amount: grant.value,
+            order: request.order_amount,
+            merchant: Some(merchant.id),
+            redemption: None,
+        },
+    )
+    .await
+    .map_err(AppError::internal)?;
+    apply_delta(
+        &mut tx,
+        campaign.id.as_str(),
+        kind.id.as_str(),
+        i64::from(grant.round),
+        claim_delta(grant.value),
+    )
+    .await
+    .map_err(AppError::internal)?;
+    let benefit = quan_core::rules::Benefit::Rate {
+        basis_points: u32::try_from(rate).unwrap_or(0),
+        cap: Some(grant.value),
+        floor: None,
+    };
+    let view = IssuedCoupon {
+        coupon: quan_core::CouponId(coupon),
+        kind: kind.id.clone(),
+        kind_name: kind.name.clone(),
+        words: benefit.words_zh(),
+        value: grant.value,
+        expires_at: grant.expires,
+        customer: quan_core::ids::masked_mobile(&phone),
+    };
+    idempotency::commit_with(db, tx, idem, 201, view, now).await
+}
