@@ -321,3 +321,12 @@ pub async fn report(
     };
     get(&path, Some(token)).await
 }
+
+/// `POST /merchant/issues`: a shop issues a coupon after checking the order.
+pub async fn issue(
+    token: &str,
+    request: &quan_core::api::IssueRequest,
+    key: &str,
+) -> Result<quan_core::api::IssuedCoupon, Failure> {
+    post("/merchant/issues", Some(token), request, Some(key)).await
+}

@@ -3,6 +3,7 @@
 //! undo, the day's totals.
 
 mod camera;
+mod issue;
 mod till;
 mod today;
 
@@ -25,12 +26,14 @@ pub fn start() {
 enum Tab {
     Till,
     Today,
+    Issue,
 }
 
 impl Tab {
     fn from_path(path: &str) -> Tab {
         match path.trim_end_matches('/').rsplit('/').next() {
             Some("today") => Tab::Today,
+            Some("issue") => Tab::Issue,
             _ => Tab::Till,
         }
     }
@@ -39,6 +42,7 @@ impl Tab {
         match self {
             Tab::Till => "/merchant/",
             Tab::Today => "/merchant/today",
+            Tab::Issue => "/merchant/issue",
         }
     }
 
@@ -80,18 +84,25 @@ pub fn MerchantApp() -> Html {
             tab.set(to);
         })
     };
-    let tab_link = |to: Tab, key: Key| {
+    let tab_link = |to: Tab, label: &'static str| {
         let current = *tab == to;
         html! {
             <a href={to.path()} class={classes!("tab", current.then_some("tab-current"))}
-                aria-current={current.then_some("page")} onclick={select(to)}>{ t(lang, key) }</a>
+                aria-current={current.then_some("page")} onclick={select(to)}>{ label }</a>
         }
     };
+    let shop_kinds = use_shop_kinds(
+        signed_in
+            .as_ref()
+            .and_then(|s| s.merchant.as_ref())
+            .map(|m| m.category.clone()),
+    );
     let body = match &signed_in {
         None => html! { <crate::components::StaffSignIn /> },
         Some(s) => match *tab {
             Tab::Till => html! { <till::Till token={s.token.clone()} /> },
             Tab::Today => html! { <today::Today token={s.token.clone()} /> },
+            Tab::Issue => html! { <issue::Issue token={s.token.clone()} kinds={shop_kinds.clone()} /> },
         },
     };
     html! {
@@ -101,8 +112,11 @@ pub fn MerchantApp() -> Html {
                 <TopBar title={AttrValue::from(t(lang, Key::MerchantTitle))} subtitle={merchant_name} />
                 if signed_in.is_some() {
                     <nav class="tabs" aria-label={t(lang, Key::MerchantTitle)}>
-                        { tab_link(Tab::Till, Key::NavTill) }
-                        { tab_link(Tab::Today, Key::NavToday) }
+                        { tab_link(Tab::Till, t(lang, Key::NavTill)) }
+                        { tab_link(Tab::Today, t(lang, Key::NavToday)) }
+                        if !shop_kinds.is_empty() {
+                            { tab_link(Tab::Issue, issue::words(lang, "发券", "Issue")) }
+                        }
                     </nav>
                 }
                 { body }
@@ -127,4 +141,74 @@ pub fn beep() {
         let _ = osc.start_with_when(now);
         let _ = osc.stop_with_when(now + 0.12);
     }
+}
+
+/// The order amount as typed, and the large keypad that types it (the till's and the issuing
+/// screen's).
+pub fn keypad(lang: crate::i18n::Lang, amount: &UseStateHandle<quan_core::entry::AmountEntry>) -> Html {
+    use quan_core::entry::AmountKey;
+    let press = |k: AmountKey| {
+        let amount = amount.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut next = (*amount).clone();
+            next.press(k);
+            amount.set(next);
+        })
+    };
+    html! {
+        <>
+        <p class="amount-display" aria-live="polite">
+            <span class="muted">{ t(lang, Key::OrderAmount) }</span>
+            <output id="amount" for="keypad" data-testid="amount">{ amount.text() }</output>
+        </p>
+        <div class="keypad" id="keypad" role="group" aria-label={t(lang, Key::OrderAmount)}>
+            { for (1..=9u8).map(|d| html! { <button type="button" class="key" onclick={press(AmountKey::Digit(d))}>{ d }</button> }) }
+            <button type="button" class="key" onclick={press(AmountKey::Point)}>{ "." }</button>
+            <button type="button" class="key" onclick={press(AmountKey::Digit(0))}>{ "0" }</button>
+            <button type="button" class="key" aria-label={t(lang, Key::Backspace)} onclick={press(AmountKey::Back)}>{ "⌫" }</button>
+        </div>
+        </>
+    }
+}
+
+/// The kinds this shop issues itself (running campaigns' shop-issued kinds of its category).
+#[hook]
+fn use_shop_kinds(category: Option<quan_core::CategoryId>) -> Vec<issue::ShopKind> {
+    let kinds = use_state(Vec::new);
+    {
+        let kinds = kinds.clone();
+        use_effect_with(category, move |category| {
+            let category = category.clone();
+            if let Some(category) = category {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let Ok(campaigns) = crate::api::campaigns().await else {
+                        return;
+                    };
+                    let found = campaigns
+                        .iter()
+                        .filter(|c| c.phase == quan_core::campaign::Phase::Running)
+                        .flat_map(|c| {
+                            c.kinds
+                                .iter()
+                                .filter(|k| {
+                                    k.issuance == quan_core::campaign::Issuance::Shop
+                                        && k.categories.contains(&category)
+                                })
+                                .filter_map(|k| {
+                                    let offer = k.offers.first()?;
+                                    Some(issue::ShopKind {
+                                        campaign: c.id.clone(),
+                                        kind: k.id.clone(),
+                                        name: k.name.clone(),
+                                        benefit: offer.benefit,
+                                    })
+                                })
+                        })
+                        .collect();
+                    kinds.set(found);
+                });
+            }
+        });
+    }
+    (*kinds).clone()
 }

@@ -5,7 +5,7 @@
 
 use gloo::events::EventListener;
 use quan_core::api::{LookupResult, RedemptionView};
-use quan_core::entry::{AmountEntry, AmountKey, GunDetector};
+use quan_core::entry::{AmountEntry, GunDetector};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -131,14 +131,6 @@ pub fn Till(props: &TillProps) -> Html {
             }
         })
     };
-    let press = |k: AmountKey| {
-        let amount = amount.clone();
-        Callback::from(move |_: MouseEvent| {
-            let mut next = (*amount).clone();
-            next.press(k);
-            amount.set(next);
-        })
-    };
     let reset = {
         let (stage, error) = (stage.clone(), error.clone());
         Callback::from(move |_: MouseEvent| {
@@ -218,16 +210,7 @@ pub fn Till(props: &TillProps) -> Html {
                 <section class="till-amount" aria-labelledby="found">
                     <h2 id="found">{ format!("{} · {}", found.kind_name, words) }</h2>
                     <p class="muted">{ format!("{} {}", t(lang, Key::ExpiresToday), found.expires_at.china_display()) }</p>
-                    <p class="amount-display" aria-live="polite">
-                        <span class="muted">{ t(lang, Key::OrderAmount) }</span>
-                        <output id="amount" for="keypad" data-testid="amount">{ amount.text() }</output>
-                    </p>
-                    <div class="keypad" id="keypad" role="group" aria-label={t(lang, Key::OrderAmount)}>
-                        { for (1..=9u8).map(|d| html! { <button type="button" class="key" onclick={press(AmountKey::Digit(d))}>{ d }</button> }) }
-                        <button type="button" class="key" onclick={press(AmountKey::Point)}>{ "." }</button>
-                        <button type="button" class="key" onclick={press(AmountKey::Digit(0))}>{ "0" }</button>
-                        <button type="button" class="key" aria-label={t(lang, Key::Backspace)} onclick={press(AmountKey::Back)}>{ "⌫" }</button>
-                    </div>
+                    { super::keypad(lang, &amount) }
                     {
                         match discount {
                             Some(Ok(d)) => html! {

@@ -183,15 +183,15 @@ export async function residentShowingCode(browser, base, phone, denomination) {
   return { context, page, code, modules };
 }
 
-/** The retail merchant's till on a tablet, signed in. */
-export async function tillSignedIn(browser, base) {
+/** A merchant's till on a tablet, signed in (the retail shop's unless `username` says). */
+export async function tillSignedIn(browser, base, username = 'retail') {
   const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: 'zh-CN' });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
   await page.goto(`${base}/merchant/`);
-  await page.getByLabel('账号').fill('retail');
+  await page.getByLabel('账号').fill(username);
   await page.getByLabel('密码').fill('demo1234');
   await page.getByRole('button', { name: '登录' }).click();
   await page.getByLabel('券码（20位数字）').waitFor();

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launchBrowser, screenshot, axeViolations, residentShowingCode, tillSignedIn, typeAmount,
+  startServer, launchBrowser, phonePage, screenshot, axeViolations, residentShowingCode, tillSignedIn, typeAmount,
 } from './helpers.mjs';
 
 let server;
@@ -103,5 +103,60 @@ test('every till page passes axe', async () => {
   await page.getByRole('link', { name: '今日' }).click();
   await page.getByTestId('totals').waitFor();
   assert.deepEqual(await axeViolations(page), [], 'today');
+  // A shop that issues coupons has one page more.
+  await page.getByRole('button', { name: '退出' }).click();
+  await page.getByLabel('账号').fill('jishan-appliance');
+  await page.getByLabel('密码').fill('demo1234');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('link', { name: '发券' }).click();
+  await page.getByLabel('顾客手机号').waitFor();
+  assert.deepEqual(await axeViolations(page), [], 'issue');
+  await context.close();
+});
+
+test('a shop checks the order and issues an appliance coupon; the customer redeems it at the till', async () => {
+  // The customer signs in once with a mobile number: the shop finds them by it.
+  const { context: phoneContext, page: phone } = await phonePage(browser);
+  await phone.goto(`${server.url}/sign-in`);
+  await phone.getByLabel('手机号').fill('13900000077');
+  await phone.getByRole('button', { name: '登录' }).click();
+  await phone.getByRole('link', { name: '我的券' }).waitFor();
+
+  const { context, page, problems } = await tillSignedIn(browser, server.url, 'jishan-appliance');
+  await page.getByRole('link', { name: '发券' }).click();
+  assert.match(page.url(), /\/merchant\/issue$/);
+  await page.getByLabel('顾客手机号').fill('139 0000 0077');
+  await typeAmount(page, '8000');
+  assert.match(await page.getByTestId('issue-value').innerText(), /本券最多减 800 元/);
+  await screenshot(page, 'merchant-issue');
+  await page.getByRole('button', { name: '发券' }).click();
+  await page.getByRole('heading', { name: '已发券' }).waitFor();
+  assert.match(await page.getByRole('status').innerText(), /139\*\*\*\*0077/);
+
+  // A second one the same day is refused in words.
+  await page.getByRole('button', { name: '下一位顾客' }).click();
+  await page.getByLabel('顾客手机号').fill('13900000077');
+  await typeAmount(page, '3000');
+  await page.getByRole('button', { name: '发券' }).click();
+  await page.getByRole('alert').waitFor();
+
+  // In the wallet at once; shown at the till and redeemed against the order.
+  await phone.getByRole('link', { name: '我的券' }).click();
+  await phone.getByText('数码家电消费券').first().waitFor();
+  await phone.getByRole('link', { name: '出示付款码' }).first().click();
+  await phone.getByTestId('code-digits').waitFor();
+  const code = (await phone.getByTestId('code-digits').innerText()).replace(/\s/g, '');
+  await page.getByRole('link', { name: '收银' }).click();
+  await page.getByLabel('券码（20位数字）').fill(code);
+  await page.getByRole('button', { name: '查询' }).click();
+  await page.getByRole('heading', { name: /数码家电消费券/ }).waitFor();
+  await typeAmount(page, '8000');
+  assert.match(await page.getByTestId('to-pay').innerText(), /优惠 −800 元 · 实付 7200 元/);
+  await page.getByRole('button', { name: '确认核销' }).click();
+  await page.getByRole('heading', { name: '核销成功' }).waitFor();
+  await phone.getByText('核销成功').waitFor({ timeout: 5_000 });
+  // The refused second issue is the only failed request.
+  assert.deepEqual(problems.filter((p) => !p.includes('status of 409')), []);
+  await phoneContext.close();
   await context.close();
 });
