@@ -41,18 +41,19 @@ pub fn worth_retrying(f: &Failure) -> bool {
     }
 }
 
-/// Claims, retrying as above; `on_retry` is told before each retry (to say "still trying").
-pub async fn claim(
-    token: &str,
-    request: &ClaimRequest,
+/// Calls `call` until it succeeds, fails in a way that will not change, or has been tried
+/// `tries` times, waiting as [`backoff_ms`] says between tries; `on_retry` is told before each
+/// retry (to say "still trying"). The caller keeps one Idempotency-Key for all of them.
+pub async fn with_retries<T, Fut: std::future::Future<Output = Result<T, Failure>>>(
+    tries: u32,
+    mut call: impl FnMut() -> Fut,
     on_retry: impl Fn(u32),
-) -> Result<CouponView, ApiError> {
-    let key = api::new_key();
+) -> Result<T, ApiError> {
     let mut attempt = 0;
     loop {
-        match api::claim_once(token, request, &key).await {
-            Ok(c) => return Ok(c),
-            Err(f) if worth_retrying(&f) && attempt + 1 < MAX_TRIES => {
+        match call().await {
+            Ok(v) => return Ok(v),
+            Err(f) if worth_retrying(&f) && attempt + 1 < tries => {
                 attempt += 1;
                 on_retry(attempt);
                 let wait = backoff_ms(attempt, f.retry_after, js_sys::Math::random());
@@ -61,4 +62,14 @@ pub async fn claim(
             Err(f) => return Err(f.error),
         }
     }
+}
+
+/// Claims, retrying as above.
+pub async fn claim(
+    token: &str,
+    request: &ClaimRequest,
+    on_retry: impl Fn(u32),
+) -> Result<CouponView, ApiError> {
+    let key = api::new_key();
+    with_retries(MAX_TRIES, || api::claim_once(token, request, &key), on_retry).await
 }

@@ -12,7 +12,7 @@ use yew::prelude::*;
 use crate::api::{self, ApiError};
 use crate::components::error_notice;
 use crate::context::use_prefs;
-use crate::hooks::claim::{backoff_ms, worth_retrying};
+use crate::hooks::claim::with_retries;
 use crate::i18n::{money, t, Key, Lang};
 
 /// A kind this shop issues.
@@ -120,24 +120,12 @@ pub fn Issue(props: &IssueProps) -> Html {
             busy.set(true);
             error.set(None);
             wasm_bindgen_futures::spawn_local(async move {
-                let mut attempt = 0;
-                loop {
-                    match api::issue(&token, &request, &key).await {
-                        Ok(done) => {
-                            super::beep();
-                            issued.set(Some(done));
-                            break;
-                        }
-                        Err(f) if worth_retrying(&f) && attempt < 4 => {
-                            attempt += 1;
-                            let wait = backoff_ms(attempt, f.retry_after, js_sys::Math::random());
-                            gloo_timers::future::TimeoutFuture::new(wait).await;
-                        }
-                        Err(f) => {
-                            error.set(Some(f.error));
-                            break;
-                        }
+                match with_retries(super::TRIES, || api::issue(&token, &request, &key), |_| {}).await {
+                    Ok(done) => {
+                        super::beep();
+                        issued.set(Some(done));
                     }
+                    Err(e) => error.set(Some(e)),
                 }
                 busy.set(false);
             });

@@ -15,6 +15,10 @@ use crate::hooks::ClockProvider;
 use crate::i18n::{t, Key};
 use crate::storage;
 
+/// Tries of a till's call (redeem, issue) before it shows the failure: a few seconds at most,
+/// with a customer waiting.
+const TRIES: u32 = 5;
+
 /// Mounts the till in `#app`.
 pub fn start() {
     crate::mount::<MerchantApp>();

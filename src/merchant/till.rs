@@ -12,7 +12,7 @@ use yew::prelude::*;
 use crate::api::{self, ApiError};
 use crate::components::error_notice;
 use crate::context::use_prefs;
-use crate::hooks::claim::{backoff_ms, worth_retrying};
+use crate::hooks::claim::with_retries;
 use crate::i18n::{money, t, Key, Lang};
 
 #[derive(Properties, PartialEq)]
@@ -178,24 +178,14 @@ pub fn Till(props: &TillProps) -> Html {
                     );
                     busy.set(true);
                     wasm_bindgen_futures::spawn_local(async move {
-                        let mut attempt = 0;
-                        loop {
-                            match api::redeem(&token, &code, order, &key).await {
-                                Ok(r) => {
-                                    super::beep();
-                                    stage.set(Stage::Done(r));
-                                    break;
-                                }
-                                Err(f) if worth_retrying(&f) && attempt < 4 => {
-                                    attempt += 1;
-                                    let wait = backoff_ms(attempt, f.retry_after, js_sys::Math::random());
-                                    gloo_timers::future::TimeoutFuture::new(wait).await;
-                                }
-                                Err(f) => {
-                                    error.set(Some(f.error));
-                                    break;
-                                }
+                        match with_retries(super::TRIES, || api::redeem(&token, &code, order, &key), |_| {})
+                            .await
+                        {
+                            Ok(r) => {
+                                super::beep();
+                                stage.set(Stage::Done(r));
                             }
+                            Err(e) => error.set(Some(e)),
                         }
                         busy.set(false);
                     });
