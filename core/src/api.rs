@@ -455,3 +455,167 @@ pub struct IssuedCoupon {
     /// The customer, masked: 138****0001.
     pub customer: String,
 }
+
+/// A listed car dealer, for the subsidy application form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Dealer {
+    pub id: crate::ids::MerchantId,
+    pub name: String,
+}
+
+/// `POST /applications`: a car-purchase subsidy application, before its documents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApplicationRequest {
+    pub campaign: CampaignId,
+    /// The subsidy's id in the campaign (`car`).
+    pub subsidy: KindId,
+    /// The sales invoice's amount, in fen.
+    pub invoice_amount: Fen,
+    pub invoice_date: ChinaDate,
+    pub vehicle: crate::campaign::VehicleClass,
+    pub dealer: crate::ids::MerchantId,
+    /// The buyer's own bank card, where the subsidy is paid.
+    pub bank_card: String,
+    pub phone: String,
+}
+
+/// Where an application stands. Draft until its four documents are in and it is submitted; then
+/// first come, first served by submission time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum ApplicationStatus {
+    Draft,
+    Submitted,
+    UnderReview,
+    Approved,
+    Rejected,
+    Paid,
+}
+
+impl ApplicationStatus {
+    pub const ALL: [ApplicationStatus; 6] = [
+        ApplicationStatus::Draft,
+        ApplicationStatus::Submitted,
+        ApplicationStatus::UnderReview,
+        ApplicationStatus::Approved,
+        ApplicationStatus::Rejected,
+        ApplicationStatus::Paid,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplicationStatus::Draft => "draft",
+            ApplicationStatus::Submitted => "submitted",
+            ApplicationStatus::UnderReview => "under_review",
+            ApplicationStatus::Approved => "approved",
+            ApplicationStatus::Rejected => "rejected",
+            ApplicationStatus::Paid => "paid",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<ApplicationStatus> {
+        ApplicationStatus::ALL.into_iter().find(|s| s.as_str() == word)
+    }
+}
+
+/// The documents an application carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum DocumentRole {
+    IdCard,
+    BankCard,
+    Invoice,
+    Licence,
+}
+
+impl DocumentRole {
+    pub const ALL: [DocumentRole; 4] = [
+        DocumentRole::IdCard,
+        DocumentRole::BankCard,
+        DocumentRole::Invoice,
+        DocumentRole::Licence,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentRole::IdCard => "id_card",
+            DocumentRole::BankCard => "bank_card",
+            DocumentRole::Invoice => "invoice",
+            DocumentRole::Licence => "licence",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<DocumentRole> {
+        DocumentRole::ALL.into_iter().find(|r| r.as_str() == word)
+    }
+}
+
+/// A document as stored: its kind of file, size, and SHA-256 (the file is kept outside the
+/// database, named by it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DocumentView {
+    pub role: DocumentRole,
+    pub media_type: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// An application as its applicant and the reviewers see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApplicationView {
+    pub id: i64,
+    pub campaign: CampaignId,
+    pub subsidy: KindId,
+    pub status: ApplicationStatus,
+    /// The applicant's name as the host app gave it (masked mobile in demo mode).
+    pub applicant: String,
+    pub invoice_amount: Fen,
+    pub invoice_date: ChinaDate,
+    pub vehicle: crate::campaign::VehicleClass,
+    pub dealer: Dealer,
+    /// Masked: the last four digits.
+    pub bank_card: String,
+    pub phone: String,
+    /// The subsidy the rules give (6% or 5% of the invoice, at least the floor).
+    pub expected: Fen,
+    /// What was granted on approval (reserved from the budget), then paid.
+    pub granted: Fen,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitted_at: Option<Timestamp>,
+    /// Why it was rejected.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+    pub documents: Vec<DocumentView>,
+}
+
+/// What a reviewer decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum ReviewAction {
+    /// Take it up: submitted → under review.
+    Review,
+    /// Approve, reserving the subsidy from the budget (first come, first served).
+    Approve,
+    /// Reject, with the reason the applicant will read.
+    Reject,
+    /// The bank has paid it to the applicant's card.
+    MarkPaid,
+}
+
+/// `POST /review/applications/{id}`: a reviewer's decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReviewRequest {
+    pub action: ReviewAction,
+    #[serde(default)]
+    pub reason: String,
+}

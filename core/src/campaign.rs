@@ -236,6 +236,7 @@ pub struct Subsidy {
 /// A vehicle's drive, which decides the subsidy rate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum VehicleClass {
     NewEnergy,
     Fuel,

@@ -569,3 +569,20 @@ impl Conservation {
         self.redeemed += d.redeemed;
     }
 }
+
+/// Where a reviewer's `action` takes an application in `status`, or `None` if it cannot:
+/// submitted → under review → approved or rejected → (approved) paid; a submitted application
+/// may be decided without being taken up first; drafts and closed applications take no action.
+pub fn review_step(
+    status: crate::api::ApplicationStatus,
+    action: crate::api::ReviewAction,
+) -> Option<crate::api::ApplicationStatus> {
+    use crate::api::{ApplicationStatus as S, ReviewAction as A};
+    match (status, action) {
+        (S::Submitted, A::Review) => Some(S::UnderReview),
+        (S::Submitted | S::UnderReview, A::Approve) => Some(S::Approved),
+        (S::Submitted | S::UnderReview, A::Reject) => Some(S::Rejected),
+        (S::Approved, A::MarkPaid) => Some(S::Paid),
+        _ => None,
+    }
+}

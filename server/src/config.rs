@@ -14,6 +14,8 @@ pub struct Config {
     pub campaigns_dir: PathBuf,
     /// The widget's release build (Trunk's `dist/`), served at `/`; none when absent.
     pub dist_dir: Option<PathBuf>,
+    /// Where uploaded documents (subsidy applications) are kept, named by their SHA-256.
+    pub uploads_dir: PathBuf,
     /// Demo mode: the campaigns are moved to run from today.
     pub demo: bool,
     /// With demo mode: the campaigns run from yesterday, and a whole day of residents' claims and
@@ -42,6 +44,7 @@ impl Default for Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             campaigns_dir: root.join("campaigns"),
             dist_dir: None,
+            uploads_dir: PathBuf::from("data/uploads"),
             demo: false,
             demo_activity: false,
             frame_ancestors: Vec::new(),
@@ -70,7 +73,7 @@ impl std::error::Error for ConfigError {}
 impl Config {
     /// The defaults, overridden by the file `QUAN_CONFIG` names (see [`Config::apply_file`]), then
     /// by environment variables: `QUAN_ADDR`, `QUAN_CAMPAIGNS`,
-    /// `QUAN_DIST`, `QUAN_DEMO`, `QUAN_DEMO_ACTIVITY`, `QUAN_FRAME_ANCESTORS` (space-separated origins), `QUAN_CLOCK_AT`
+    /// `QUAN_DIST`, `QUAN_UPLOADS`, `QUAN_DEMO`, `QUAN_DEMO_ACTIVITY`, `QUAN_FRAME_ANCESTORS` (space-separated origins), `QUAN_CLOCK_AT`
     /// (China time, `YYYY-MM-DD HH:MM[:SS]`), `QUAN_DATABASE_URL`, `QUAN_DB_CONNECTIONS`,
     /// `QUAN_HOST_PUBLIC_KEY`, `QUAN_RATE_PER_RESIDENT`, `QUAN_RATE_PER_ADDRESS`.
     pub fn from_env() -> Result<Config, ConfigError> {
@@ -93,6 +96,9 @@ impl Config {
         }
         if let Some(d) = var("QUAN_DIST") {
             c.dist_dir = Some(d.into());
+        }
+        if let Some(d) = var("QUAN_UPLOADS") {
+            c.uploads_dir = d.into();
         }
         if let Some(d) = var("QUAN_DEMO") {
             c.demo = matches!(d.as_str(), "1" | "true" | "yes");
@@ -140,7 +146,7 @@ impl Config {
 }
 
 /// The configuration file: every key optional, named as the variables are without `QUAN_`, in
-/// lower case (`addr`, `database_url`, `db_connections`, `campaigns`, `dist`, `demo`, `demo_activity`,
+/// lower case (`addr`, `database_url`, `db_connections`, `campaigns`, `dist`, `uploads`, `demo`, `demo_activity`,
 /// `frame_ancestors`, `clock_at`, `host_public_key`, `rate_per_resident`, `rate_per_address`).
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -150,6 +156,7 @@ struct FileConfig {
     db_connections: Option<u32>,
     campaigns: Option<PathBuf>,
     dist: Option<PathBuf>,
+    uploads: Option<PathBuf>,
     demo: Option<bool>,
     demo_activity: Option<bool>,
     frame_ancestors: Option<Vec<String>>,
@@ -177,6 +184,9 @@ impl Config {
         }
         if f.dist.is_some() {
             self.dist_dir = f.dist;
+        }
+        if let Some(u) = f.uploads {
+            self.uploads_dir = u;
         }
         if let Some(d) = f.demo {
             self.demo = d;

@@ -41,6 +41,15 @@ use crate::routes;
         routes::reports::report_json,
         routes::reports::report_csv,
         routes::reports::audit_csv,
+        routes::applications::dealers,
+        routes::applications::create,
+        routes::applications::mine,
+        routes::applications::upload,
+        routes::applications::submit,
+        routes::applications::my_document,
+        routes::applications::queue,
+        routes::applications::decide,
+        routes::applications::review_document,
         routes::ops::health,
         routes::ops::ready,
         routes::ops::metrics,
@@ -54,6 +63,7 @@ use crate::routes;
         (name = "resident", description = "Claim, wallet, coupon status"),
         (name = "merchant", description = "The till"),
         (name = "operator", description = "The county bureau"),
+        (name = "applications", description = "Car-purchase subsidy applications and their review"),
         (name = "operations", description = "Health, readiness, metrics"),
     )
 )]

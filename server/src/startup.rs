@@ -2,7 +2,7 @@
 //! routes assembled, listener bound.
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -44,6 +44,8 @@ pub struct AppState {
     pub host_key: Option<ed25519_dalek::VerifyingKey>,
     /// Host origins that may frame the widget and talk to it.
     pub host_origins: Arc<Vec<String>>,
+    /// Where uploaded documents are kept.
+    pub uploads: Arc<PathBuf>,
 }
 
 /// Reads every `*.toml` campaign file in `dir`, in name order.
@@ -214,6 +216,7 @@ impl Application {
             demo: config.demo,
             host_key,
             host_origins: Arc::new(config.frame_ancestors.clone()),
+            uploads: Arc::new(config.uploads_dir.clone()),
         };
         if config.demo {
             demo::seed(&state, config.demo_activity)

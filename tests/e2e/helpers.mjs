@@ -19,6 +19,7 @@ export function startServer(env = {}) {
       QUAN_ADDR: '127.0.0.1:0',
       QUAN_DIST: process.env.QUAN_DIST ?? join(ROOT, 'dist'),
       QUAN_DATABASE_URL: `sqlite:${join(data, 'quan.db')}`,
+      QUAN_UPLOADS: join(data, 'uploads'),
       RUST_LOG: 'warn',
       ...env,
     },

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, one module per resource.
 
+pub mod applications;
 pub mod campaigns;
 pub mod merchant;
 pub mod operator;
@@ -23,5 +24,6 @@ pub fn router() -> Router<AppState> {
         .merge(merchant::router())
         .merge(operator::router())
         .merge(reports::router())
+        .merge(applications::router())
         .merge(ops::router())
 }

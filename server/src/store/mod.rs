@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod allocations;
+pub mod applications;
 pub mod claims;
 pub mod coupons;
 pub mod idempotency;
@@ -24,6 +25,17 @@ use crate::db::{col, Db, DbError};
 pub async fn ensure_pools(db: &Db, campaigns: &[Campaign]) -> Result<(), DbError> {
     let mut tx = db.begin_write().await?;
     for c in campaigns {
+        for sub in &c.subsidies {
+            sqlx::query(
+                "INSERT INTO subsidy_budgets (campaign, subsidy, budget, reserved, paid) \
+                 VALUES ($1, $2, $3, 0, 0) ON CONFLICT DO NOTHING",
+            )
+            .bind(c.id.as_str())
+            .bind(sub.id.as_str())
+            .bind(sub.budget.0)
+            .execute(&mut *tx)
+            .await?;
+        }
         for k in &c.kinds {
             let mut rest = k.budget;
             let mut rows: Vec<(i64, Fen)> = Vec::new();

@@ -104,6 +104,7 @@ pub async fn spawn(options: Options) -> TestApp {
         database_url: database_url.clone(),
         rate_per_resident: options.rate_per_resident,
         rate_per_address: options.rate_per_address,
+        uploads_dir: dir.path().join("uploads"),
         max_connections: 8,
         ..Config::default()
     };

@@ -1,0 +1,182 @@
+//! Car-purchase subsidy applications: the resident's form, documents and status; the reviewers'
+//! queue, documents and decisions.
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::Router;
+use quan_core::api::{
+    ApplicationRequest, ApplicationView, Dealer, DocumentRole, DocumentView, ReviewRequest, Role,
+};
+use quan_core::ErrorCode;
+
+use super::resident::parse_json;
+use crate::auth::{OperatorAuth, ResidentAuth};
+use crate::error::{AppError, AppResult};
+use crate::extract::{created, Json, Path};
+use crate::startup::AppState;
+use crate::store::applications::{self, MAX_DOCUMENT_BYTES};
+#[allow(unused_imports)]
+use quan_core::Problem;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/campaigns/{campaign}/subsidies/{subsidy}/dealers", get(dealers))
+        .route("/applications", post(create).get(mine))
+        .route("/applications/{id}/submit", post(submit))
+        .route(
+            "/applications/{id}/documents/{role}",
+            put(upload)
+                .get(my_document)
+                .layer(DefaultBodyLimit::max(MAX_DOCUMENT_BYTES + 1024)),
+        )
+        .route("/review/applications", get(queue))
+        .route("/review/applications/{id}", post(decide))
+        .route("/review/applications/{id}/documents/{role}", get(review_document))
+}
+
+fn role_of(word: &str) -> AppResult<DocumentRole> {
+    DocumentRole::parse(word).ok_or_else(|| {
+        AppError::new(
+            ErrorCode::NotFound,
+            "documents are id_card, bank_card, invoice and licence",
+        )
+    })
+}
+
+fn file(media_type: String, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, media_type),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+#[utoipa::path(get, path = "/api/v1/campaigns/{campaign}/subsidies/{subsidy}/dealers", tag = "applications", params(("campaign" = String, Path), ("subsidy" = String, Path)), responses((status = 200, description = "The listed dealers", body = Vec<Dealer>)))]
+async fn dealers(
+    State(state): State<AppState>,
+    Path((campaign, subsidy)): Path<(String, String)>,
+) -> AppResult<Json<Vec<Dealer>>> {
+    Ok(Json(
+        applications::dealers(&state.db, &state.campaigns, &campaign, &subsidy).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/applications", tag = "applications", request_body = ApplicationRequest, security(("bearer" = [])), responses((status = 201, description = "A draft, with the subsidy the rules give", body = ApplicationView), (status = 422, description = "invalid_request: an invoice date outside the campaign, an unlisted dealer, a malformed card or number", body = Problem, content_type = "application/problem+json")))]
+async fn create(
+    State(state): State<AppState>,
+    ResidentAuth(resident): ResidentAuth,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Response> {
+    let request: ApplicationRequest = parse_json(&headers, &body)?;
+    let view =
+        applications::create(&state.db, &state.campaigns, resident, &request, state.clock.now()).await?;
+    Ok(created(view))
+}
+
+#[utoipa::path(get, path = "/api/v1/applications", tag = "applications", security(("bearer" = [])), responses((status = 200, description = "The resident's applications, newest first", body = Vec<ApplicationView>)))]
+async fn mine(
+    State(state): State<AppState>,
+    ResidentAuth(resident): ResidentAuth,
+) -> AppResult<Json<Vec<ApplicationView>>> {
+    Ok(Json(applications::mine(&state.db, resident).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/applications/{id}/documents/{role}", tag = "applications", params(("id" = i64, Path), ("role" = String, Path, description = "id_card, bank_card, invoice or licence")), request_body(content = Vec<u8>, description = "The file: JPEG, PNG, WebP or PDF, at most 8 MB", content_type = "application/octet-stream"), security(("bearer" = [])), responses((status = 200, body = DocumentView), (status = 415, description = "unsupported_media_type: not a photo or PDF", body = Problem, content_type = "application/problem+json")))]
+async fn upload(
+    State(state): State<AppState>,
+    ResidentAuth(resident): ResidentAuth,
+    Path((id, role)): Path<(i64, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Json<DocumentView>> {
+    let role = role_of(&role)?;
+    let declared = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim())
+        .filter(|v| !v.is_empty() && *v != "application/octet-stream");
+    Ok(Json(
+        applications::put_document(
+            &state.db,
+            &state.uploads,
+            resident,
+            id,
+            role,
+            declared,
+            &body,
+            state.clock.now(),
+        )
+        .await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/applications/{id}/submit", tag = "applications", params(("id" = i64, Path)), security(("bearer" = [])), responses((status = 200, description = "Submitted: in the queue by this instant", body = ApplicationView), (status = 422, description = "invalid_request: documents missing", body = Problem, content_type = "application/problem+json")))]
+async fn submit(
+    State(state): State<AppState>,
+    ResidentAuth(resident): ResidentAuth,
+    Path(id): Path<i64>,
+) -> AppResult<Json<ApplicationView>> {
+    Ok(Json(
+        applications::submit(&state.db, resident, id, state.clock.now()).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/applications/{id}/documents/{role}", tag = "applications", params(("id" = i64, Path), ("role" = String, Path)), security(("bearer" = [])), responses((status = 200, description = "The applicant's own document", content_type = "application/octet-stream")))]
+async fn my_document(
+    State(state): State<AppState>,
+    ResidentAuth(resident): ResidentAuth,
+    Path((id, role)): Path<(i64, String)>,
+) -> AppResult<Response> {
+    let (media_type, bytes) =
+        applications::document(&state.db, &state.uploads, Some(resident), id, role_of(&role)?).await?;
+    Ok(file(media_type, bytes))
+}
+
+#[utoipa::path(get, path = "/api/v1/review/applications", tag = "applications", security(("bearer" = [])), responses((status = 200, description = "Every submitted application, in submission order", body = Vec<ApplicationView>)))]
+async fn queue(State(state): State<AppState>, _op: OperatorAuth) -> AppResult<Json<Vec<ApplicationView>>> {
+    Ok(Json(applications::queue(&state.db).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/review/applications/{id}", tag = "applications", params(("id" = i64, Path)), request_body = ReviewRequest, security(("bearer" = [])), responses((status = 200, description = "Decided and logged", body = ApplicationView), (status = 409, description = "sold_out: the budget cannot cover it", body = Problem, content_type = "application/problem+json"), (status = 422, description = "invalid_request: not possible in its status, or a rejection without a reason", body = Problem, content_type = "application/problem+json")))]
+async fn decide(
+    State(state): State<AppState>,
+    op: OperatorAuth,
+    Path(id): Path<i64>,
+    Json(request): Json<ReviewRequest>,
+) -> AppResult<Json<ApplicationView>> {
+    if op.role != Role::Reviewer {
+        return Err(AppError::new(
+            ErrorCode::Forbidden,
+            "applications are decided by the bank's reviewers",
+        ));
+    }
+    Ok(Json(
+        applications::decide(
+            &state.db,
+            &state.campaigns,
+            op.account,
+            id,
+            &request,
+            state.clock.now(),
+        )
+        .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/review/applications/{id}/documents/{role}", tag = "applications", params(("id" = i64, Path), ("role" = String, Path)), security(("bearer" = [])), responses((status = 200, description = "The document, as uploaded", content_type = "application/octet-stream")))]
+async fn review_document(
+    State(state): State<AppState>,
+    _op: OperatorAuth,
+    Path((id, role)): Path<(i64, String)>,
+) -> AppResult<Response> {
+    let (media_type, bytes) =
+        applications::document(&state.db, &state.uploads, None, id, role_of(&role)?).await?;
+    Ok(file(media_type, bytes))
+}
