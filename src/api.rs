@@ -81,17 +81,19 @@ async fn send_raw<T: DeserializeOwned>(
     body: Option<String>,
     idempotency_key: Option<&str>,
 ) -> Result<Raw<T>, Failure> {
+    let body = body.map(|b| (wasm_bindgen::JsValue::from_str(&b), "application/json"));
     let text = exchange(method, path, token, body, idempotency_key, "application/json").await?;
     let value = crate::json::from_str(&text).map_err(|e| failure(ApiError::Unexpected(e.to_string())))?;
     Ok(Raw { value, json: text })
 }
 
-/// One request with `fetch`: the answer's text when it succeeded, else the problem it reports.
+/// One request with `fetch` (a body is a value `fetch` takes, and its content type): the answer's
+/// text when it succeeded, else the problem it reports.
 async fn exchange(
     method: &str,
     path: &str,
     token: Option<&str>,
-    body: Option<String>,
+    body: Option<(wasm_bindgen::JsValue, &str)>,
     idempotency_key: Option<&str>,
     accept: &str,
 ) -> Result<String, Failure> {
@@ -109,9 +111,9 @@ async fn exchange(
     }
     let init = web_sys::RequestInit::new();
     init.set_method(method);
-    if let Some(b) = &body {
-        headers.set("Content-Type", "application/json").map_err(network)?;
-        init.set_body(&wasm_bindgen::JsValue::from_str(b));
+    if let Some((b, content_type)) = &body {
+        headers.set("Content-Type", content_type).map_err(network)?;
+        init.set_body(b);
     }
     init.set_headers(&headers);
     let request =
@@ -329,4 +331,103 @@ pub async fn issue(
     key: &str,
 ) -> Result<quan_core::api::IssuedCoupon, Failure> {
     post("/merchant/issues", Some(token), request, Some(key)).await
+}
+
+/// `GET /subsidies`.
+pub async fn subsidies() -> Result<Vec<quan_core::api::SubsidyView>, ApiError> {
+    get("/subsidies", None).await
+}
+
+/// `GET /applications`.
+pub async fn applications(token: &str) -> Result<Vec<quan_core::api::ApplicationView>, ApiError> {
+    get("/applications", Some(token)).await
+}
+
+/// `POST /applications`: a draft.
+pub async fn apply(
+    token: &str,
+    request: &quan_core::api::ApplicationRequest,
+) -> Result<quan_core::api::ApplicationView, ApiError> {
+    post("/applications", Some(token), request, None)
+        .await
+        .map_err(|f| f.error)
+}
+
+/// `PUT /applications/{id}/documents/{role}`: a file, as the browser read it.
+pub async fn upload_document(
+    token: &str,
+    id: i64,
+    role: quan_core::api::DocumentRole,
+    content_type: &str,
+    bytes: &js_sys::Uint8Array,
+) -> Result<quan_core::api::DocumentView, ApiError> {
+    let path = format!("/applications/{id}/documents/{}", role.as_str());
+    let text = exchange(
+        "PUT",
+        &path,
+        Some(token),
+        Some((bytes.into(), content_type)),
+        None,
+        "application/json",
+    )
+    .await
+    .map_err(|f| f.error)?;
+    crate::json::from_str(&text).map_err(|e| ApiError::Unexpected(e.to_string()))
+}
+
+/// `POST /applications/{id}/submit`.
+pub async fn submit_application(token: &str, id: i64) -> Result<quan_core::api::ApplicationView, ApiError> {
+    #[derive(Serialize)]
+    struct Nothing {}
+    post(
+        &format!("/applications/{id}/submit"),
+        Some(token),
+        &Nothing {},
+        None,
+    )
+    .await
+    .map_err(|f| f.error)
+}
+
+/// `GET /review/applications`.
+pub async fn review_queue(token: &str) -> Result<Vec<quan_core::api::ApplicationView>, ApiError> {
+    get("/review/applications", Some(token)).await
+}
+
+/// `POST /review/applications/{id}`.
+pub async fn review(
+    token: &str,
+    id: i64,
+    request: &quan_core::api::ReviewRequest,
+) -> Result<quan_core::api::ApplicationView, ApiError> {
+    post(&format!("/review/applications/{id}"), Some(token), request, None)
+        .await
+        .map_err(|f| f.error)
+}
+
+/// A document of an application, as bytes in the page (for a reviewer, or its applicant).
+pub async fn document(path: &str, token: &str) -> Result<js_sys::Uint8Array, ApiError> {
+    use wasm_bindgen::JsCast;
+    let window = web_sys::window().ok_or_else(|| ApiError::Network("no window".into()))?;
+    let init = web_sys::RequestInit::new();
+    let headers = web_sys::Headers::new().map_err(|e| network(e).error)?;
+    headers
+        .set("Authorization", &format!("Bearer {token}"))
+        .map_err(|e| network(e).error)?;
+    init.set_headers(&headers);
+    let request = web_sys::Request::new_with_str_and_init(&format!("{BASE}{path}"), &init)
+        .map_err(|e| network(e).error)?;
+    let response: web_sys::Response =
+        wasm_bindgen_futures::JsFuture::from(window.fetch_with_request(&request))
+            .await
+            .map_err(|e| network(e).error)?
+            .dyn_into()
+            .map_err(|e| network(e).error)?;
+    if !response.ok() {
+        return Err(ApiError::Unexpected(format!("HTTP {}", response.status())));
+    }
+    let buffer = wasm_bindgen_futures::JsFuture::from(response.array_buffer().map_err(|e| network(e).error)?)
+        .await
+        .map_err(|e| network(e).error)?;
+    Ok(js_sys::Uint8Array::new(&buffer))
 }

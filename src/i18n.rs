@@ -16,6 +16,16 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The Chinese or the English words, by the language: for the words one screen says alone
+    /// (the till's issuing, the console, the subsidy application), which stay in that screen's
+    /// download rather than in [`t`]'s table.
+    pub fn pick(self, zh: &'static str, en: &'static str) -> &'static str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Lang::Zh => "zh-CN",
@@ -94,6 +104,7 @@ pub enum Key {
     Retrying,
     CodeUnavailable,
     IssuedElsewhere,
+    ApplySubsidy,
     MerchantTitle,
     Username,
     Password,
@@ -259,6 +270,7 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         (Lang::Zh, CodeUnavailable) => "此券当前不可出示。",
         (Lang::En, CodeUnavailable) => "This coupon cannot be shown now.",
         (Lang::Zh, IssuedElsewhere) => "本活动的券由商户在店内发放，或按申请补贴。",
+        (Lang::Zh, ApplySubsidy) => "申请购车补贴",
         (Lang::Zh, MerchantTitle) => "商户收银",
         (Lang::En, MerchantTitle) => "Merchant till",
         (Lang::Zh, Username) => "账号",
@@ -320,6 +332,7 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         (Lang::Zh, CoupoCode) => "券码",
         (Lang::En, CoupoCode) => "Code",
         (Lang::En, IssuedElsewhere) => "This campaign's coupons are issued in shops, or paid on application.",
+        (Lang::En, ApplySubsidy) => "Apply for the car subsidy",
     }
 }
 

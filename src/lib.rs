@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod app;
+pub mod apply;
 pub mod components;
 pub mod config;
 pub mod console;

@@ -619,3 +619,23 @@ pub struct ReviewRequest {
     #[serde(default)]
     pub reason: String,
 }
+
+/// `GET /subsidies`: each running campaign's subsidies, with what the application form needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubsidyView {
+    pub campaign: CampaignId,
+    pub campaign_name: String,
+    pub id: KindId,
+    pub name: String,
+    pub name_en: String,
+    /// Invoices must be dated inside these (China dates).
+    pub starts: ChinaDate,
+    pub ends: ChinaDate,
+    /// Rate per vehicle class, in basis points.
+    pub new_energy_bp: u32,
+    pub fuel_bp: u32,
+    /// The least subsidy paid.
+    pub floor: Fen,
+    pub dealers: Vec<Dealer>,
+}

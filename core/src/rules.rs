@@ -396,11 +396,15 @@ pub fn check_issue(
 /// The subsidy on a car bought for `invoice`: the class's rate, raised to the floor, never more
 /// than the invoice itself.
 pub fn car_subsidy(subsidy: &Subsidy, class: VehicleClass, invoice: Fen) -> Option<Fen> {
-    let rate = *subsidy.rates.get(&class)?;
-    if !invoice.is_positive() {
-        return None;
-    }
-    Some(invoice.basis_points(rate).max(subsidy.floor).min(invoice))
+    subsidy_at(*subsidy.rates.get(&class)?, subsidy.floor, invoice)
+}
+
+/// `rate` (basis points) of the invoice, at least `floor`, never more than the invoice itself;
+/// `None` for an invoice of nothing.
+pub fn subsidy_at(rate: u32, floor: Fen, invoice: Fen) -> Option<Fen> {
+    invoice
+        .is_positive()
+        .then(|| invoice.basis_points(rate).max(floor).min(invoice))
 }
 
 /// Whether an invoice dated `date` counts: it must fall inside the campaign's period.

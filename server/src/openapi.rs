@@ -42,6 +42,7 @@ use crate::routes;
         routes::reports::report_csv,
         routes::reports::audit_csv,
         routes::applications::dealers,
+        routes::applications::subsidies,
         routes::applications::create,
         routes::applications::mine,
         routes::applications::upload,

@@ -84,7 +84,8 @@ pub fn app(state: AppState, config: &Config) -> Router {
         })
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state);
-    // Every entry's inline loader is allowed by hash: the resident's, the till's, the console's.
+    // Every entry's inline loader is allowed by hash: the resident's, the till's, the console's,
+    // the subsidy application's.
     let index = config
         .dist_dir
         .as_ref()

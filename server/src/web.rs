@@ -56,8 +56,8 @@ fn inline_scripts(html: &str) -> Vec<&str> {
 }
 
 /// The widget's files at `/`, every unknown path answered with `index.html` (the widget routes
-/// on the client); the merchant's till and the operator's console, builds of their own, likewise
-/// under `/merchant/` and `/operator/`.
+/// on the client); the merchant's till, the operator's console and the subsidy application,
+/// builds of their own, likewise under `/merchant/`, `/operator/` and `/apply/`.
 /// Precompressed brotli and gzip files are served when the browser takes them.
 pub fn widget(dist: &Path) -> Router {
     let app = |dir: &Path| {
@@ -73,6 +73,7 @@ pub fn widget(dist: &Path) -> Router {
     Router::new()
         .nest_service("/merchant", app(&dist.join("merchant")))
         .nest_service("/operator", app(&dist.join("operator")))
+        .nest_service("/apply", app(&dist.join("apply")))
         .fallback_service(app(dist))
 }
 

@@ -6,6 +6,7 @@
 
 mod charts;
 mod report;
+mod review;
 mod words;
 
 use yew::prelude::*;
@@ -34,6 +35,7 @@ pub fn ConsoleApp() -> Html {
     let body = match &signed_in {
         None => html! { <StaffSignIn /> },
         Some(s) if s.role == Role::Operator => html! { <report::ReportView token={s.token.clone()} /> },
+        Some(s) if s.role == Role::Reviewer => html! { <review::ReviewQueue token={s.token.clone()} /> },
         Some(_) => {
             let session = session.clone();
             let sign_out = Callback::from(move |_: MouseEvent| session.dispatch(SessionAction::SignedOut));

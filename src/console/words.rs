@@ -46,8 +46,8 @@ pub fn w(lang: Lang, word: Word) -> &'static str {
     match word {
         Title => pick("运营后台", "Operator console"),
         NotOperator => pick(
-            "此账号不是运营账号，不能打开后台。请退出后用运营账号登录。",
-            "This account is not an operator's. Sign out and sign in with an operator account.",
+            "此账号不是运营或审核账号，不能打开后台。请退出后用运营账号登录。",
+            "This account is not an operator's or a reviewer's. Sign out and sign in with one.",
         ),
         Campaign => pick("活动", "Campaign"),
         Figures => pick("各券种数据", "Figures by coupon kind"),

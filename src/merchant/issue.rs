@@ -24,15 +24,6 @@ pub struct ShopKind {
     pub benefit: Benefit,
 }
 
-/// The till's words for issuing (its own, so the resident's download carries none of them).
-pub fn words(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    if lang == Lang::Zh {
-        zh
-    } else {
-        en
-    }
-}
-
 #[derive(Properties, PartialEq)]
 pub struct IssueProps {
     pub token: String,
@@ -77,11 +68,11 @@ pub fn Issue(props: &IssueProps) -> Html {
             <main class="page till-page" id="main">
                 <section class="receipt" role="status" aria-labelledby="issued">
                     <p class="redeemed-mark" aria-hidden="true">{ "✓" }</p>
-                    <h2 id="issued">{ words(lang, "已发券", "Issued") }</h2>
+                    <h2 id="issued">{ lang.pick("已发券", "Issued") }</h2>
                     <p>{ format!("{} · {}", done.kind_name, done.words) }</p>
-                    <p>{ format!("{} {}", words(lang, "顾客", "Customer"), done.customer) }</p>
+                    <p>{ format!("{} {}", lang.pick("顾客", "Customer"), done.customer) }</p>
                     <p class="muted">{ format!("{} {}", t(lang, Key::ExpiresToday), done.expires_at.china_display()) }</p>
-                    <p>{ words(lang, "请顾客在钱包中出示此券，在本店收银核销。", "The customer shows it from the wallet at the till.") }</p>
+                    <p>{ lang.pick("请顾客在钱包中出示此券，在本店收银核销。", "The customer shows it from the wallet at the till.") }</p>
                     <button type="button" class="button button-primary" onclick={reset}>{ t(lang, Key::NextCustomer) }</button>
                 </section>
             </main>
@@ -139,9 +130,9 @@ pub fn Issue(props: &IssueProps) -> Html {
     html! {
         <main class="page till-page" id="main">
             <form class="till-amount" aria-labelledby="issue-title" onsubmit={submit}>
-                <h2 id="issue-title">{ words(lang, "核实订单后发券", "Check the order, then issue") }</h2>
+                <h2 id="issue-title">{ lang.pick("核实订单后发券", "Check the order, then issue") }</h2>
                 if props.kinds.len() > 1 {
-                    <div class="chips issue-wide" role="group" aria-label={words(lang, "券种", "Kind")}>
+                    <div class="chips issue-wide" role="group" aria-label={lang.pick("券种", "Kind")}>
                         { for props.kinds.iter().enumerate().map(|(i, k)| {
                             let chosen = chosen.clone();
                             html! {
@@ -153,17 +144,17 @@ pub fn Issue(props: &IssueProps) -> Html {
                 }
                 <p class="show-coupon issue-wide">{ format!("{} · {}", kind.name, rule) }</p>
                 <div class="form issue-wide">
-                    <label for="phone">{ words(lang, "顾客手机号", "Customer's mobile number") }</label>
+                    <label for="phone">{ lang.pick("顾客手机号", "Customer's mobile number") }</label>
                     <input id="phone" ref={phone} type="tel" inputmode="tel" autocomplete="off" required=true maxlength="16" />
                 </div>
                 { super::keypad(lang, &amount) }
                 if let Some(v) = value {
                     <p class="to-pay" data-testid="issue-value">
-                        { words(lang, "本券最多减 ", "This coupon takes off up to ") }<strong>{ money(lang, v) }</strong>
+                        { lang.pick("本券最多减 ", "This coupon takes off up to ") }<strong>{ money(lang, v) }</strong>
                     </p>
                 }
                 <button type="submit" class="button button-primary issue-wide" disabled={*busy || value.is_none()}>
-                    { words(lang, "发券", "Issue the coupon") }
+                    { lang.pick("发券", "Issue the coupon") }
                 </button>
             </form>
             if let Some(e) = &*error {

@@ -119,7 +119,7 @@ pub fn MerchantApp() -> Html {
                         { tab_link(Tab::Till, t(lang, Key::NavTill)) }
                         { tab_link(Tab::Today, t(lang, Key::NavToday)) }
                         if !shop_kinds.is_empty() {
-                            { tab_link(Tab::Issue, issue::words(lang, "发券", "Issue")) }
+                            { tab_link(Tab::Issue, lang.pick("发券", "Issue")) }
                         }
                     </nav>
                 }

@@ -101,6 +101,7 @@ fn campaign_section(
             </p>
             if kinds.is_empty() {
                 <p class="muted">{ t(lang, Key::IssuedElsewhere) }</p>
+                <p><a class="button" href="/apply/">{ t(lang, Key::ApplySubsidy) }</a></p>
             } else {
                 <p class="release">
                     { format!("{} {:02}:{:02}", t(lang, Key::ReleaseAt), c.release_time.hours(), c.release_time.minutes()) }

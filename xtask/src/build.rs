@@ -14,10 +14,10 @@ use crate::sh::{self, cmd, run as run_cmd, step, Result};
 /// that way.
 pub fn widget_release() -> Result {
     step("widget: release build (trunk)");
-    // The resident's app, then the till and the console into folders of their own (each build
-    // empties its folder).
+    // The resident's app, then the till, the console and the subsidy application into folders
+    // of their own (each build empties its folder).
     // The till's files keep their names (no hash): it loads its decoder worker by name.
-    let builds: [&[&str]; 3] = [
+    let builds: [&[&str]; 4] = [
         &["build", "index.html", "--release", "--offline=true"],
         &[
             "build",
@@ -40,6 +40,16 @@ pub fn widget_release() -> Result {
             "--public-url",
             "/operator/",
         ],
+        &[
+            "build",
+            "apply.html",
+            "--release",
+            "--offline=true",
+            "--dist",
+            "dist/apply",
+            "--public-url",
+            "/apply/",
+        ],
     ];
     for args in builds {
         let mut c = cmd("trunk", args);
@@ -53,6 +63,7 @@ pub fn widget_release() -> Result {
     }
     precompress(&sh::root().join("dist/merchant"))?;
     precompress(&sh::root().join("dist/operator"))?;
+    precompress(&sh::root().join("dist/apply"))?;
     precompress(&sh::root().join("dist"))
 }
 

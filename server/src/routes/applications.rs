@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::Router;
 use quan_core::api::{
-    ApplicationRequest, ApplicationView, Dealer, DocumentRole, DocumentView, ReviewRequest, Role,
+    ApplicationRequest, ApplicationView, Dealer, DocumentRole, DocumentView, ReviewRequest, Role, SubsidyView,
 };
 use quan_core::ErrorCode;
 
@@ -24,6 +24,7 @@ use quan_core::Problem;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/campaigns/{campaign}/subsidies/{subsidy}/dealers", get(dealers))
+        .route("/subsidies", get(subsidies))
         .route("/applications", post(create).get(mine))
         .route("/applications/{id}/submit", post(submit))
         .route(
@@ -65,6 +66,36 @@ async fn dealers(
     Ok(Json(
         applications::dealers(&state.db, &state.campaigns, &campaign, &subsidy).await?,
     ))
+}
+
+#[utoipa::path(get, path = "/api/v1/subsidies", tag = "applications", responses((status = 200, description = "Each running campaign's subsidies, with their rates, floor, dates and dealers", body = Vec<SubsidyView>)))]
+async fn subsidies(State(state): State<AppState>) -> AppResult<Json<Vec<SubsidyView>>> {
+    let now = state.clock.now();
+    let mut out = Vec::new();
+    for c in state
+        .campaigns
+        .iter()
+        .filter(|c| c.phase(now) == quan_core::campaign::Phase::Running)
+    {
+        for s in &c.subsidies {
+            let rate = |v| s.rates.get(&v).copied().unwrap_or(0);
+            out.push(SubsidyView {
+                campaign: c.id.clone(),
+                campaign_name: c.name.clone(),
+                id: s.id.clone(),
+                name: s.name.clone(),
+                name_en: s.name_en.clone(),
+                starts: c.starts,
+                ends: c.ends,
+                new_energy_bp: rate(quan_core::campaign::VehicleClass::NewEnergy),
+                fuel_bp: rate(quan_core::campaign::VehicleClass::Fuel),
+                floor: s.floor,
+                dealers: applications::dealers(&state.db, &state.campaigns, c.id.as_str(), s.id.as_str())
+                    .await?,
+            });
+        }
+    }
+    Ok(Json(out))
 }
 
 #[utoipa::path(post, path = "/api/v1/applications", tag = "applications", request_body = ApplicationRequest, security(("bearer" = [])), responses((status = 201, description = "A draft, with the subsidy the rules give", body = ApplicationView), (status = 422, description = "invalid_request: an invoice date outside the campaign, an unlisted dealer, a malformed card or number", body = Problem, content_type = "application/problem+json")))]

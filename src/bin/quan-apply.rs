@@ -1,0 +1,3 @@
+fn main() {
+    quan_widget::apply::start();
+}
