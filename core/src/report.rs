@@ -316,6 +316,8 @@ pub struct CampaignReport {
     pub first_day: ChinaDate,
     pub daily: Vec<Series>,
     pub audit: AuditTerms,
+    /// Patterns for the audit to re-check.
+    pub flags: Vec<Flag>,
 }
 
 /// How the audit sample is drawn: the seed to redraw it with, the share, and the counts.
@@ -356,6 +358,127 @@ pub fn audit_sample(ids: &[i64], seed: u64, percent: u32) -> Vec<i64> {
     sample.sort_unstable();
     sample.dedup();
     sample
+}
+
+/// One redemption as the audit flags read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redemption {
+    pub id: i64,
+    pub at: Timestamp,
+    pub resident: i64,
+    pub merchant: i64,
+    pub merchant_name: String,
+    pub order: Fen,
+    pub threshold: Fen,
+    pub reversed: bool,
+}
+
+/// A pattern the auditors should look at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum FlagKind {
+    /// The same resident at the same merchant several times within minutes: an order split to use
+    /// several coupons.
+    SplitOrder,
+    /// A merchant whose orders sit just at the coupons' thresholds, again and again.
+    AtThreshold,
+    /// A merchant with many reversals.
+    ManyReversals,
+}
+
+/// A flag, with the records behind it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Flag {
+    pub kind: FlagKind,
+    pub merchant: i64,
+    pub merchant_name: String,
+    /// The resident, for a split order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resident: Option<i64>,
+    pub redemptions: Vec<i64>,
+}
+
+/// Redemptions of one resident at one merchant within this window make a split order.
+pub const SPLIT_WINDOW_SECS: i64 = 30 * 60;
+/// …when there are at least this many.
+pub const SPLIT_COUNT: usize = 3;
+/// An order within this much above its threshold is "just at" it (or 1% of the threshold, if more).
+pub const AT_THRESHOLD_MARGIN: Fen = Fen(200);
+/// A merchant is flagged when at least this many of its redemptions, and half of them, are just at
+/// the threshold.
+pub const AT_THRESHOLD_COUNT: usize = 5;
+/// A merchant is flagged with at least this many reversals, a fifth of its redemptions or more.
+pub const REVERSALS_COUNT: usize = 3;
+
+/// The patterns in `redemptions` that the audit should re-check: split orders, orders just at the
+/// threshold, many reversals. Each flag lists its records; flags come merchant by merchant.
+pub fn flags(redemptions: &[Redemption]) -> Vec<Flag> {
+    let mut by_merchant: BTreeMap<i64, Vec<&Redemption>> = BTreeMap::new();
+    for r in redemptions {
+        by_merchant.entry(r.merchant).or_default().push(r);
+    }
+    let mut out = Vec::new();
+    for (merchant, mut rs) in by_merchant {
+        rs.sort_by_key(|r| (r.resident, r.at, r.id));
+        let name = rs.first().map(|r| r.merchant_name.clone()).unwrap_or_default();
+        // Split orders: a run of the same resident's redemptions, each within the window of the
+        // run's first.
+        let mut i = 0;
+        while i < rs.len() {
+            let start = rs[i];
+            let run: Vec<&Redemption> = rs[i..]
+                .iter()
+                .take_while(|r| {
+                    r.resident == start.resident
+                        && r.at.millis() - start.at.millis() <= SPLIT_WINDOW_SECS * 1000
+                })
+                .copied()
+                .collect();
+            if run.len() >= SPLIT_COUNT {
+                out.push(Flag {
+                    kind: FlagKind::SplitOrder,
+                    merchant,
+                    merchant_name: start.merchant_name.clone(),
+                    resident: Some(start.resident),
+                    redemptions: run.iter().map(|r| r.id).collect(),
+                });
+                i += run.len();
+            } else {
+                i += 1;
+            }
+        }
+        let standing: Vec<&&Redemption> = rs.iter().filter(|r| !r.reversed).collect();
+        let at: Vec<i64> = standing
+            .iter()
+            .filter(|r| {
+                let margin = AT_THRESHOLD_MARGIN.max(r.threshold.basis_points(100));
+                r.threshold.is_positive() && r.order >= r.threshold && r.order - r.threshold <= margin
+            })
+            .map(|r| r.id)
+            .collect();
+        if at.len() >= AT_THRESHOLD_COUNT && at.len() * 2 >= standing.len() {
+            out.push(Flag {
+                kind: FlagKind::AtThreshold,
+                merchant,
+                merchant_name: name.clone(),
+                resident: None,
+                redemptions: at,
+            });
+        }
+        let reversed: Vec<i64> = rs.iter().filter(|r| r.reversed).map(|r| r.id).collect();
+        if reversed.len() >= REVERSALS_COUNT && reversed.len() * 5 >= rs.len() {
+            out.push(Flag {
+                kind: FlagKind::ManyReversals,
+                merchant,
+                merchant_name: name.clone(),
+                resident: None,
+                redemptions: reversed,
+            });
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -441,6 +564,88 @@ mod tests {
         assert_eq!((total.discount, total.order_amount), (Fen(14_000), Fen(37_000)));
         assert_eq!(total.leverage_x100, Some(264));
         assert_eq!(total.budget, Fen(150_000));
+    }
+
+    fn redemption(
+        id: i64,
+        minute: i64,
+        resident: i64,
+        merchant: i64,
+        order: i64,
+        reversed: bool,
+    ) -> Redemption {
+        Redemption {
+            id,
+            at: Timestamp(minute * 60_000),
+            resident,
+            merchant,
+            merchant_name: format!("m{merchant}"),
+            order: Fen(order),
+            threshold: Fen(20_000),
+            reversed,
+        }
+    }
+
+    #[test]
+    fn flags_split_orders_threshold_hugging_and_reversals() {
+        let mut rs = vec![
+            // Resident 1 at merchant 7 three times in 20 minutes; resident 2 twice (not enough).
+            redemption(1, 0, 1, 7, 30_000, false),
+            redemption(2, 10, 1, 7, 30_000, false),
+            redemption(3, 20, 1, 7, 30_000, false),
+            redemption(4, 0, 2, 7, 30_000, false),
+            redemption(5, 5, 2, 7, 30_000, false),
+            // Resident 3 at merchant 7 three times, but over hours: no flag.
+            redemption(6, 0, 3, 7, 30_000, false),
+            redemption(7, 120, 3, 7, 30_000, false),
+            redemption(8, 240, 3, 7, 30_000, false),
+        ];
+        // Merchant 8: six orders of 200.00–201.50 against 满200 thresholds, one fair one.
+        for (i, order) in [20_000, 20_050, 20_100, 20_150, 20_000, 20_000]
+            .into_iter()
+            .enumerate()
+        {
+            rs.push(redemption(
+                100 + i as i64,
+                60 * i as i64,
+                10 + i as i64,
+                8,
+                order,
+                false,
+            ));
+        }
+        rs.push(redemption(200, 0, 30, 8, 55_000, false));
+        // Merchant 9: three reversals of eight.
+        for i in 0..8 {
+            rs.push(redemption(300 + i, 60 * i, 40 + i, 9, 50_000, i < 3));
+        }
+        let f = flags(&rs);
+        assert_eq!(
+            f,
+            vec![
+                Flag {
+                    kind: FlagKind::SplitOrder,
+                    merchant: 7,
+                    merchant_name: "m7".into(),
+                    resident: Some(1),
+                    redemptions: vec![1, 2, 3]
+                },
+                Flag {
+                    kind: FlagKind::AtThreshold,
+                    merchant: 8,
+                    merchant_name: "m8".into(),
+                    resident: None,
+                    redemptions: vec![100, 101, 102, 103, 104, 105]
+                },
+                Flag {
+                    kind: FlagKind::ManyReversals,
+                    merchant: 9,
+                    merchant_name: "m9".into(),
+                    resident: None,
+                    redemptions: vec![300, 301, 302]
+                },
+            ]
+        );
     }
 
     #[test]

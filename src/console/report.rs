@@ -4,7 +4,7 @@
 use gloo::timers::callback::Interval;
 use quan_core::api::CampaignView;
 use quan_core::campaign::Issuance;
-use quan_core::report::{CampaignReport, KindFigures, Series};
+use quan_core::report::{CampaignReport, FlagKind, KindFigures, Series};
 use quan_core::Fen;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -273,6 +273,29 @@ fn view(
                     </tbody>
                 </table>
             </div>
+        </section>
+        <section>
+            <h3>{ w(lang, Word::Flags) }</h3>
+            if r.flags.is_empty() {
+                <p class="muted" data-testid="flags">{ w(lang, Word::NoFlags) }</p>
+            } else {
+                <ul class="flags" data-testid="flags">
+                    { for r.flags.iter().map(|f| {
+                        let what = match f.kind {
+                            FlagKind::SplitOrder => Word::FlagSplit,
+                            FlagKind::AtThreshold => Word::FlagThreshold,
+                            FlagKind::ManyReversals => Word::FlagReversals,
+                        };
+                        let ids: Vec<String> = f.redemptions.iter().map(|id| format!("#{id}")).collect();
+                        html! {
+                            <li>
+                                <strong>{ w(lang, what) }</strong>
+                                { format!(" · {} · {} {}：{}", f.merchant_name, f.redemptions.len(), w(lang, Word::Records), ids.join(" ")) }
+                            </li>
+                        }
+                    }) }
+                </ul>
+            }
         </section>
         <section>
             <h3>{ w(lang, Word::Downloads) }</h3>

@@ -37,6 +37,12 @@ pub enum Word {
     Loading,
     Residents,
     UpdatedAt,
+    Flags,
+    FlagSplit,
+    FlagThreshold,
+    FlagReversals,
+    NoFlags,
+    Records,
 }
 
 pub fn w(lang: Lang, word: Word) -> &'static str {
@@ -79,5 +85,17 @@ pub fn w(lang: Lang, word: Word) -> &'static str {
         Loading => pick("正在加载…", "Loading…"),
         Residents => pick("人", "residents"),
         UpdatedAt => pick("数据时间", "As of"),
+        Flags => pick("审计提示", "For the audit"),
+        FlagSplit => pick(
+            "同一居民在同一商户短时间内多次核销（疑似拆单）",
+            "The same resident at the same merchant several times within minutes (split order?)",
+        ),
+        FlagThreshold => pick(
+            "订单金额反复刚好达到使用门槛",
+            "Orders again and again just at the threshold",
+        ),
+        FlagReversals => pick("撤销核销次数偏多", "Many reversals"),
+        NoFlags => pick("未发现需要重点抽查的模式。", "No pattern to look into."),
+        Records => pick("核销记录", "redemption records"),
     }
 }

@@ -56,6 +56,8 @@ test('the console shows the run\'s claim and redemption, its charts, and the CSV
   assert.equal(cells[5], '250 元');
   assert.equal(cells[8], '100.00%');
   assert.equal(cells[10], '6.25');
+  // One fair redemption: nothing for the auditors to flag.
+  assert.match(await page.getByTestId('flags').innerText(), /未发现需要重点抽查的模式/);
   // Three charts, and the hourly one has bars in the 10 o'clock hour.
   assert.equal(await page.locator('figure.chart svg[role="img"]').count(), 3);
   const hourly = await page.locator('figure.chart svg').first().getAttribute('aria-label');
@@ -85,7 +87,7 @@ test('the console shows the run\'s claim and redemption, its charts, and the CSV
 
 test('a till\'s account cannot open the console, and is told so', async () => {
   const { context, page } = await consoleSignedIn('retail');
-  await page.getByRole('alert').filter({ hasText: '不是运营账号' }).waitFor();
+  await page.getByRole('alert').filter({ hasText: '不是运营或审核账号' }).waitFor();
   await page.getByRole('button', { name: '退出' }).first().click();
   await page.getByLabel('账号').waitFor();
   await context.close();

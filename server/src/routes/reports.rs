@@ -93,6 +93,21 @@ async fn build(state: &AppState, id: &str, day: Option<&str>) -> AppResult<(Camp
         hourly: report::hourly(&records, &names, day),
         first_day: campaign.starts,
         daily: report::daily(&records, &kinds, campaign.starts, campaign.ends),
+        flags: report::flags(
+            &redemptions
+                .iter()
+                .map(|r| report::Redemption {
+                    id: r.id,
+                    at: r.at,
+                    resident: r.resident,
+                    merchant: r.merchant,
+                    merchant_name: r.merchant_name.clone(),
+                    order: r.order,
+                    threshold: r.threshold,
+                    reversed: r.reversed_at.is_some(),
+                })
+                .collect::<Vec<_>>(),
+        ),
         audit: AuditTerms {
             seed,
             percent: AUDIT_PERCENT,
