@@ -431,3 +431,17 @@ pub async fn document(path: &str, token: &str) -> Result<js_sys::Uint8Array, Api
         .map_err(|e| network(e).error)?;
     Ok(js_sys::Uint8Array::new(&buffer))
 }
+
+/// `GET /operator/campaigns/{id}/settlements`.
+pub async fn settlements(token: &str, campaign: &str) -> Result<quan_core::api::Settlement, ApiError> {
+    get(
+        &format!("/operator/campaigns/{campaign}/settlements"),
+        Some(token),
+    )
+    .await
+}
+
+/// `GET /merchant/campaigns/{id}/settlement`.
+pub async fn my_settlement(token: &str, campaign: &str) -> Result<quan_core::api::Settlement, ApiError> {
+    get(&format!("/merchant/campaigns/{campaign}/settlement"), Some(token)).await
+}

@@ -639,3 +639,29 @@ pub struct SubsidyView {
     pub floor: Fen,
     pub dealers: Vec<Dealer>,
 }
+
+/// One line of a settlement claim: what a merchant redeemed of one kind, reversals taken off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SettlementLine {
+    pub merchant: crate::ids::MerchantId,
+    pub merchant_name: String,
+    pub kind: KindId,
+    pub kind_name: String,
+    /// Redemptions standing.
+    pub count: u64,
+    /// The coupons' value given at the till: what the merchant claims from the bank.
+    pub discount: Fen,
+    pub order_amount: Fen,
+}
+
+/// A campaign's settlement claims: a merchant's own (`GET /merchant/campaigns/{id}/settlement`)
+/// or every merchant's (`GET /operator/campaigns/{id}/settlements`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Settlement {
+    pub campaign: CampaignId,
+    pub lines: Vec<SettlementLine>,
+    pub count: u64,
+    pub discount: Fen,
+}

@@ -198,3 +198,62 @@ async fn reports_are_for_operators_and_say_what_is_wrong() {
         .await;
     assert_eq!(bad_seed.status(), 422);
 }
+
+#[tokio::test]
+async fn settlement_claims_count_what_each_merchant_redeemed_net_of_refunds() {
+    let app = setup().await;
+    known_run(&app, 5, 5).await;
+    let op = app.operator().await;
+    let all: quan_core::api::Settlement = app
+        .get(&format!("/operator/campaigns/{CAMPAIGN}/settlements"), &op)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all.lines.len(), 1);
+    let line = &all.lines[0];
+    assert_eq!(
+        (
+            line.merchant_name.as_str(),
+            line.kind.as_str(),
+            line.kind_name.as_str()
+        ),
+        ("百货", "retail", "零售通用券")
+    );
+    assert_eq!(
+        (line.count, line.discount),
+        (4, Fen(16_000)),
+        "five redeemed, one refunded"
+    );
+    assert_eq!(line.order_amount, Fen(25_000 + 25_100 + 25_200 + 25_300));
+    // The merchant sees and exports its own; another merchant has nothing to claim.
+    let (_, till) = app.merchant("百货", "retail").await;
+    let mine: quan_core::api::Settlement = app
+        .get(&format!("/merchant/campaigns/{CAMPAIGN}/settlement"), &till)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine.lines, all.lines);
+    let csv = app
+        .get(&format!("/merchant/campaigns/{CAMPAIGN}/settlement.csv"), &till)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains(",百货,retail,零售通用券,4,160.00,1006.00"), "{csv}");
+    let (_, other) = app.merchant("别家", "retail").await;
+    let theirs: quan_core::api::Settlement = app
+        .get(&format!("/merchant/campaigns/{CAMPAIGN}/settlement"), &other)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(theirs.lines.is_empty() && theirs.discount == Fen(0));
+    assert_eq!(
+        app.get(&format!("/operator/campaigns/{CAMPAIGN}/settlements"), &till)
+            .await
+            .status(),
+        403
+    );
+}

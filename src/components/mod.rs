@@ -3,6 +3,7 @@
 
 mod countdown;
 mod coupon_card;
+mod download;
 mod error_notice;
 mod progress_ring;
 mod qr;
@@ -11,6 +12,7 @@ mod top_bar;
 
 pub use countdown::{Countdown, CountdownProps};
 pub use coupon_card::{CouponCard, CouponCardProps};
+pub use download::save_csv;
 pub use error_notice::error_notice;
 pub use progress_ring::progress_ring;
 pub use qr::qr;

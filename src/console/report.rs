@@ -6,7 +6,6 @@ use quan_core::api::CampaignView;
 use quan_core::campaign::Issuance;
 use quan_core::report::{CampaignReport, FlagKind, KindFigures, Series};
 use quan_core::Fen;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::charts::{paired_bars, share_lines};
@@ -43,34 +42,6 @@ fn summed(series: &[Series], pick: impl Fn(&Series) -> &Vec<u64>) -> Vec<u64> {
     (0..len)
         .map(|i| series.iter().map(|s| pick(s).get(i).copied().unwrap_or(0)).sum())
         .collect()
-}
-
-/// Saves `text` as a file named `name`, from the page (no second request with the session).
-fn save(name: &str, text: &str) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv;charset=utf-8");
-    // The byte-order mark the server sent (fetch's decoding drops it), so spreadsheet programs
-    // read the Chinese names as UTF-8.
-    let parts = js_sys::Array::of2(&"\u{feff}".into(), &text.trim_start_matches('\u{feff}').into());
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Some(a) = document
-        .create_element("a")
-        .ok()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-    {
-        a.set_href(&url);
-        a.set_download(name);
-        a.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
 }
 
 #[function_component]
@@ -202,7 +173,7 @@ fn view(
                 match api::text(&path, &token).await {
                     Ok(text) => {
                         download_error.set(None);
-                        save(&name, &text);
+                        crate::components::save_csv(&name, &text);
                     }
                     Err(e) => download_error.set(Some(e)),
                 }
@@ -274,6 +245,7 @@ fn view(
                 </table>
             </div>
         </section>
+        <SettlementTable token={token.to_owned()} campaign={r.campaign.clone()} generated={r.generated_at} />
         <section>
             <h3>{ w(lang, Word::Flags) }</h3>
             if r.flags.is_empty() {
@@ -329,5 +301,85 @@ fn row(lang: Lang, k: &KindFigures, name: &str) -> Html {
             <td>{ k.residents_issued }</td>
             <td>{ leverage(k.leverage_x100) }</td>
         </tr>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SettlementProps {
+    token: String,
+    campaign: String,
+    /// The report's time: the table reloads with it.
+    generated: quan_core::Timestamp,
+}
+
+/// Every merchant's settlement claim: what it redeemed per kind, reversals taken off.
+#[function_component]
+fn SettlementTable(props: &SettlementProps) -> Html {
+    let prefs = use_prefs();
+    let lang = prefs.lang;
+    let claims = use_state(|| None::<Result<quan_core::api::Settlement, ApiError>>);
+    {
+        let (claims, token) = (claims.clone(), props.token.clone());
+        use_effect_with((props.campaign.clone(), props.generated), move |(campaign, _)| {
+            let campaign = campaign.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                claims.set(Some(api::settlements(&token, &campaign).await));
+            });
+        });
+    }
+    let download = {
+        let (token, campaign) = (props.token.clone(), props.campaign.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (token, campaign) = (token.clone(), campaign.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let path = format!("/operator/campaigns/{campaign}/settlements.csv");
+                if let Ok(text) = api::text(&path, &token).await {
+                    crate::components::save_csv(&format!("{campaign}-settlements.csv"), &text);
+                }
+            });
+        })
+    };
+    let Some(Ok(s)) = &*claims else {
+        return match &*claims {
+            Some(Err(e)) => error_notice(lang, e),
+            _ => html! {},
+        };
+    };
+    html! {
+        <section>
+            <h3>{ lang.pick("商户结算申报", "Merchants' settlement claims") }</h3>
+            <div class="table-scroll">
+                <table class="figures" data-testid="settlements">
+                    <thead><tr>
+                        <th scope="col">{ lang.pick("商户", "Merchant") }</th>
+                        <th scope="col">{ w(lang, Word::Kind) }</th>
+                        <th scope="col">{ w(lang, Word::Redeemed) }</th>
+                        <th scope="col">{ lang.pick("申请结算", "To settle") }</th>
+                        <th scope="col">{ w(lang, Word::Orders) }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for s.lines.iter().map(|l| html! {
+                            <tr>
+                                <th scope="row">{ &l.merchant_name }</th>
+                                <td>{ &l.kind_name }</td>
+                                <td>{ l.count }</td>
+                                <td>{ money(lang, l.discount) }</td>
+                                <td>{ money(lang, l.order_amount) }</td>
+                            </tr>
+                        }) }
+                        <tr>
+                            <th scope="row">{ w(lang, Word::Total) }</th>
+                            <td></td>
+                            <td>{ s.count }</td>
+                            <td>{ money(lang, s.discount) }</td>
+                            <td></td>
+                        </tr>
+                    </tbody>
+                </table>
+            </div>
+            <div class="actions">
+                <button type="button" class="button" onclick={download}>{ lang.pick("下载结算申报（CSV）", "Download the claims (CSV)") }</button>
+            </div>
+        </section>
     }
 }

@@ -97,6 +97,67 @@ pub fn Today(props: &TodayProps) -> Html {
         <main class="page" id="main">
             <h2>{ t(lang, Key::TodayTitle) }</h2>
             { body }
+            <Settlements token={props.token.clone()} />
         </main>
+    }
+}
+
+/// The merchant's settlement claim per campaign (what it redeemed, reversals taken off), to
+/// export for the bank.
+#[function_component]
+fn Settlements(props: &TodayProps) -> Html {
+    let prefs = use_prefs();
+    let lang = prefs.lang;
+    let claims = use_state(Vec::<(String, quan_core::api::Settlement)>::new);
+    {
+        let (claims, token) = (claims.clone(), props.token.clone());
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let Ok(campaigns) = api::campaigns().await else {
+                    return;
+                };
+                let mut found = Vec::new();
+                for c in campaigns {
+                    if let Ok(s) = api::my_settlement(&token, c.id.as_str()).await {
+                        if !s.lines.is_empty() {
+                            found.push((c.name.clone(), s));
+                        }
+                    }
+                }
+                claims.set(found);
+            });
+        });
+    }
+    if claims.is_empty() {
+        return html! {};
+    }
+    let download = |campaign: String| {
+        let token = props.token.clone();
+        Callback::from(move |_: MouseEvent| {
+            let (token, campaign) = (token.clone(), campaign.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let path = format!("/merchant/campaigns/{campaign}/settlement.csv");
+                if let Ok(text) = api::text(&path, &token).await {
+                    crate::components::save_csv(&format!("{campaign}-settlement.csv"), &text);
+                }
+            });
+        })
+    };
+    html! {
+        <section aria-labelledby="settlement" data-testid="settlement">
+            <h2 id="settlement">{ lang.pick("结算申报", "Settlement claims") }</h2>
+            { for claims.iter().map(|(name, s)| html! {
+                <div class="settlement">
+                    <p><strong>{ name }</strong></p>
+                    { for s.lines.iter().map(|l| html! {
+                        <p>{ format!("{} · {} {} · {} {}", l.kind_name, l.count, lang.pick("笔", "redemptions"),
+                            lang.pick("申请结算", "to claim"), money(lang, l.discount)) }</p>
+                    }) }
+                    <button type="button" class="button" onclick={download(s.campaign.as_str().to_owned())}>
+                        { lang.pick("导出结算申报（CSV）", "Export the claim (CSV)") }
+                    </button>
+                </div>
+            }) }
+        </section>
     }
 }

@@ -56,6 +56,9 @@ test('the console shows the run\'s claim and redemption, its charts, and the CSV
   assert.equal(cells[5], '250 元');
   assert.equal(cells[8], '100.00%');
   assert.equal(cells[10], '6.25');
+  // The retail shop's settlement claim: one redemption, 40 yuan.
+  const claim = await page.getByTestId('settlements').getByRole('row', { name: /沁水百货大楼/ }).getByRole('cell').allInnerTexts();
+  assert.deepEqual(claim.slice(0, 3), ['零售通用券', '1', '40 元']);
   // One fair redemption: nothing for the auditors to flag.
   assert.match(await page.getByTestId('flags').innerText(), /未发现需要重点抽查的模式/);
   // Three charts, and the hourly one has bars in the 10 o'clock hour.

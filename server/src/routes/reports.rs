@@ -6,11 +6,12 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use quan_core::api::Settlement;
 use quan_core::report::{self, AuditTerms, CampaignReport, KindFigures, AUDIT_PERCENT};
 use quan_core::{ChinaDate, ErrorCode, Fen};
 use serde::Deserialize;
 
-use crate::auth::OperatorAuth;
+use crate::auth::{MerchantAuth, OperatorAuth};
 use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Path, Query};
 use crate::startup::AppState;
@@ -23,6 +24,10 @@ pub fn router() -> Router<AppState> {
         .route("/operator/campaigns/{id}/report", get(report_json))
         .route("/operator/campaigns/{id}/report.csv", get(report_csv))
         .route("/operator/campaigns/{id}/audit-sample.csv", get(audit_csv))
+        .route("/operator/campaigns/{id}/settlements", get(settlements_json))
+        .route("/operator/campaigns/{id}/settlements.csv", get(settlements_csv))
+        .route("/merchant/campaigns/{id}/settlement", get(my_settlement_json))
+        .route("/merchant/campaigns/{id}/settlement.csv", get(my_settlement_csv))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -248,4 +253,81 @@ async fn audit_csv(
         out.push('\n');
     }
     Ok(csv(&format!("{id}-audit-sample-{seed}.csv"), out))
+}
+
+/// Campaign `id`'s settlement claims, every merchant's or one's.
+async fn settlement_of(
+    state: &AppState,
+    id: &str,
+    merchant: Option<quan_core::MerchantId>,
+) -> AppResult<Settlement> {
+    if state.campaigns.get(id).is_none() {
+        return Err(AppError::new(ErrorCode::NotFound, format!("no campaign {id}")));
+    }
+    store::settlement(&state.db, &state.campaigns, id, merchant)
+        .await
+        .map_err(AppError::internal)
+}
+
+fn settlement_csv(s: &Settlement) -> String {
+    let mut out =
+        String::from("merchant,merchant_name,kind,kind_name,redemptions,discount_yuan,order_yuan\n");
+    for l in &s.lines {
+        out.push_str(
+            &[
+                l.merchant.0.to_string(),
+                field(&l.merchant_name),
+                field(l.kind.as_str()),
+                field(&l.kind_name),
+                l.count.to_string(),
+                yuan(l.discount),
+                yuan(l.order_amount),
+            ]
+            .join(","),
+        );
+        out.push('\n');
+    }
+    out.push_str(&format!(",,,,{},{},\n", s.count, yuan(s.discount)));
+    out
+}
+
+#[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/settlements", tag = "operator", params(("id" = String, Path, description = "Campaign id")), security(("bearer" = [])), responses((status = 200, description = "Every merchant's settlement claim, per kind", body = Settlement)))]
+async fn settlements_json(
+    State(state): State<AppState>,
+    _op: OperatorAuth,
+    Path(id): Path<String>,
+) -> AppResult<Json<Settlement>> {
+    Ok(Json(settlement_of(&state, &id, None).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/settlements.csv", tag = "operator", params(("id" = String, Path, description = "Campaign id")), security(("bearer" = [])), responses((status = 200, description = "Every merchant's settlement claim", content_type = "text/csv")))]
+async fn settlements_csv(
+    State(state): State<AppState>,
+    _op: OperatorAuth,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let s = settlement_of(&state, &id, None).await?;
+    Ok(csv(&format!("{id}-settlements.csv"), settlement_csv(&s)))
+}
+
+#[utoipa::path(get, path = "/api/v1/merchant/campaigns/{id}/settlement", tag = "merchant", params(("id" = String, Path, description = "Campaign id")), security(("bearer" = [])), responses((status = 200, description = "This merchant's settlement claim: what it redeemed, per kind", body = Settlement)))]
+async fn my_settlement_json(
+    State(state): State<AppState>,
+    auth: MerchantAuth,
+    Path(id): Path<String>,
+) -> AppResult<Json<Settlement>> {
+    Ok(Json(settlement_of(&state, &id, Some(auth.merchant)).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/merchant/campaigns/{id}/settlement.csv", tag = "merchant", params(("id" = String, Path, description = "Campaign id")), security(("bearer" = [])), responses((status = 200, description = "This merchant's settlement claim", content_type = "text/csv")))]
+async fn my_settlement_csv(
+    State(state): State<AppState>,
+    auth: MerchantAuth,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let s = settlement_of(&state, &id, Some(auth.merchant)).await?;
+    Ok(csv(
+        &format!("{id}-settlement-{}.csv", auth.merchant.0),
+        settlement_csv(&s),
+    ))
 }

@@ -129,3 +129,51 @@ pub async fn redemptions(tx: &mut Tx, campaign: &str) -> Result<Vec<AuditRow>, D
     .await?;
     rows.iter().map(AuditRow::read).collect()
 }
+
+/// The settlement claims of a campaign: redemptions standing, per merchant and kind (one
+/// merchant's, if given).
+pub async fn settlement(
+    db: &Db,
+    campaigns: &crate::campaigns::Campaigns,
+    campaign: &str,
+    merchant: Option<quan_core::MerchantId>,
+) -> Result<quan_core::api::Settlement, DbError> {
+    let rows = sqlx::query(
+        "SELECT r.merchant_id, m.name AS merchant_name, c.kind, CAST(COUNT(*) AS BIGINT) AS n, \
+                CAST(SUM(r.discount) AS BIGINT) AS discount, CAST(SUM(r.order_amount) AS BIGINT) AS orders \
+         FROM redemptions r JOIN coupons c ON c.id = r.coupon_id JOIN merchants m ON m.id = r.merchant_id \
+         WHERE c.campaign = $1 AND r.reversed_at IS NULL AND ($2 = 0 OR r.merchant_id = $2) \
+         GROUP BY r.merchant_id, m.name, c.kind ORDER BY r.merchant_id, c.kind",
+    )
+    .bind(campaign)
+    .bind(merchant.map_or(0, |m| m.0))
+    .fetch_all(&db.pool)
+    .await?;
+    let kind_name = |kind: &str| {
+        campaigns
+            .kind(campaign, kind)
+            .map(|(_, k)| k.name.clone())
+            .unwrap_or_default()
+    };
+    let lines = rows
+        .iter()
+        .map(|row| {
+            let kind: String = col(row, "kind")?;
+            Ok(quan_core::api::SettlementLine {
+                merchant: quan_core::MerchantId(col(row, "merchant_id")?),
+                merchant_name: col(row, "merchant_name")?,
+                kind_name: kind_name(&kind),
+                kind: quan_core::KindId::from(kind.as_str()),
+                count: u64::try_from(col::<i64>(row, "n")?).unwrap_or(0),
+                discount: Fen(col(row, "discount")?),
+                order_amount: Fen(col(row, "orders")?),
+            })
+        })
+        .collect::<Result<Vec<_>, DbError>>()?;
+    Ok(quan_core::api::Settlement {
+        campaign: quan_core::CampaignId::from(campaign),
+        count: lines.iter().map(|l| l.count).sum(),
+        discount: lines.iter().map(|l| l.discount).sum(),
+        lines,
+    })
+}
