@@ -445,3 +445,34 @@ pub async fn settlements(token: &str, campaign: &str) -> Result<quan_core::api::
 pub async fn my_settlement(token: &str, campaign: &str) -> Result<quan_core::api::Settlement, ApiError> {
     get(&format!("/merchant/campaigns/{campaign}/settlement"), Some(token)).await
 }
+
+/// `GET /operator/merchants`.
+pub async fn merchants(token: &str) -> Result<Vec<quan_core::api::MerchantView>, ApiError> {
+    get("/operator/merchants", Some(token)).await
+}
+
+/// `POST /operator/merchants/{id}/blacklist`.
+pub async fn blacklist(
+    token: &str,
+    id: quan_core::MerchantId,
+    request: &quan_core::api::BlacklistRequest,
+) -> Result<quan_core::api::MerchantView, ApiError> {
+    post(
+        &format!("/operator/merchants/{}/blacklist", id.0),
+        Some(token),
+        request,
+        None,
+    )
+    .await
+    .map_err(|f| f.error)
+}
+
+/// `POST /operator/allocations`.
+pub async fn allocate(
+    token: &str,
+    request: &quan_core::api::AllocationRequest,
+) -> Result<quan_core::api::AllocationReport, ApiError> {
+    post("/operator/allocations", Some(token), request, None)
+        .await
+        .map_err(|f| f.error)
+}

@@ -665,3 +665,39 @@ pub struct Settlement {
     pub count: u64,
     pub discount: Fen,
 }
+
+/// `POST /operator/merchants/{id}/blacklist`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BlacklistRequest {
+    /// `true` to blacklist, `false` to lift it.
+    pub blacklisted: bool,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// `POST /operator/allocations`: the love-coupon list as CSV (one ID number a line, an optional
+/// name after a comma), allocated at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AllocationRequest {
+    pub campaign: String,
+    pub kind: String,
+    pub csv: String,
+}
+
+/// What an allocation list import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AllocationReport {
+    /// People allocated now.
+    pub allocated: u32,
+    /// People already on the list before (nothing changed for them).
+    pub already_listed: u32,
+    /// Lines refused, with the line number and why.
+    pub refused: Vec<(usize, String)>,
+    /// What the allocation took from the kind's pool.
+    pub amount: Fen,
+}

@@ -4,6 +4,7 @@
 //! direct leverage ratio; charts of the day by hour and of the campaign by day, with each pool's
 //! burn-down; the report and the 10% audit sample as CSV.
 
+mod admin;
 mod charts;
 mod report;
 mod review;
@@ -34,7 +35,7 @@ pub fn ConsoleApp() -> Html {
     let signed_in = session.session.clone();
     let body = match &signed_in {
         None => html! { <StaffSignIn /> },
-        Some(s) if s.role == Role::Operator => html! { <report::ReportView token={s.token.clone()} /> },
+        Some(s) if s.role == Role::Operator => html! { <OperatorConsole token={s.token.clone()} /> },
         Some(s) if s.role == Role::Reviewer => html! { <review::ReviewQueue token={s.token.clone()} /> },
         Some(_) => {
             let session = session.clone();
@@ -56,5 +57,47 @@ pub fn ConsoleApp() -> Html {
                 </ClockProvider>
             </ContextProvider<SessionHandle>>
         </ContextProvider<PrefsHandle>>
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Report,
+    Merchants,
+    LoveList,
+}
+
+#[derive(Properties, PartialEq)]
+struct OperatorProps {
+    token: String,
+}
+
+/// The operator's three sections: the campaign's figures, the merchants, the love-coupon list.
+#[function_component]
+fn OperatorConsole(props: &OperatorProps) -> Html {
+    let lang = crate::context::use_prefs().lang;
+    let section = use_state(|| Section::Report);
+    let tab = |to: Section, label: &'static str| {
+        let section = section.clone();
+        let current = *section == to;
+        html! {
+            <button type="button" class={classes!("tab", current.then_some("tab-current"))} aria-pressed={current.to_string()}
+                onclick={Callback::from(move |_| section.set(to))}>{ label }</button>
+        }
+    };
+    let token = props.token.clone();
+    html! {
+        <>
+        <nav class="tabs" aria-label={w(lang, Word::Title)}>
+            { tab(Section::Report, lang.pick("活动数据", "Figures")) }
+            { tab(Section::Merchants, lang.pick("商户", "Merchants")) }
+            { tab(Section::LoveList, lang.pick("爱心券名单", "Love-coupon list")) }
+        </nav>
+        { match *section {
+            Section::Report => html! { <report::ReportView token={token} /> },
+            Section::Merchants => html! { <main class="page console" id="main"><admin::Merchants token={token} /></main> },
+            Section::LoveList => html! { <main class="page console" id="main"><admin::LoveList token={token} /></main> },
+        } }
+        </>
     }
 }

@@ -88,6 +88,29 @@ test('the console shows the run\'s claim and redemption, its charts, and the CSV
   await context.close();
 });
 
+test('the operator blacklists a merchant and lifts it, and imports the love-coupon list', async () => {
+  const { context, page, problems } = await consoleSignedIn('operator');
+  await page.getByRole('button', { name: '商户' }).click();
+  await page.getByLabel('列入黑名单的原因（记录在案）').fill('刷空单');
+  await page.getByRole('button', { name: '列入黑名单 沁河人家饭店' }).click();
+  const row = page.getByTestId('merchants').getByRole('row', { name: /沁河人家饭店/ });
+  await row.getByText('黑名单：不能核销').waitFor();
+  assert.deepEqual(await axeViolations(page), [], 'merchants');
+  await page.getByRole('button', { name: '移出黑名单 沁河人家饭店' }).click();
+  await row.getByText('正常').waitFor();
+
+  await page.getByRole('button', { name: '爱心券名单' }).click();
+  await page.getByLabel(/名单（CSV/).fill('11010519491231002X,王秀英\n123,不是身份证号\n');
+  await page.getByRole('button', { name: '导入并发放' }).click();
+  const outcome = page.getByTestId('allocation');
+  await outcome.waitFor();
+  assert.match(await outcome.innerText(), /新发放 0 · 已在名单 1/);
+  assert.match(await outcome.innerText(), /第 2/);
+  assert.deepEqual(await axeViolations(page), [], 'love list');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a till\'s account cannot open the console, and is told so', async () => {
   const { context, page } = await consoleSignedIn('retail');
   await page.getByRole('alert').filter({ hasText: '不是运营或审核账号' }).waitFor();

@@ -3,9 +3,8 @@
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::Router;
-use quan_core::api::MerchantView;
+use quan_core::api::{AllocationRequest, BlacklistRequest, MerchantView};
 use quan_core::{ErrorCode, MerchantId};
-use serde::{Deserialize, Serialize};
 
 use crate::auth::OperatorAuth;
 use crate::error::{AppError, AppResult};
@@ -29,16 +28,6 @@ async fn merchants(State(state): State<AppState>, _op: OperatorAuth) -> AppResul
     ))
 }
 
-/// `POST /operator/merchants/{id}/blacklist`.
-#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct BlacklistRequest {
-    /// `true` to blacklist, `false` to lift it.
-    pub blacklisted: bool,
-    #[serde(default)]
-    pub reason: String,
-}
-
 #[utoipa::path(post, path = "/api/v1/operator/merchants/{id}/blacklist", tag = "operator", params(("id" = i64, Path, description = "Merchant id")), request_body = BlacklistRequest, security(("bearer" = [])), responses((status = 200, body = MerchantView), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
 async fn blacklist(
     State(state): State<AppState>,
@@ -57,16 +46,6 @@ async fn blacklist(
         .map_err(AppError::internal)?
         .map(Json)
         .ok_or_else(|| AppError::code(ErrorCode::NotFound))
-}
-
-/// `POST /operator/allocations`: the love-coupon list as CSV (one ID number a line, an optional
-/// name after a comma), allocated at once.
-#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AllocationRequest {
-    pub campaign: String,
-    pub kind: String,
-    pub csv: String,
 }
 
 #[utoipa::path(post, path = "/api/v1/operator/allocations", tag = "operator", request_body = AllocationRequest, security(("bearer" = [])), responses((status = 200, description = "What the import allocated and refused", body = allocations::AllocationReport)))]

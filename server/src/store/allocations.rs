@@ -4,25 +4,13 @@
 use quan_core::campaign::{Campaign, Issuance, Kind};
 use quan_core::rules::{claim_delta, coupon_expiry};
 use quan_core::{ErrorCode, Fen, Timestamp};
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::sweep::apply_delta;
 use crate::db::{col, Db};
 use crate::error::AppError;
 
-/// What an import did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct AllocationReport {
-    /// People allocated now.
-    pub allocated: u32,
-    /// People already on the list before (nothing changed for them).
-    pub already_listed: u32,
-    /// Lines refused, with the line number and why.
-    pub refused: Vec<(usize, String)>,
-    /// What the allocation took from the kind's pool.
-    pub amount: Fen,
-}
+pub use quan_core::api::AllocationReport;
 
 /// The resident subject of a real-name person: the hex SHA-256 of their ID number. Host apps
 /// put the same in their token's `sub`, so the list and the wallet meet in one resident.

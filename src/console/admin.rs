@@ -1,0 +1,183 @@
+//! The bureau's lists: merchants, with the blacklist (a blacklisted merchant redeems nothing);
+//! and the love-coupon list, imported as CSV of ID numbers and allocated at once.
+
+use quan_core::api::{AllocationReport, AllocationRequest, BlacklistRequest, CampaignView, MerchantView};
+use quan_core::campaign::Issuance;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::components::error_notice;
+use crate::context::use_prefs;
+use crate::i18n::money;
+
+#[derive(Properties, PartialEq)]
+pub struct AdminProps {
+    pub token: String,
+}
+
+#[function_component]
+pub fn Merchants(props: &AdminProps) -> Html {
+    let lang = use_prefs().lang;
+    let list = use_state(|| None::<Result<Vec<MerchantView>, ApiError>>);
+    let reload = use_state(|| 0u32);
+    let reason = use_node_ref();
+    let error = use_state(|| None::<ApiError>);
+    {
+        let (list, token) = (list.clone(), props.token.clone());
+        use_effect_with(*reload, move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                list.set(Some(api::merchants(&token).await));
+            });
+        });
+    }
+    let toggle = |m: &MerchantView| {
+        let (token, reload, reason, error, id, to) = (
+            props.token.clone(),
+            reload.clone(),
+            reason.clone(),
+            error.clone(),
+            m.id,
+            !m.blacklisted,
+        );
+        Callback::from(move |_: MouseEvent| {
+            let request = BlacklistRequest {
+                blacklisted: to,
+                reason: reason
+                    .cast::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default(),
+            };
+            let (token, reload, error) = (token.clone(), reload.clone(), error.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::blacklist(&token, id, &request).await {
+                    Ok(_) => {
+                        error.set(None);
+                        reload.set(*reload + 1);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let rows = match &*list {
+        Some(Ok(ms)) => ms.clone(),
+        Some(Err(e)) => return error_notice(lang, e),
+        None => Vec::new(),
+    };
+    html! {
+        <section aria-labelledby="merchants">
+            <h2 id="merchants">{ lang.pick("商户与黑名单", "Merchants and the blacklist") }</h2>
+            <div class="form">
+                <label for="blacklist-reason">{ lang.pick("列入黑名单的原因（记录在案）", "Why (kept on record)") }</label>
+                <input id="blacklist-reason" ref={reason.clone()} autocomplete="off" />
+            </div>
+            <div class="table-scroll">
+                <table class="figures queue" data-testid="merchants">
+                    <thead><tr>
+                        <th scope="col">{ lang.pick("商户", "Merchant") }</th>
+                        <th scope="col">{ lang.pick("类别", "Category") }</th>
+                        <th scope="col">{ lang.pick("状态", "Status") }</th>
+                        <th scope="col"><span class="visually-hidden">{ lang.pick("操作", "Actions") }</span></th>
+                    </tr></thead>
+                    <tbody>
+                        { for rows.iter().map(|m| html! {
+                            <tr>
+                                <th scope="row">{ &m.name }</th>
+                                <td>{ m.category.as_str() }</td>
+                                <td>{ if m.blacklisted { lang.pick("黑名单：不能核销", "Blacklisted: cannot redeem") } else { lang.pick("正常", "Listed") } }</td>
+                                <td><button type="button" class="chip" onclick={toggle(m)}>
+                                    { format!("{} {}", if m.blacklisted { lang.pick("移出黑名单", "Lift the blacklist for") } else { lang.pick("列入黑名单", "Blacklist") }, m.name) }
+                                </button></td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+            if let Some(e) = &*error {
+                { error_notice(lang, e) }
+            }
+        </section>
+    }
+}
+
+#[function_component]
+pub fn LoveList(props: &AdminProps) -> Html {
+    let lang = use_prefs().lang;
+    let kinds = use_state(Vec::<(CampaignView, String, String)>::new);
+    let chosen = use_state(|| 0usize);
+    let text = use_node_ref();
+    let outcome = use_state(|| None::<Result<AllocationReport, ApiError>>);
+    {
+        let kinds = kinds.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let Ok(campaigns) = api::campaigns().await else {
+                    return;
+                };
+                let found = campaigns
+                    .iter()
+                    .flat_map(|c| {
+                        c.kinds
+                            .iter()
+                            .filter(|k| k.issuance == Issuance::Allocate)
+                            .map(|k| (c.clone(), k.id.as_str().to_owned(), k.name.clone()))
+                            .collect::<Vec<_>>()
+                    })
+                    .collect();
+                kinds.set(found);
+            });
+        });
+    }
+    let Some((campaign, kind, name)) = kinds.get(*chosen).cloned() else {
+        return html! { <p class="muted">{ lang.pick("没有按名单发放的券种。", "No kind is allocated from a list.") }</p> };
+    };
+    let import = {
+        let (token, text, outcome) = (props.token.clone(), text.clone(), outcome.clone());
+        let (campaign, kind) = (campaign.id.as_str().to_owned(), kind.clone());
+        Callback::from(move |_: MouseEvent| {
+            let csv = text
+                .cast::<HtmlTextAreaElement>()
+                .map(|t| t.value())
+                .unwrap_or_default();
+            let request = AllocationRequest {
+                campaign: campaign.clone(),
+                kind: kind.clone(),
+                csv,
+            };
+            let (token, outcome) = (token.clone(), outcome.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                outcome.set(Some(api::allocate(&token, &request).await));
+            });
+        })
+    };
+    html! {
+        <section aria-labelledby="love-list">
+            <h2 id="love-list">{ format!("{} · {}", campaign.name, name) }</h2>
+            if kinds.len() > 1 {
+                <div class="chips" role="group" aria-label={lang.pick("券种", "Kind")}>
+                    { for kinds.iter().enumerate().map(|(i, (c, _, n))| {
+                        let chosen = chosen.clone();
+                        html! { <button type="button" class="chip" aria-pressed={(i == *chosen).to_string()}
+                            onclick={Callback::from(move |_| chosen.set(i))}>{ format!("{} · {}", c.name, n) }</button> }
+                    }) }
+                </div>
+            }
+            <div class="form">
+                <label for="love-csv">{ lang.pick("名单（CSV：每行一个身份证号，可加逗号和姓名）", "The list (CSV: an ID number a line, optionally a comma and the name)") }</label>
+                <textarea id="love-csv" ref={text} rows="8" />
+                <button type="button" class="button button-primary" onclick={import}>{ lang.pick("导入并发放", "Import and allocate") }</button>
+            </div>
+            { match &*outcome {
+                Some(Ok(r)) => html! {
+                    <div role="status" data-testid="allocation">
+                        <p>{ format!("{} {} · {} {} · {} {}", lang.pick("新发放", "Allocated"), r.allocated, lang.pick("已在名单", "already listed"), r.already_listed, lang.pick("金额", "amount"), money(lang, r.amount)) }</p>
+                        { for r.refused.iter().map(|(line, why)| html! { <p class="notice notice-error">{ format!("{} {}：{}", lang.pick("第", "Line"), line, why) }</p> }) }
+                    </div>
+                },
+                Some(Err(e)) => error_notice(lang, e),
+                None => html! {},
+            } }
+        </section>
+    }
+}
