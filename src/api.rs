@@ -476,3 +476,31 @@ pub async fn allocate(
         .await
         .map_err(|f| f.error)
 }
+
+/// `GET /operator/campaigns/{id}/reallocations`.
+pub async fn reallocations(
+    token: &str,
+    campaign: &str,
+) -> Result<Vec<quan_core::api::Reallocation>, ApiError> {
+    get(
+        &format!("/operator/campaigns/{campaign}/reallocations"),
+        Some(token),
+    )
+    .await
+}
+
+/// `POST /operator/campaigns/{id}/reallocations`.
+pub async fn reallocate(
+    token: &str,
+    campaign: &str,
+    request: &quan_core::api::ReallocationRequest,
+) -> Result<quan_core::api::Reallocation, ApiError> {
+    post(
+        &format!("/operator/campaigns/{campaign}/reallocations"),
+        Some(token),
+        request,
+        None,
+    )
+    .await
+    .map_err(|f| f.error)
+}

@@ -701,3 +701,28 @@ pub struct AllocationReport {
     /// What the allocation took from the kind's pool.
     pub amount: Fen,
 }
+
+/// `POST /operator/campaigns/{id}/reallocations`: budget moved from one kind to another (what
+/// the first has not given out yet).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReallocationRequest {
+    pub from_kind: KindId,
+    pub to_kind: KindId,
+    pub amount: Fen,
+    /// Why, for the record (the bureau's decision, say).
+    pub reason: String,
+}
+
+/// A budget reallocation, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reallocation {
+    pub id: i64,
+    pub at: Timestamp,
+    pub from_kind: KindId,
+    pub to_kind: KindId,
+    pub amount: Fen,
+    pub reason: String,
+}

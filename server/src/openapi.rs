@@ -42,6 +42,8 @@ use crate::routes;
         routes::reports::report_csv,
         routes::reports::audit_csv,
         routes::reports::settlements_json,
+        routes::reports::reallocations,
+        routes::reports::reallocate,
         routes::reports::settlements_csv,
         routes::reports::my_settlement_json,
         routes::reports::my_settlement_csv,

@@ -257,3 +257,67 @@ async fn settlement_claims_count_what_each_merchant_redeemed_net_of_refunds() {
         403
     );
 }
+
+#[tokio::test]
+async fn budget_moves_between_kinds_on_record_and_never_beyond_what_is_left() {
+    let app = setup().await;
+    let op = app.operator().await;
+    let path = format!("/operator/campaigns/{CAMPAIGN}/reallocations");
+    let res = app
+        .post(
+            &path,
+            &op,
+            json!({"from_kind": "fuel", "to_kind": "retail", "amount": 1_000_000, "reason": "加油券领取不足，调剂至零售"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let r: CampaignReport = app
+        .get(&format!("/operator/campaigns/{CAMPAIGN}/report"), &op)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let budget = |kind: &str| r.kinds.iter().find(|k| k.kind == kind).unwrap().budget;
+    assert_eq!(budget("fuel"), Fen(2_000_000 * 100 - 1_000_000));
+    assert_eq!(budget("retail"), Fen(4_000_000 * 100 + 1_000_000));
+    assert_eq!(
+        r.total.budget,
+        Fen(12_700_000 * 100),
+        "the campaign's budget is unchanged"
+    );
+    for kind in ["fuel", "retail"] {
+        let acc = quan_server::store::conservation(&app.state.db, CAMPAIGN, kind)
+            .await
+            .unwrap();
+        assert!(acc.holds(), "{kind}: {acc:?}");
+    }
+    // Claims in the receiving kind draw on it today.
+    let (_, token) = app.resident("after-move").await;
+    let claim = app
+        .post(
+            "/claims",
+            &token,
+            json!({"campaign": CAMPAIGN, "kind": "retail", "denomination": 1}),
+        )
+        .await;
+    assert_eq!(claim.status(), 201);
+    // On record; more than is left, no reason, or a reviewer: refused.
+    let list: Vec<quan_core::api::Reallocation> = app.get(&path, &op).await.json().await.unwrap();
+    assert_eq!((list.len(), list[0].amount), (1, Fen(1_000_000)));
+    let too_much = app
+        .post(
+            &path,
+            &op,
+            json!({"from_kind": "fuel", "to_kind": "retail", "amount": 200_000_000, "reason": "x"}),
+        )
+        .await;
+    assert_eq!(too_much.status(), 409);
+    let no_reason = app
+        .post(
+            &path,
+            &op,
+            json!({"from_kind": "fuel", "to_kind": "retail", "amount": 100, "reason": " "}),
+        )
+        .await;
+    assert_eq!(no_reason.status(), 422);
+}

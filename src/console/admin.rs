@@ -1,9 +1,13 @@
 //! The bureau's lists: merchants, with the blacklist (a blacklisted merchant redeems nothing);
 //! and the love-coupon list, imported as CSV of ID numbers and allocated at once.
 
-use quan_core::api::{AllocationReport, AllocationRequest, BlacklistRequest, CampaignView, MerchantView};
+use quan_core::api::{
+    AllocationReport, AllocationRequest, BlacklistRequest, CampaignView, MerchantView, Reallocation,
+    ReallocationRequest,
+};
 use quan_core::campaign::Issuance;
-use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use quan_core::{Fen, KindId};
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::api::{self, ApiError};
@@ -178,6 +182,129 @@ pub fn LoveList(props: &AdminProps) -> Html {
                 Some(Err(e)) => error_notice(lang, e),
                 None => html! {},
             } }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ReallocateProps {
+    pub token: String,
+    pub campaign: String,
+    /// The campaign's kinds: id and name.
+    pub kinds: Vec<(String, String)>,
+    /// Told after a move, so the figures are read again.
+    pub on_done: Callback<()>,
+}
+
+/// Moving budget between kinds, with the reason on record, and the moves so far.
+#[function_component]
+pub fn Reallocate(props: &ReallocateProps) -> Html {
+    let lang = use_prefs().lang;
+    let (from, to, amount, reason) = (use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref());
+    let done = use_state(|| None::<Result<Vec<Reallocation>, ApiError>>);
+    let reload = use_state(|| 0u32);
+    let error = use_state(|| None::<String>);
+    {
+        let (done, token) = (done.clone(), props.token.clone());
+        use_effect_with((props.campaign.clone(), *reload), move |(campaign, _)| {
+            let campaign = campaign.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                done.set(Some(api::reallocations(&token, &campaign).await));
+            });
+        });
+    }
+    let submit = {
+        let (token, campaign, on_done, reload, error) = (
+            props.token.clone(),
+            props.campaign.clone(),
+            props.on_done.clone(),
+            reload.clone(),
+            error.clone(),
+        );
+        let (from, to, amount, reason) = (from.clone(), to.clone(), amount.clone(), reason.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let select = |r: &NodeRef| {
+                r.cast::<HtmlSelectElement>()
+                    .map(|s| s.value())
+                    .unwrap_or_default()
+            };
+            let input = |r: &NodeRef| {
+                r.cast::<HtmlInputElement>()
+                    .map(|s| s.value())
+                    .unwrap_or_default()
+            };
+            let Ok(yuan) = Fen::parse_yuan(&input(&amount)) else {
+                error.set(Some(
+                    lang.pick("请填写金额（元）。", "Enter the amount in yuan.")
+                        .into(),
+                ));
+                return;
+            };
+            let request = ReallocationRequest {
+                from_kind: KindId::from(select(&from).as_str()),
+                to_kind: KindId::from(select(&to).as_str()),
+                amount: yuan,
+                reason: input(&reason),
+            };
+            let (token, campaign, on_done, reload, error) = (
+                token.clone(),
+                campaign.clone(),
+                on_done.clone(),
+                reload.clone(),
+                error.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::reallocate(&token, &campaign, &request).await {
+                    Ok(_) => {
+                        error.set(None);
+                        reload.set(*reload + 1);
+                        on_done.emit(());
+                    }
+                    Err(ApiError::Problem(p)) => error.set(Some(p.detail.unwrap_or(p.title))),
+                    Err(e) => error.set(Some(crate::i18n::error_words(lang, &e).into())),
+                }
+            });
+        })
+    };
+    let name_of = |id: &KindId| {
+        props
+            .kinds
+            .iter()
+            .find(|(k, _)| k == id.as_str())
+            .map_or_else(|| id.as_str().to_owned(), |(_, n)| n.clone())
+    };
+    let options = |r: NodeRef, id: &'static str| {
+        html! {
+            <select id={id} ref={r}>
+                { for props.kinds.iter().map(|(k, n)| html! { <option value={k.clone()}>{ n }</option> }) }
+            </select>
+        }
+    };
+    html! {
+        <section aria-labelledby="reallocate">
+            <h3 id="reallocate">{ lang.pick("预算调剂", "Budget reallocation") }</h3>
+            <form class="form reallocate" onsubmit={submit}>
+                <label for="from-kind">{ lang.pick("调出券种（未发放部分）", "From (what it has not given out)") }</label>
+                { options(from, "from-kind") }
+                <label for="to-kind">{ lang.pick("调入券种", "To") }</label>
+                { options(to, "to-kind") }
+                <label for="move-amount">{ lang.pick("金额（元）", "Amount (yuan)") }</label>
+                <input id="move-amount" ref={amount} inputmode="decimal" autocomplete="off" required=true />
+                <label for="move-reason">{ lang.pick("调剂依据（记录在案）", "Why (kept on record)") }</label>
+                <input id="move-reason" ref={reason} autocomplete="off" required=true />
+                <button type="submit" class="button">{ lang.pick("调剂", "Move the budget") }</button>
+            </form>
+            if let Some(e) = &*error {
+                <p class="notice notice-error" role="alert">{ e }</p>
+            }
+            if let Some(Ok(list)) = &*done {
+                <ul class="flags" data-testid="reallocations">
+                    { for list.iter().map(|r| html! {
+                        <li>{ format!("{} · {} → {} · {} · {}", r.at.china_display(), name_of(&r.from_kind), name_of(&r.to_kind), money(lang, r.amount), r.reason) }</li>
+                    }) }
+                </ul>
+            }
         </section>
     }
 }

@@ -246,6 +246,9 @@ fn view(
             </div>
         </section>
         <SettlementTable token={token.to_owned()} campaign={r.campaign.clone()} generated={r.generated_at} />
+        <super::admin::Reallocate token={token.to_owned()} campaign={r.campaign.clone()}
+            kinds={r.kinds.iter().map(|k| (k.kind.clone(), k.name.clone())).collect::<Vec<_>>()}
+            on_done={{ let reload = reload.clone(); Callback::from(move |_| reload.set(*reload + 1)) }} />
         <section>
             <h3>{ w(lang, Word::Flags) }</h3>
             if r.flags.is_empty() {

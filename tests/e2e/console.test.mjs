@@ -90,6 +90,15 @@ test('the console shows the run\'s claim and redemption, its charts, and the CSV
 
 test('the operator blacklists a merchant and lifts it, and imports the love-coupon list', async () => {
   const { context, page, problems } = await consoleSignedIn('operator');
+  // Budget moved from fuel to retail, on record; the figures follow.
+  await page.getByLabel('调出券种（未发放部分）').selectOption({ label: '加油券' });
+  await page.getByLabel('调入券种').selectOption({ label: '零售通用券' });
+  await page.getByLabel('金额（元）').fill('1000');
+  await page.getByLabel('调剂依据（记录在案）').fill('县商务局会议纪要第3号');
+  await page.getByRole('button', { name: '调剂', exact: true }).click();
+  await page.getByTestId('reallocations').getByText(/加油券 → 零售通用券 · 1000 元 · 县商务局会议纪要第3号/).waitFor();
+  const retail = page.getByTestId('figures').getByRole('row', { name: /零售通用券/ });
+  await retail.getByRole('cell').first().filter({ hasText: '4001000 元' }).waitFor();
   await page.getByRole('button', { name: '商户' }).click();
   await page.getByLabel('列入黑名单的原因（记录在案）').fill('刷空单');
   await page.getByRole('button', { name: '列入黑名单 沁河人家饭店' }).click();

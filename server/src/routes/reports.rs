@@ -6,7 +6,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use quan_core::api::Settlement;
+use quan_core::api::{Reallocation, ReallocationRequest, Settlement};
 use quan_core::report::{self, AuditTerms, CampaignReport, KindFigures, AUDIT_PERCENT};
 use quan_core::{ChinaDate, ErrorCode, Fen};
 use serde::Deserialize;
@@ -25,6 +25,10 @@ pub fn router() -> Router<AppState> {
         .route("/operator/campaigns/{id}/report.csv", get(report_csv))
         .route("/operator/campaigns/{id}/audit-sample.csv", get(audit_csv))
         .route("/operator/campaigns/{id}/settlements", get(settlements_json))
+        .route(
+            "/operator/campaigns/{id}/reallocations",
+            get(reallocations).post(reallocate),
+        )
         .route("/operator/campaigns/{id}/settlements.csv", get(settlements_csv))
         .route("/merchant/campaigns/{id}/settlement", get(my_settlement_json))
         .route("/merchant/campaigns/{id}/settlement.csv", get(my_settlement_csv))
@@ -330,4 +334,72 @@ async fn my_settlement_csv(
         &format!("{id}-settlement-{}.csv", auth.merchant.0),
         settlement_csv(&s),
     ))
+}
+
+#[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/reallocations", tag = "operator", params(("id" = String, Path, description = "Campaign id")), security(("bearer" = [])), responses((status = 200, description = "The campaign's budget reallocations, oldest first", body = Vec<Reallocation>)))]
+async fn reallocations(
+    State(state): State<AppState>,
+    _op: OperatorAuth,
+    Path(id): Path<String>,
+) -> AppResult<Json<Vec<Reallocation>>> {
+    if state.campaigns.get(&id).is_none() {
+        return Err(AppError::new(ErrorCode::NotFound, format!("no campaign {id}")));
+    }
+    Ok(Json(
+        store::reallocations(&state.db, &id)
+            .await
+            .map_err(AppError::internal)?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/operator/campaigns/{id}/reallocations", tag = "operator", params(("id" = String, Path, description = "Campaign id")), request_body = ReallocationRequest, security(("bearer" = [])), responses((status = 201, description = "Moved and recorded", body = Reallocation), (status = 409, description = "sold_out: the kind has less than that left", body = Problem, content_type = "application/problem+json"), (status = 422, description = "invalid_request", body = Problem, content_type = "application/problem+json")))]
+async fn reallocate(
+    State(state): State<AppState>,
+    op: OperatorAuth,
+    Path(id): Path<String>,
+    Json(body): Json<ReallocationRequest>,
+) -> AppResult<Response> {
+    if op.role != quan_core::api::Role::Operator {
+        return Err(AppError::new(
+            ErrorCode::Forbidden,
+            "budgets are the bureau's to move",
+        ));
+    }
+    let campaign = state
+        .campaigns
+        .get(&id)
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no campaign {id}")))?;
+    let known = |k: &quan_core::KindId| campaign.kind(k).is_some();
+    if !known(&body.from_kind) || !known(&body.to_kind) || body.from_kind == body.to_kind {
+        return Err(AppError::new(
+            ErrorCode::InvalidRequest,
+            "two different kinds of this campaign",
+        ));
+    }
+    if !body.amount.is_positive() {
+        return Err(AppError::new(
+            ErrorCode::InvalidRequest,
+            "the amount must be more than zero",
+        ));
+    }
+    if body.reason.trim().is_empty() {
+        return Err(AppError::new(
+            ErrorCode::InvalidRequest,
+            "a reallocation needs its reason, for the record",
+        ));
+    }
+    let done = store::reallocate(
+        &state.db,
+        campaign,
+        body.from_kind.as_str(),
+        body.to_kind.as_str(),
+        body.amount,
+        op.account,
+        body.reason.trim(),
+        state.clock.now(),
+    )
+    .await
+    .map_err(AppError::internal)?
+    .map_err(|why| AppError::new(ErrorCode::SoldOut, why))?;
+    Ok(crate::extract::created(done))
 }

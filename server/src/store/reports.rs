@@ -177,3 +177,119 @@ pub async fn settlement(
         lines,
     })
 }
+
+/// Moves `amount` of budget from one kind to another: from what the first kind's pools have not
+/// given out (round 0 first, then the latest rounds), into the pool the second kind draws on now
+/// (today's round, else round 0). One transaction, recorded; both pools keep
+/// `available + held + redeemed = budget`.
+#[allow(clippy::too_many_arguments)]
+pub async fn reallocate(
+    db: &Db,
+    campaign: &quan_core::campaign::Campaign,
+    from: &str,
+    to: &str,
+    amount: Fen,
+    account: i64,
+    reason: &str,
+    now: quan_core::Timestamp,
+) -> Result<Result<quan_core::api::Reallocation, &'static str>, DbError> {
+    let mut tx = db.begin_write().await?;
+    let rows = sqlx::query(&format!(
+        "SELECT round, available FROM pools WHERE campaign = $1 AND kind = $2 ORDER BY CASE WHEN round = 0 THEN 0 ELSE 1 END, round DESC{}",
+        db.dialect.for_update()
+    ))
+    .bind(campaign.id.as_str())
+    .bind(from)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut left = amount;
+    let mut takes = Vec::new();
+    for row in &rows {
+        if !left.is_positive() {
+            break;
+        }
+        let available = Fen(col(row, "available")?);
+        let take = available.min(left);
+        if take.is_positive() {
+            takes.push((col::<i64>(row, "round")?, take));
+            left -= take;
+        }
+    }
+    if left.is_positive() {
+        let _ = tx.rollback().await;
+        return Ok(Err("the kind has less than that left to give out"));
+    }
+    for (round, take) in takes {
+        sqlx::query(
+            "UPDATE pools SET budget = budget - $1, available = available - $1 \
+             WHERE campaign = $2 AND kind = $3 AND round = $4",
+        )
+        .bind(take.0)
+        .bind(campaign.id.as_str())
+        .bind(from)
+        .bind(round)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let round = campaign
+        .round_on(now.china_date())
+        .map_or(0, |r| i64::from(r.number));
+    let added = sqlx::query(
+        "UPDATE pools SET budget = budget + $1, available = available + $1 WHERE campaign = $2 AND kind = $3 AND round = $4",
+    )
+    .bind(amount.0)
+    .bind(campaign.id.as_str())
+    .bind(to)
+    .bind(round)
+    .execute(&mut *tx)
+    .await?;
+    if added.rows_affected() != 1 {
+        let _ = tx.rollback().await;
+        return Ok(Err("the receiving kind has no pool for today"));
+    }
+    let row = sqlx::query(
+        "INSERT INTO reallocations (at, campaign, from_kind, to_kind, amount, account_id, reason) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(now.millis())
+    .bind(campaign.id.as_str())
+    .bind(from)
+    .bind(to)
+    .bind(amount.0)
+    .bind(account)
+    .bind(reason)
+    .fetch_one(&mut *tx)
+    .await?;
+    let id: i64 = col(&row, "id")?;
+    tx.commit().await?;
+    Ok(Ok(quan_core::api::Reallocation {
+        id,
+        at: now,
+        from_kind: quan_core::KindId::from(from),
+        to_kind: quan_core::KindId::from(to),
+        amount,
+        reason: reason.to_owned(),
+    }))
+}
+
+/// A campaign's reallocations, oldest first.
+pub async fn reallocations(db: &Db, campaign: &str) -> Result<Vec<quan_core::api::Reallocation>, DbError> {
+    let rows = sqlx::query(
+        "SELECT id, at, from_kind, to_kind, amount, reason FROM reallocations WHERE campaign = $1 ORDER BY id",
+    )
+    .bind(campaign)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(quan_core::api::Reallocation {
+                id: col(row, "id")?,
+                at: quan_core::Timestamp(col(row, "at")?),
+                from_kind: quan_core::KindId::from(col::<String>(row, "from_kind")?.as_str()),
+                to_kind: quan_core::KindId::from(col::<String>(row, "to_kind")?.as_str()),
+                amount: Fen(col(row, "amount")?),
+                reason: col(row, "reason")?,
+            })
+        })
+        .collect()
+}
