@@ -25,6 +25,8 @@ pub const SESSION_MS: i64 = 12 * 3600 * 1000;
 pub struct Secrets {
     /// Derives each coupon's code key.
     pub coupon_master: Vec<u8>,
+    /// Keys the HMAC of love-coupon cards' PINs.
+    pub card_pins: Vec<u8>,
     session_key: Vec<u8>,
 }
 
@@ -32,6 +34,7 @@ impl Secrets {
     pub fn from_master(master: &[u8]) -> Secrets {
         Secrets {
             coupon_master: derive(master, b"coupon-keys"),
+            card_pins: derive(master, b"card-pins"),
             session_key: derive(master, b"sessions"),
         }
     }

@@ -2,6 +2,7 @@
 
 pub mod applications;
 pub mod campaigns;
+pub mod love_cards;
 pub mod merchant;
 pub mod operator;
 pub mod ops;
@@ -25,5 +26,6 @@ pub fn router() -> Router<AppState> {
         .merge(operator::router())
         .merge(reports::router())
         .merge(applications::router())
+        .merge(love_cards::router())
         .merge(ops::router())
 }

@@ -9,6 +9,7 @@ pub mod coupons;
 pub mod idempotency;
 pub mod issues;
 pub mod ledger;
+pub mod love_cards;
 pub mod redemptions;
 pub mod reports;
 pub mod residents;

@@ -1,0 +1,141 @@
+//! Love-coupon cards: the bureau prints them, and reissues a lost one; the till redeems from them
+//! with the holder's PIN.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use quan_core::api::{CardLookup, CardRedeemRequest, CardRequest, CardView, PrintedCard};
+use quan_core::ErrorCode;
+
+use super::resident::parse_json;
+use crate::auth::{MerchantAuth, OperatorAuth};
+use crate::error::{AppError, AppResult};
+use crate::extract::{created, replay, Json, Path};
+use crate::startup::AppState;
+use crate::store::idempotency::IdemKey;
+use crate::store::{accounts, love_cards, redemptions};
+#[allow(unused_imports)]
+use quan_core::api::RedemptionView;
+#[allow(unused_imports)]
+use quan_core::Problem;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/operator/campaigns/{id}/love-cards", get(list).post(issue))
+        .route("/operator/love-cards/{number}/reissue", post(reissue))
+        .route("/merchant/cards/lookup", post(lookup))
+        .route("/merchant/cards/redeem", post(redeem))
+}
+
+fn campaign_exists(state: &AppState, id: &str) -> AppResult<()> {
+    state
+        .campaigns
+        .get(id)
+        .map(|_| ())
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no campaign {id}")))
+}
+
+#[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/love-cards", tag = "operator", params(("id" = String, Path)), security(("bearer" = [])), responses((status = 200, description = "The campaign's love-coupon cards (no PINs)", body = Vec<CardView>)))]
+async fn list(
+    State(state): State<AppState>,
+    _op: OperatorAuth,
+    Path(id): Path<String>,
+) -> AppResult<Json<Vec<CardView>>> {
+    campaign_exists(&state, &id)?;
+    Ok(Json(love_cards::list(&state.db, &id, state.clock.now()).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/operator/campaigns/{id}/love-cards", tag = "operator", params(("id" = String, Path)), security(("bearer" = [])), responses((status = 201, description = "A card for everyone on the love-coupon list who has none, with the PINs to print (shown this once)", body = Vec<PrintedCard>)))]
+async fn issue(
+    State(state): State<AppState>,
+    _op: OperatorAuth,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    campaign_exists(&state, &id)?;
+    let cards = love_cards::issue_all(&state.db, &state.secrets.card_pins, &id, state.clock.now()).await?;
+    Ok(created(cards))
+}
+
+#[utoipa::path(post, path = "/api/v1/operator/love-cards/{number}/reissue", tag = "operator", params(("number" = String, Path)), security(("bearer" = [])), responses((status = 201, description = "The lost card revoked; a new one, with what was left on it", body = PrintedCard), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
+async fn reissue(
+    State(state): State<AppState>,
+    _op: OperatorAuth,
+    Path(number): Path<String>,
+) -> AppResult<Response> {
+    let card = love_cards::reissue(&state.db, &state.secrets.card_pins, &number, state.clock.now()).await?;
+    Ok(created(card))
+}
+
+#[utoipa::path(post, path = "/api/v1/merchant/cards/lookup", tag = "merchant", request_body = CardRequest, security(("bearer" = [])), responses((status = 200, description = "What the card holds, and the coupon the next order uses", body = CardLookup), (status = 401, description = "unauthorized: wrong PIN", body = Problem, content_type = "application/problem+json"), (status = 422, description = "code_invalid: no such card", body = Problem, content_type = "application/problem+json")))]
+async fn lookup(
+    State(state): State<AppState>,
+    auth: MerchantAuth,
+    Json(body): Json<CardRequest>,
+) -> AppResult<Json<CardLookup>> {
+    let merchant = accounts::merchant(&state.db, auth.merchant)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or_else(|| AppError::code(ErrorCode::Forbidden))?;
+    let now = state.clock.now();
+    let number = body.number.trim();
+    let (campaign, resident) =
+        love_cards::open(&state.db, &state.secrets.card_pins, number, &body.pin, now).await?;
+    let (_, coupon) =
+        love_cards::code_for(&state.db, &state.secrets.coupon_master, &campaign, resident, now).await?;
+    let (coupons, value) = love_cards::left(&state.db, &campaign, resident.0, now).await?;
+    let holder = love_cards::holder(&state.db, resident).await?;
+    Ok(Json(CardLookup {
+        holder,
+        coupons,
+        value,
+        next: redemptions::describe(&state.campaigns, &coupon, &merchant),
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/merchant/cards/redeem", tag = "merchant", request_body = CardRedeemRequest, params(("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key returns the first result")), security(("bearer" = [])), responses((status = 201, description = "One love coupon of the card redeemed", body = RedemptionView), (status = 401, description = "unauthorized: wrong PIN", body = Problem, content_type = "application/problem+json")))]
+async fn redeem(
+    State(state): State<AppState>,
+    auth: MerchantAuth,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Response> {
+    let request: CardRedeemRequest = parse_json(&headers, &body)?;
+    let merchant = accounts::merchant(&state.db, auth.merchant)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or_else(|| AppError::code(ErrorCode::Forbidden))?;
+    let idem = IdemKey::from_headers(&headers, format!("a:{}", auth.account), &body)?;
+    let _guard = match &idem {
+        Some(k) => Some(state.in_flight.enter(k)?),
+        None => None,
+    };
+    let now = state.clock.now();
+    // A retry of a redemption that went through replays it, before the card is asked again.
+    if let Some(prior) = crate::store::idempotency::replayed(&state.db, idem.as_ref()).await? {
+        return Ok(replay(prior));
+    }
+    let number = request.number.trim();
+    let (campaign, resident) =
+        love_cards::open(&state.db, &state.secrets.card_pins, number, &request.pin, now).await?;
+    let (code, _) =
+        love_cards::code_for(&state.db, &state.secrets.coupon_master, &campaign, resident, now).await?;
+    match redemptions::redeem(
+        &state.db,
+        &state.campaigns,
+        &state.secrets.coupon_master,
+        &merchant,
+        auth.account,
+        &code,
+        request.order_amount,
+        idem.as_ref(),
+        now,
+    )
+    .await?
+    {
+        Ok(view) => Ok(created(view)),
+        Err(prior) => Ok(replay(prior)),
+    }
+}
