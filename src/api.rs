@@ -504,3 +504,70 @@ pub async fn reallocate(
     .await
     .map_err(|f| f.error)
 }
+
+/// `POST /merchant/cards/lookup`.
+pub async fn card_lookup(
+    token: &str,
+    number: &str,
+    pin: &str,
+) -> Result<quan_core::api::CardLookup, ApiError> {
+    let body = quan_core::api::CardRequest {
+        number: number.to_owned(),
+        pin: pin.to_owned(),
+    };
+    post("/merchant/cards/lookup", Some(token), &body, None)
+        .await
+        .map_err(|f| f.error)
+}
+
+/// `POST /merchant/cards/redeem`, with one Idempotency-Key for all its tries.
+pub async fn card_redeem(
+    token: &str,
+    number: &str,
+    pin: &str,
+    order_amount: Fen,
+    key: &str,
+) -> Result<RedemptionView, Failure> {
+    let body = quan_core::api::CardRedeemRequest {
+        number: number.to_owned(),
+        pin: pin.to_owned(),
+        order_amount,
+    };
+    post("/merchant/cards/redeem", Some(token), &body, Some(key)).await
+}
+
+/// `GET /operator/campaigns/{id}/love-cards`.
+pub async fn love_cards(token: &str, campaign: &str) -> Result<Vec<quan_core::api::CardView>, ApiError> {
+    get(&format!("/operator/campaigns/{campaign}/love-cards"), Some(token)).await
+}
+
+/// `POST /operator/campaigns/{id}/love-cards`: cards for everyone on the list without one.
+pub async fn print_love_cards(
+    token: &str,
+    campaign: &str,
+) -> Result<Vec<quan_core::api::PrintedCard>, ApiError> {
+    #[derive(Serialize)]
+    struct Nothing {}
+    post(
+        &format!("/operator/campaigns/{campaign}/love-cards"),
+        Some(token),
+        &Nothing {},
+        None,
+    )
+    .await
+    .map_err(|f| f.error)
+}
+
+/// `POST /operator/love-cards/{number}/reissue`.
+pub async fn reissue_love_card(token: &str, number: &str) -> Result<quan_core::api::PrintedCard, ApiError> {
+    #[derive(Serialize)]
+    struct Nothing {}
+    post(
+        &format!("/operator/love-cards/{number}/reissue"),
+        Some(token),
+        &Nothing {},
+        None,
+    )
+    .await
+    .map_err(|f| f.error)
+}

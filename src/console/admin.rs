@@ -308,3 +308,163 @@ pub fn Reallocate(props: &ReallocateProps) -> Html {
         </section>
     }
 }
+
+/// Love-coupon cards: print one for everyone on the list who has none (the PIN shows only on the
+/// printed sheet), and reissue a lost card with what was left on it.
+#[function_component]
+pub fn LoveCards(props: &AdminProps) -> Html {
+    let lang = use_prefs().lang;
+    let campaigns = use_state(Vec::<(String, String)>::new);
+    let cards = use_state(|| None::<Result<Vec<quan_core::api::CardView>, ApiError>>);
+    let printed = use_state(Vec::<quan_core::api::PrintedCard>::new);
+    let reload = use_state(|| 0u32);
+    let error = use_state(|| None::<ApiError>);
+    {
+        let campaigns = campaigns.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let Ok(list) = api::campaigns().await else { return };
+                campaigns.set(
+                    list.iter()
+                        .filter(|c| c.kinds.iter().any(|k| k.issuance == Issuance::Allocate))
+                        .map(|c| (c.id.as_str().to_owned(), c.name.clone()))
+                        .collect(),
+                );
+            });
+        });
+    }
+    let campaign = campaigns.first().cloned();
+    {
+        let (cards, token) = (cards.clone(), props.token.clone());
+        use_effect_with((campaign.clone(), *reload), move |(campaign, _)| {
+            if let Some((id, _)) = campaign.clone() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    cards.set(Some(api::love_cards(&token, &id).await));
+                });
+            }
+        });
+    }
+    let Some((campaign, name)) = campaign else {
+        return html! { <p class="muted">{ lang.pick("没有按名单发放的券种。", "No kind is allocated from a list.") }</p> };
+    };
+    let print_all = {
+        let (token, printed, reload, error, campaign) = (
+            props.token.clone(),
+            printed.clone(),
+            reload.clone(),
+            error.clone(),
+            campaign.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let (token, printed, reload, error, campaign) = (
+                token.clone(),
+                printed.clone(),
+                reload.clone(),
+                error.clone(),
+                campaign.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::print_love_cards(&token, &campaign).await {
+                    Ok(new) => {
+                        printed.set(new);
+                        reload.set(*reload + 1);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let reissue = |number: String| {
+        let (token, printed, reload, error) = (
+            props.token.clone(),
+            printed.clone(),
+            reload.clone(),
+            error.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let (token, printed, reload, error, number) = (
+                token.clone(),
+                printed.clone(),
+                reload.clone(),
+                error.clone(),
+                number.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::reissue_love_card(&token, &number).await {
+                    Ok(card) => {
+                        printed.set(vec![card]);
+                        reload.set(*reload + 1);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let print = Callback::from(|_: MouseEvent| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    });
+    html! {
+        <section aria-labelledby="love-cards">
+            <h2 id="love-cards">{ format!("{} · {}", name, lang.pick("爱心卡", "Love-coupon cards")) }</h2>
+            <p class="muted">{ lang.pick(
+                "为没有智能手机的名单人员制卡：卡号与二维码印在卡上，密码只在这次打印时显示，交持卡人自己保管。",
+                "Cards for people on the list without a smartphone: the number and its QR on the card; the PIN shows only on this print-out, for the holder to keep.",
+            ) }</p>
+            <div class="actions">
+                <button type="button" class="button button-primary" onclick={print_all}>{ lang.pick("为名单制卡", "Make cards for the list") }</button>
+                if !printed.is_empty() {
+                    <button type="button" class="button" onclick={print}>{ lang.pick("打印", "Print") }</button>
+                }
+            </div>
+            if !printed.is_empty() {
+                <div class="cards" data-testid="printed-cards">
+                    { for printed.iter().map(|c| html! {
+                        <article class="love-card">
+                            <p class="love-card-title">{ lang.pick("爱心消费卡", "Love-coupon card") }</p>
+                            { crate::components::qr(&c.number, lang.pick("卡号二维码", "Card number QR")) }
+                            <p class="code-digits">{ c.number.as_bytes().chunks(4).map(|g| String::from_utf8_lossy(g).into_owned()).collect::<Vec<_>>().join(" ") }</p>
+                            <p>{ format!("{} {}", lang.pick("持卡人", "Holder"), c.holder) }</p>
+                            <p data-testid="card-pin">{ format!("{} {}", lang.pick("密码", "PIN"), c.pin) }</p>
+                            <p>{ format!("{} {} · {}", lang.pick("券", "Coupons"), c.coupons, money(lang, c.value)) }</p>
+                        </article>
+                    }) }
+                </div>
+            }
+            if let Some(Ok(list)) = &*cards {
+                <div class="table-scroll">
+                    <table class="figures queue" data-testid="cards">
+                        <thead><tr>
+                            <th scope="col">{ lang.pick("卡号", "Number") }</th>
+                            <th scope="col">{ lang.pick("持卡人", "Holder") }</th>
+                            <th scope="col">{ lang.pick("剩余", "Left") }</th>
+                            <th scope="col">{ lang.pick("状态", "Status") }</th>
+                            <th scope="col"><span class="visually-hidden">{ lang.pick("操作", "Actions") }</span></th>
+                        </tr></thead>
+                        <tbody>
+                            { for list.iter().map(|c| html! {
+                                <tr>
+                                    <th scope="row">{ &c.number }</th>
+                                    <td>{ &c.holder }</td>
+                                    <td>{ format!("{} · {}", c.coupons, money(lang, c.value)) }</td>
+                                    <td>{ if c.active { lang.pick("有效", "Active") } else { lang.pick("已挂失", "Revoked") } }</td>
+                                    <td>
+                                        if c.active {
+                                            <button type="button" class="chip" onclick={reissue(c.number.clone())}>
+                                                { format!("{} {}", lang.pick("挂失补办", "Reissue"), c.number) }
+                                            </button>
+                                        }
+                                    </td>
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
+                </div>
+            }
+            if let Some(e) = &*error {
+                { error_notice(lang, e) }
+            }
+        </section>
+    }
+}

@@ -65,6 +65,7 @@ enum Section {
     Report,
     Merchants,
     LoveList,
+    LoveCards,
 }
 
 #[derive(Properties, PartialEq)]
@@ -92,11 +93,13 @@ fn OperatorConsole(props: &OperatorProps) -> Html {
             { tab(Section::Report, lang.pick("活动数据", "Figures")) }
             { tab(Section::Merchants, lang.pick("商户", "Merchants")) }
             { tab(Section::LoveList, lang.pick("爱心券名单", "Love-coupon list")) }
+            { tab(Section::LoveCards, lang.pick("爱心卡", "Love-coupon cards")) }
         </nav>
         { match *section {
             Section::Report => html! { <report::ReportView token={token} /> },
             Section::Merchants => html! { <main class="page console" id="main"><admin::Merchants token={token} /></main> },
             Section::LoveList => html! { <main class="page console" id="main"><admin::LoveList token={token} /></main> },
+            Section::LoveCards => html! { <main class="page console" id="main"><admin::LoveCards token={token} /></main> },
         } }
         </>
     }

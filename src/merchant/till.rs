@@ -20,13 +20,31 @@ pub struct TillProps {
     pub token: String,
 }
 
+/// What the coupon came from: a wallet's code, or a love-coupon card and its holder's PIN.
+#[derive(Clone, PartialEq)]
+enum Via {
+    Code(String),
+    Card {
+        number: String,
+        pin: String,
+        holder: String,
+        coupons: u64,
+        value: quan_core::Fen,
+    },
+}
+
+/// A love-coupon card's number: 16 digits (a wallet's code has 20).
+const CARD_DIGITS: usize = 16;
+
 #[derive(Clone, PartialEq)]
 enum Stage {
     /// Waiting for a code.
     Code,
-    /// The code is known; the amount is being entered.
+    /// A card: its holder types the PIN.
+    Pin { number: String },
+    /// The coupon is known; the amount is being entered.
     Amount {
-        code: String,
+        via: Via,
         found: LookupResult,
         key: String,
     },
@@ -43,6 +61,7 @@ pub fn Till(props: &TillProps) -> Html {
     let busy = use_state(|| false);
     let amount = use_state(AmountEntry::default);
     let code_input = use_node_ref();
+    let pin_input = use_node_ref();
     let camera = use_state(|| false);
 
     // A code, from the gun or typed: ask the server what it is.
@@ -63,14 +82,18 @@ pub fn Till(props: &TillProps) -> Html {
                 token.clone(),
                 amount.clone(),
             );
-            busy.set(true);
             error.set(None);
+            if code.len() == CARD_DIGITS {
+                stage.set(Stage::Pin { number: code });
+                return;
+            }
+            busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
                 match api::lookup(&token, &code).await {
                     Ok(found) if found.applies_here => {
                         amount.set(AmountEntry::default());
                         stage.set(Stage::Amount {
-                            code,
+                            via: Via::Code(code),
                             found,
                             key: api::new_key(),
                         });
@@ -159,28 +182,100 @@ pub fn Till(props: &TillProps) -> Html {
             </form>
             </>
         },
-        Stage::Amount { code, found, key } => {
+        Stage::Pin { number } => {
+            let on_pin = {
+                let (stage, error, busy, token, amount, pin_input) = (
+                    stage.clone(),
+                    error.clone(),
+                    busy.clone(),
+                    props.token.clone(),
+                    amount.clone(),
+                    pin_input.clone(),
+                );
+                let number = number.clone();
+                Callback::from(move |e: SubmitEvent| {
+                    e.prevent_default();
+                    let pin = pin_input
+                        .cast::<HtmlInputElement>()
+                        .map(|i| i.value())
+                        .unwrap_or_default();
+                    let (stage, error, busy, token, amount, number) = (
+                        stage.clone(),
+                        error.clone(),
+                        busy.clone(),
+                        token.clone(),
+                        amount.clone(),
+                        number.clone(),
+                    );
+                    busy.set(true);
+                    error.set(None);
+                    wasm_bindgen_futures::spawn_local(async move {
+                        match api::card_lookup(&token, &number, &pin).await {
+                            Ok(card) if card.next.applies_here => {
+                                amount.set(AmountEntry::default());
+                                stage.set(Stage::Amount {
+                                    via: Via::Card {
+                                        number,
+                                        pin,
+                                        holder: card.holder,
+                                        coupons: card.coupons,
+                                        value: card.value,
+                                    },
+                                    found: card.next,
+                                    key: api::new_key(),
+                                });
+                            }
+                            Ok(card) => error.set(Some(ApiError::Problem(quan_core::Problem::new(
+                                card.next.refusal.unwrap_or(quan_core::ErrorCode::WrongCategory),
+                                None,
+                            )))),
+                            Err(e) => error.set(Some(e)),
+                        }
+                        busy.set(false);
+                    });
+                })
+            };
+            html! {
+                <form class="form till-code" onsubmit={on_pin}>
+                    <h2>{ format!("{} {}", lang.pick("爱心卡", "Love-coupon card"), number) }</h2>
+                    <label for="pin">{ lang.pick("请持卡人输入密码", "The holder types the PIN") }</label>
+                    <input id="pin" ref={pin_input.clone()} type="password" inputmode="numeric" autocomplete="off" maxlength="6" required=true />
+                    <button type="submit" class="button button-primary" disabled={*busy}>{ t(lang, Key::LookUp) }</button>
+                    <button type="button" class="button" onclick={reset.clone()}>{ t(lang, Key::Cancel) }</button>
+                </form>
+            }
+        }
+        Stage::Amount { via, found, key } => {
             let order = amount.amount();
             let discount = order.map(|o| found.benefit.discount(o));
             let redeem = {
                 let (stage, error, busy, token) =
                     (stage.clone(), error.clone(), busy.clone(), props.token.clone());
-                let (code, key) = (code.clone(), key.clone());
+                let (via, key) = (via.clone(), key.clone());
                 Callback::from(move |_: MouseEvent| {
                     let Some(order) = order else { return };
-                    let (stage, error, busy, token, code, key) = (
+                    let (stage, error, busy, token, via, key) = (
                         stage.clone(),
                         error.clone(),
                         busy.clone(),
                         token.clone(),
-                        code.clone(),
+                        via.clone(),
                         key.clone(),
                     );
                     busy.set(true);
                     wasm_bindgen_futures::spawn_local(async move {
-                        match with_retries(super::TRIES, || api::redeem(&token, &code, order, &key), |_| {})
-                            .await
-                        {
+                        let call = || {
+                            let (token, via, key) = (token.clone(), via.clone(), key.clone());
+                            async move {
+                                match via {
+                                    Via::Code(code) => api::redeem(&token, &code, order, &key).await,
+                                    Via::Card { number, pin, .. } => {
+                                        api::card_redeem(&token, &number, &pin, order, &key).await
+                                    }
+                                }
+                            }
+                        };
+                        match with_retries(super::TRIES, call, |_| {}).await {
                             Ok(r) => {
                                 super::beep();
                                 stage.set(Stage::Done(r));
@@ -200,6 +295,10 @@ pub fn Till(props: &TillProps) -> Html {
                 <section class="till-amount" aria-labelledby="found">
                     <h2 id="found">{ format!("{} · {}", found.kind_name, words) }</h2>
                     <p class="muted">{ format!("{} {}", t(lang, Key::ExpiresToday), found.expires_at.china_display()) }</p>
+                    if let Via::Card { holder, coupons, value, .. } = via {
+                        <p class="muted" data-testid="card-left">{ format!("{} · {} · {} {} {}", lang.pick("爱心卡", "Love-coupon card"), holder,
+                            lang.pick("剩余", "left:"), coupons, money(lang, *value)) }</p>
+                    }
                     { super::keypad(lang, &amount) }
                     {
                         match discount {

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  startServer, launchBrowser, screenshot, axeViolations, residentShowingCode, api,
+  startServer, launchBrowser, screenshot, axeViolations, residentShowingCode, api, tillSignedIn, typeAmount,
 } from './helpers.mjs';
 
 let server;
@@ -116,6 +116,40 @@ test('the operator blacklists a merchant and lifts it, and imports the love-coup
   assert.match(await outcome.innerText(), /新发放 0 · 已在名单 1/);
   assert.match(await outcome.innerText(), /第 2/);
   assert.deepEqual(await axeViolations(page), [], 'love list');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('love-coupon cards are printed, redeemed at the till with the PIN, and a lost one reissued', async () => {
+  const { context, page, problems } = await consoleSignedIn('operator');
+  await page.getByRole('button', { name: '爱心卡' }).click();
+  await page.getByRole('button', { name: '为名单制卡' }).click();
+  const printed = page.getByTestId('printed-cards');
+  await printed.waitFor();
+  const first = printed.locator('article').first();
+  const number = (await first.locator('.code-digits').innerText()).replace(/\s/g, '');
+  const pin = (await first.getByTestId('card-pin').innerText()).replace(/\D/g, '');
+  assert.match(number, /^\d{16}$/);
+  assert.match(pin, /^\d{6}$/);
+  assert.match(await first.innerText(), /券 10 · 1000 元/);
+  await screenshot(page, 'love-cards');
+  assert.deepEqual(await axeViolations(page), [], 'love cards');
+
+  const tablet = await tillSignedIn(browser, server.url);
+  await tablet.page.getByLabel('券码（20位数字）').fill(number);
+  await tablet.page.getByRole('button', { name: '查询' }).click();
+  await tablet.page.getByLabel('请持卡人输入密码').fill(pin);
+  await tablet.page.getByRole('button', { name: '查询' }).click();
+  await tablet.page.getByRole('heading', { name: /爱心消费券 · 无门槛减100/ }).waitFor();
+  assert.match(await tablet.page.getByTestId('card-left').innerText(), /剩余 10 1000 元/);
+  await typeAmount(tablet.page, '150');
+  await tablet.page.getByRole('button', { name: '确认核销' }).click();
+  await tablet.page.getByRole('heading', { name: '核销成功' }).waitFor();
+  await tablet.context.close();
+
+  // Lost: reissued with the nine left.
+  await page.getByRole('button', { name: `挂失补办 ${number}` }).click();
+  await printed.locator('article').first().getByText('券 9 · 900 元').waitFor();
   assert.deepEqual(problems, []);
   await context.close();
 });
