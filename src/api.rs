@@ -168,6 +168,10 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(
     send("POST", path, token, Some(body), idempotency_key).await
 }
 
+/// The empty JSON object, for a POST whose path says it all.
+#[derive(Serialize)]
+struct Nothing {}
+
 /// A fresh Idempotency-Key: 128 random bits in hex.
 pub fn new_key() -> String {
     let mut bytes = [0u8; 16];
@@ -377,8 +381,6 @@ pub async fn upload_document(
 
 /// `POST /applications/{id}/submit`.
 pub async fn submit_application(token: &str, id: i64) -> Result<quan_core::api::ApplicationView, ApiError> {
-    #[derive(Serialize)]
-    struct Nothing {}
     post(
         &format!("/applications/{id}/submit"),
         Some(token),
@@ -546,8 +548,6 @@ pub async fn print_love_cards(
     token: &str,
     campaign: &str,
 ) -> Result<Vec<quan_core::api::PrintedCard>, ApiError> {
-    #[derive(Serialize)]
-    struct Nothing {}
     post(
         &format!("/operator/campaigns/{campaign}/love-cards"),
         Some(token),
@@ -560,8 +560,6 @@ pub async fn print_love_cards(
 
 /// `POST /operator/love-cards/{number}/reissue`.
 pub async fn reissue_love_card(token: &str, number: &str) -> Result<quan_core::api::PrintedCard, ApiError> {
-    #[derive(Serialize)]
-    struct Nothing {}
     post(
         &format!("/operator/love-cards/{number}/reissue"),
         Some(token),

@@ -364,13 +364,12 @@ pub fn LoveCards(props: &AdminProps) -> Html {
                 campaign.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
-                match api::print_love_cards(&token, &campaign).await {
-                    Ok(new) => {
-                        printed.set(new);
-                        reload.set(*reload + 1);
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
+                shown(
+                    api::print_love_cards(&token, &campaign).await,
+                    &printed,
+                    &reload,
+                    &error,
+                );
             });
         })
     };
@@ -390,13 +389,8 @@ pub fn LoveCards(props: &AdminProps) -> Html {
                 number.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
-                match api::reissue_love_card(&token, &number).await {
-                    Ok(card) => {
-                        printed.set(vec![card]);
-                        reload.set(*reload + 1);
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
+                let card = api::reissue_love_card(&token, &number).await.map(|c| vec![c]);
+                shown(card, &printed, &reload, &error);
             });
         })
     };
@@ -466,5 +460,21 @@ pub fn LoveCards(props: &AdminProps) -> Html {
                 { error_notice(lang, e) }
             }
         </section>
+    }
+}
+
+/// Cards just made, to print (and the list read again), or why not.
+fn shown(
+    cards: Result<Vec<quan_core::api::PrintedCard>, ApiError>,
+    printed: &UseStateHandle<Vec<quan_core::api::PrintedCard>>,
+    reload: &UseStateHandle<u32>,
+    error: &UseStateHandle<Option<ApiError>>,
+) {
+    match cards {
+        Ok(new) => {
+            printed.set(new);
+            reload.set(**reload + 1);
+        }
+        Err(e) => error.set(Some(e)),
     }
 }
