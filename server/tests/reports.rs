@@ -321,3 +321,48 @@ async fn budget_moves_between_kinds_on_record_and_never_beyond_what_is_left() {
         .await;
     assert_eq!(no_reason.status(), 422);
 }
+
+/// What `cargo xtask run` shows: a campaign from yesterday, with yesterday's whole day and this
+/// afternoon's hours of claims, redemptions and refunds made through the real paths.
+#[tokio::test]
+async fn the_demo_makes_a_plausible_campaign_day() {
+    let now = quan_core::ChinaDate::new(2026, 3, 2)
+        .unwrap()
+        .at(quan_core::TimeOfDay(15 * 3_600 + 30 * 60));
+    let app = spawn(Options {
+        clock: Clock::starting_at(now),
+        demo: true,
+        demo_activity: true,
+        ..Options::default()
+    })
+    .await;
+    let op = app.operator().await;
+    let r: CampaignReport = app
+        .get(&format!("/operator/campaigns/{CAMPAIGN}/report"), &op)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.first_day,
+        now.china_date().plus_days(-1),
+        "the campaign began yesterday"
+    );
+    let yesterday: u64 = r.daily.iter().map(|s| s.issued[0]).sum();
+    let today: u64 = r.daily.iter().map(|s| s.issued[1]).sum();
+    assert!(
+        yesterday > 300 && today > 100 && today < yesterday,
+        "{yesterday} then {today}"
+    );
+    // The rush at ten, then a quieter afternoon; nothing after now.
+    let hourly = |h: usize| r.hourly.iter().map(|s| s.issued[h]).sum::<u64>();
+    assert!(hourly(10) > hourly(14) && hourly(14) > 0 && hourly(16) == 0);
+    assert!(r.total.redeemed_count > 100 && r.total.reversed_count > 0);
+    assert!(
+        r.total.leverage_x100.is_some_and(|l| l > 100),
+        "orders above their discounts"
+    );
+    // Yesterday's unused coupons expired at midnight and went back to their pools.
+    assert!(r.total.expired_count > 0 && r.total.returned_value.is_positive());
+    app.assert_conserved().await;
+}

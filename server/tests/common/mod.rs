@@ -53,6 +53,7 @@ pub async fn fresh_database(dir: &std::path::Path) -> String {
 pub struct Options {
     pub clock: Clock,
     pub demo: bool,
+    pub demo_activity: bool,
     pub campaigns: Option<Vec<(&'static str, String)>>,
     pub rate_per_resident: f64,
     pub rate_per_address: f64,
@@ -65,6 +66,7 @@ impl Default for Options {
         Options {
             clock: Clock::system(),
             demo: false,
+            demo_activity: false,
             campaigns: None,
             rate_per_resident: 0.0,
             rate_per_address: 0.0,
@@ -99,6 +101,7 @@ pub async fn spawn(options: Options) -> TestApp {
     let config = Config {
         addr: "127.0.0.1:0".parse().expect("addr"),
         demo: options.demo,
+        demo_activity: options.demo_activity,
         dist_dir: options.dist,
         campaigns_dir,
         database_url: database_url.clone(),
