@@ -569,3 +569,30 @@ pub async fn reissue_love_card(token: &str, number: &str) -> Result<quan_core::a
     .await
     .map_err(|f| f.error)
 }
+
+/// `GET /offers`: merchants' offers open to residents.
+pub async fn offers() -> Result<Vec<quan_core::api::MerchantOffer>, ApiError> {
+    get("/offers", None).await
+}
+
+/// `POST /offers/{id}/claim`.
+pub async fn claim_offer(token: &str, id: i64) -> Result<CouponView, ApiError> {
+    post(&format!("/offers/{id}/claim"), Some(token), &Nothing {}, None)
+        .await
+        .map_err(|f| f.error)
+}
+
+/// `GET /merchant/offers`: this merchant's offers.
+pub async fn my_offers(token: &str) -> Result<Vec<quan_core::api::MerchantOffer>, ApiError> {
+    get("/merchant/offers", Some(token)).await
+}
+
+/// `POST /merchant/offers`.
+pub async fn create_offer(
+    token: &str,
+    request: &quan_core::api::OfferRequest,
+) -> Result<quan_core::api::MerchantOffer, ApiError> {
+    post("/merchant/offers", Some(token), request, None)
+        .await
+        .map_err(|f| f.error)
+}

@@ -4,6 +4,7 @@
 
 mod camera;
 mod issue;
+mod offers;
 mod till;
 mod today;
 
@@ -31,6 +32,7 @@ enum Tab {
     Till,
     Today,
     Issue,
+    Offers,
 }
 
 impl Tab {
@@ -38,6 +40,7 @@ impl Tab {
         match path.trim_end_matches('/').rsplit('/').next() {
             Some("today") => Tab::Today,
             Some("issue") => Tab::Issue,
+            Some("offers") => Tab::Offers,
             _ => Tab::Till,
         }
     }
@@ -47,6 +50,7 @@ impl Tab {
             Tab::Till => "/merchant/",
             Tab::Today => "/merchant/today",
             Tab::Issue => "/merchant/issue",
+            Tab::Offers => "/merchant/offers",
         }
     }
 
@@ -95,18 +99,19 @@ pub fn MerchantApp() -> Html {
                 aria-current={current.then_some("page")} onclick={select(to)}>{ label }</a>
         }
     };
-    let shop_kinds = use_shop_kinds(
-        signed_in
-            .as_ref()
-            .and_then(|s| s.merchant.as_ref())
-            .map(|m| m.category.clone()),
-    );
+    let category = signed_in
+        .as_ref()
+        .and_then(|s| s.merchant.as_ref())
+        .map(|m| m.category.clone());
+    let shop_kinds = use_kinds_issued(category.clone(), quan_core::campaign::Issuance::Shop);
+    let offer_kinds = use_kinds_issued(category, quan_core::campaign::Issuance::Merchant);
     let body = match &signed_in {
         None => html! { <crate::components::StaffSignIn /> },
         Some(s) => match *tab {
             Tab::Till => html! { <till::Till token={s.token.clone()} /> },
             Tab::Today => html! { <today::Today token={s.token.clone()} /> },
             Tab::Issue => html! { <issue::Issue token={s.token.clone()} kinds={shop_kinds.clone()} /> },
+            Tab::Offers => html! { <offers::Offers token={s.token.clone()} kinds={offer_kinds.clone()} /> },
         },
     };
     html! {
@@ -120,6 +125,9 @@ pub fn MerchantApp() -> Html {
                         { tab_link(Tab::Today, t(lang, Key::NavToday)) }
                         if !shop_kinds.is_empty() {
                             { tab_link(Tab::Issue, lang.pick("发券", "Issue")) }
+                        }
+                        if !offer_kinds.is_empty() {
+                            { tab_link(Tab::Offers, lang.pick("设券", "Offers")) }
                         }
                     </nav>
                 }
@@ -175,9 +183,13 @@ pub fn keypad(lang: crate::i18n::Lang, amount: &UseStateHandle<quan_core::entry:
     }
 }
 
-/// The kinds this shop issues itself (running campaigns' shop-issued kinds of its category).
+/// The kinds of running campaigns issued the way `issuance` says (in the shop, or set up by the
+/// merchant) that apply in this merchant's category.
 #[hook]
-fn use_shop_kinds(category: Option<quan_core::CategoryId>) -> Vec<issue::ShopKind> {
+fn use_kinds_issued(
+    category: Option<quan_core::CategoryId>,
+    issuance: quan_core::campaign::Issuance,
+) -> Vec<issue::ShopKind> {
     let kinds = use_state(Vec::new);
     {
         let kinds = kinds.clone();
@@ -194,10 +206,7 @@ fn use_shop_kinds(category: Option<quan_core::CategoryId>) -> Vec<issue::ShopKin
                         .flat_map(|c| {
                             c.kinds
                                 .iter()
-                                .filter(|k| {
-                                    k.issuance == quan_core::campaign::Issuance::Shop
-                                        && k.categories.contains(&category)
-                                })
+                                .filter(|k| k.issuance == issuance && k.categories.contains(&category))
                                 .filter_map(|k| {
                                     let offer = k.offers.first()?;
                                     Some(issue::ShopKind {

@@ -102,6 +102,9 @@ fn campaign_section(
             if kinds.is_empty() {
                 <p class="muted">{ t(lang, Key::IssuedElsewhere) }</p>
                 <p><a class="button" href="/apply/">{ t(lang, Key::ApplySubsidy) }</a></p>
+                if c.kinds.iter().any(|k| k.issuance == Issuance::Merchant) {
+                    <MerchantOffers campaign={c.id.as_str().to_owned()} on_claimed={on_claimed.clone()} />
+                }
             } else {
                 <p class="release">
                     { format!("{} {:02}:{:02}", t(lang, Key::ReleaseAt), c.release_time.hours(), c.release_time.minutes()) }
@@ -271,5 +274,73 @@ fn OfferButton(props: &OfferButtonProps) -> Html {
                 }
             }
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct MerchantOffersProps {
+    campaign: String,
+    on_claimed: Callback<()>,
+}
+
+/// Coupons merchants set up (Jishan's four treasures), each claimed once and used at its shop.
+#[function_component]
+fn MerchantOffers(props: &MerchantOffersProps) -> Html {
+    let lang = use_prefs().lang;
+    let session = use_session();
+    let offers = use_state(Vec::<quan_core::api::MerchantOffer>::new);
+    let note = use_state(|| None::<(i64, Result<(), ApiError>)>);
+    let reload = use_state(|| 0u32);
+    {
+        let (offers, campaign) = (offers.clone(), props.campaign.clone());
+        use_effect_with(*reload, move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(all) = api::offers().await {
+                    offers.set(
+                        all.into_iter()
+                            .filter(|o| o.campaign.as_str() == campaign)
+                            .collect(),
+                    );
+                }
+            });
+        });
+    }
+    if offers.is_empty() {
+        return html! {};
+    }
+    let token = session.token().map(String::from);
+    html! {
+        <ul class="offers">
+            { for offers.iter().map(|o| {
+                let claim = token.clone().map(|token| {
+                    let (note, reload, on_claimed, id) = (note.clone(), reload.clone(), props.on_claimed.clone(), o.id);
+                    Callback::from(move |_: MouseEvent| {
+                        let (token, note, reload, on_claimed) = (token.clone(), note.clone(), reload.clone(), on_claimed.clone());
+                        wasm_bindgen_futures::spawn_local(async move {
+                            let done = api::claim_offer(&token, id).await.map(|_| ());
+                            if done.is_ok() {
+                                on_claimed.emit(());
+                            }
+                            note.set(Some((id, done)));
+                            reload.set(*reload + 1);
+                        });
+                    })
+                });
+                let words = if lang == Lang::En { o.benefit.words_en() } else { o.words.clone() };
+                html! {
+                    <li class="offer">
+                        <span>{ format!("{} · {} · {} {}", o.merchant_name, words, lang.pick("剩余", "left"), o.quantity.saturating_sub(o.claimed)) }</span>
+                        if let Some(claim) = claim {
+                            <button type="button" class="button button-primary" onclick={claim}>{ format!("{} {} {}", t(lang, Key::Claim), o.merchant_name, words) }</button>
+                        }
+                        { match &*note {
+                            Some((id, Ok(()))) if *id == o.id => html! { <p class="notice" role="status">{ t(lang, Key::Claimed) }</p> },
+                            Some((id, Err(e))) if *id == o.id => error_notice(lang, e),
+                            _ => html! {},
+                        } }
+                    </li>
+                }
+            }) }
+        </ul>
     }
 }

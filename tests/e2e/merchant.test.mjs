@@ -162,3 +162,38 @@ test('a shop checks the order and issues an appliance coupon; the customer redee
   await phoneContext.close();
   await context.close();
 });
+
+test('a four-treasures shop sets up coupons; a resident claims one and uses it there', async () => {
+  const { context, page, problems } = await tillSignedIn(browser, server.url, 'treasures');
+  await page.getByRole('link', { name: '设券' }).click();
+  await page.getByLabel('满多少元可用').fill('200');
+  await page.getByLabel('张数').fill('50');
+  assert.match(await page.getByTestId('offer-preview').innerText(), /满200减20/);
+  await page.getByRole('button', { name: '发布' }).click();
+  await page.getByTestId('my-offers').getByText('满200减20 · 已领 0 / 50').waitFor();
+  await screenshot(page, 'merchant-offers');
+
+  const { context: phoneContext, page: phone } = await phonePage(browser);
+  await phone.goto(`${server.url}/sign-in`);
+  await phone.getByLabel('手机号').fill('13900000088');
+  await phone.getByRole('button', { name: '登录' }).click();
+  await phone.getByRole('button', { name: '领取 稷山四宝特产店 满200减20' }).click();
+  await phone.getByText('领取成功').first().waitFor();
+  await phone.getByRole('link', { name: '我的券' }).click();
+  await phone.getByRole('link', { name: '出示付款码' }).first().click();
+  await phone.getByTestId('code-digits').waitFor();
+  const code = (await phone.getByTestId('code-digits').innerText()).replace(/\s/g, '');
+
+  await page.getByRole('link', { name: '收银' }).click();
+  await page.getByLabel('券码（20位数字）').fill(code);
+  await page.getByRole('button', { name: '查询' }).click();
+  await page.getByRole('heading', { name: /稷山四宝消费券 · 满200减20/ }).waitFor();
+  await typeAmount(page, '260');
+  await page.getByRole('button', { name: '确认核销' }).click();
+  await page.getByRole('heading', { name: '核销成功' }).waitFor();
+  await page.getByRole('link', { name: '设券' }).click();
+  await page.getByTestId('my-offers').getByText('满200减20 · 已领 1 / 50').waitFor();
+  assert.deepEqual(problems, []);
+  await phoneContext.close();
+  await context.close();
+});

@@ -4,6 +4,7 @@ pub mod applications;
 pub mod campaigns;
 pub mod love_cards;
 pub mod merchant;
+pub mod offers;
 pub mod operator;
 pub mod ops;
 pub mod reports;
@@ -27,5 +28,6 @@ pub fn router() -> Router<AppState> {
         .merge(reports::router())
         .merge(applications::router())
         .merge(love_cards::router())
+        .merge(offers::router())
         .merge(ops::router())
 }

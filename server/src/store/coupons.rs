@@ -11,7 +11,7 @@ use crate::db::{col, DbError};
 
 /// The columns [`CouponRow::read`] needs.
 pub const COLUMNS: &str =
-    "id, campaign, kind, denomination, round, resident_id, source, value, threshold, rate_bp, status, given, claimed_at, expires_at";
+    "id, campaign, kind, denomination, round, resident_id, source, value, threshold, rate_bp, status, given, claimed_at, expires_at, merchant_id";
 
 /// One row of `coupons`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +30,8 @@ pub struct CouponRow {
     pub given: Fen,
     pub claimed_at: Timestamp,
     pub expires_at: Timestamp,
+    /// The one merchant where it can be used (a merchant's own offer), if any.
+    pub merchant: Option<i64>,
 }
 
 pub fn status_str(s: CouponStatus) -> &'static str {
@@ -73,6 +75,7 @@ impl CouponRow {
             given: Fen(col(row, "given")?),
             claimed_at: Timestamp(col(row, "claimed_at")?),
             expires_at: Timestamp(col(row, "expires_at")?),
+            merchant: col(row, "merchant_id")?,
         })
     }
 

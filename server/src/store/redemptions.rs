@@ -69,7 +69,10 @@ pub fn describe(campaigns: &Campaigns, coupon: &CouponRow, merchant: &MerchantVi
     let kind = campaigns.kind(&coupon.campaign, &coupon.kind).map(|(_, k)| k);
     let refusal = if merchant.blacklisted {
         Some(ErrorCode::MerchantBlacklisted)
-    } else if !kind.is_some_and(|k| k.applies_in(&merchant.category)) {
+    } else if !kind.is_some_and(|k| k.applies_in(&merchant.category))
+        || coupon.merchant.is_some_and(|m| m != merchant.id.0)
+    {
+        // Another category's coupon, or another merchant's own offer.
         Some(ErrorCode::WrongCategory)
     } else {
         None

@@ -1,0 +1,265 @@
+//! Coupons merchants set up themselves (Jishan's four treasures): a listed merchant offers
+//! 满X减(the campaign's rate of X), so many of them; residents claim one of each offer until the
+//! quantity is gone; each redeems only at its merchant and is settled by it afterwards. A claim
+//! is one transaction: the offer's count and the round's pool, both conditional updates, and a
+//! limit slot per resident and offer.
+
+use quan_core::api::{CouponView, MerchantOffer, MerchantView, OfferRequest};
+use quan_core::campaign::Issuance;
+use quan_core::rules::{coupon_expiry, Benefit};
+use quan_core::{CampaignId, ErrorCode, Fen, KindId, MerchantId, ResidentId, Timestamp};
+use sqlx::any::AnyRow;
+
+use super::coupons::{CouponRow, COLUMNS};
+use super::ledger::{self, Entry};
+use crate::campaigns::Campaigns;
+use crate::db::{col, Db};
+use crate::error::AppError;
+
+/// The most coupons one offer may hold.
+pub const MAX_QUANTITY: u32 = 100_000;
+
+fn internal(e: impl std::fmt::Display) -> AppError {
+    AppError::internal(e)
+}
+
+/// Sets up an offer: the merchant must be listed for the kind, the kind set up by merchants.
+pub async fn create(
+    db: &Db,
+    campaigns: &Campaigns,
+    merchant: &MerchantView,
+    req: &OfferRequest,
+    now: Timestamp,
+) -> Result<MerchantOffer, AppError> {
+    let (_, kind) = campaigns
+        .kind(req.campaign.as_str(), req.kind.as_str())
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such campaign or coupon kind"))?;
+    if kind.issuance != Issuance::Merchant {
+        return Err(AppError::new(
+            ErrorCode::InvalidRequest,
+            "merchants do not set up this kind",
+        ));
+    }
+    if merchant.blacklisted {
+        return Err(AppError::code(ErrorCode::MerchantBlacklisted));
+    }
+    if !kind.applies_in(&merchant.category) {
+        return Err(AppError::new(
+            ErrorCode::WrongCategory,
+            "this merchant is not listed for this kind",
+        ));
+    }
+    let rate = kind.rate.map_or(0, |r| r.basis_points);
+    let off = req.threshold.basis_points(rate);
+    if !off.is_positive() || req.threshold < Fen(1_000) {
+        return Err(AppError::new(
+            ErrorCode::InvalidRequest,
+            "the order amount must be at least 10 yuan",
+        ));
+    }
+    if req.quantity == 0 || req.quantity > MAX_QUANTITY {
+        return Err(AppError::new(
+            ErrorCode::InvalidRequest,
+            format!("an offer holds 1 to {MAX_QUANTITY} coupons"),
+        ));
+    }
+    let mut tx = db.begin_write().await.map_err(internal)?;
+    let row = sqlx::query(
+        "INSERT INTO merchant_offers (campaign, kind, merchant_id, threshold, off, quantity, claimed, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $7) RETURNING id",
+    )
+    .bind(req.campaign.as_str())
+    .bind(req.kind.as_str())
+    .bind(merchant.id.0)
+    .bind(req.threshold.0)
+    .bind(off.0)
+    .bind(i64::from(req.quantity))
+    .bind(now.millis())
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(internal)?;
+    let id: i64 = col(&row, "id").map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    one(db, campaigns, id)
+        .await?
+        .ok_or_else(|| AppError::internal("the offer just made is gone"))
+}
+
+fn read(campaigns: &Campaigns, row: &AnyRow) -> Result<MerchantOffer, AppError> {
+    let campaign: String = col(row, "campaign").map_err(internal)?;
+    let kind: String = col(row, "kind").map_err(internal)?;
+    let benefit = Benefit::ThresholdOff {
+        threshold: Fen(col(row, "threshold").map_err(internal)?),
+        off: Fen(col(row, "off").map_err(internal)?),
+    };
+    let count = |name: &str| {
+        col::<i64>(row, name)
+            .map(|n| u32::try_from(n).unwrap_or(0))
+            .map_err(internal)
+    };
+    Ok(MerchantOffer {
+        id: col(row, "id").map_err(internal)?,
+        kind_name: campaigns
+            .kind(&campaign, &kind)
+            .map(|(_, k)| k.name.clone())
+            .unwrap_or_default(),
+        campaign: CampaignId::from(campaign.as_str()),
+        kind: KindId::from(kind.as_str()),
+        merchant: MerchantId(col(row, "merchant_id").map_err(internal)?),
+        merchant_name: col(row, "merchant_name").map_err(internal)?,
+        words: benefit.words_zh(),
+        benefit,
+        quantity: count("quantity")?,
+        claimed: count("claimed")?,
+    })
+}
+
+const SELECT: &str =
+    "SELECT o.*, m.name AS merchant_name FROM merchant_offers o JOIN merchants m ON m.id = o.merchant_id";
+
+async fn one(db: &Db, campaigns: &Campaigns, id: i64) -> Result<Option<MerchantOffer>, AppError> {
+    let row = sqlx::query(&format!("{SELECT} WHERE o.id = $1"))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(internal)?;
+    row.map(|r| read(campaigns, &r)).transpose()
+}
+
+/// Offers of running campaigns, with coupons left, from merchants not blacklisted (for residents);
+/// or one merchant's, all of them (for the merchant).
+pub async fn list(
+    db: &Db,
+    campaigns: &Campaigns,
+    merchant: Option<MerchantId>,
+    now: Timestamp,
+) -> Result<Vec<MerchantOffer>, AppError> {
+    let rows = match merchant {
+        Some(m) => {
+            sqlx::query(&format!("{SELECT} WHERE o.merchant_id = $1 ORDER BY o.id"))
+                .bind(m.0)
+                .fetch_all(&db.pool)
+                .await
+        }
+        None => {
+            sqlx::query(&format!(
+                "{SELECT} WHERE o.claimed < o.quantity AND m.blacklisted = 0 ORDER BY o.id"
+            ))
+            .fetch_all(&db.pool)
+            .await
+        }
+    }
+    .map_err(internal)?;
+    let running = |o: &MerchantOffer| {
+        campaigns
+            .get(o.campaign.as_str())
+            .is_some_and(|c| c.phase(now) == quan_core::campaign::Phase::Running)
+    };
+    rows.iter()
+        .map(|r| read(campaigns, r))
+        .filter(|o| merchant.is_some() || o.as_ref().map_or(true, running))
+        .collect()
+}
+
+/// A resident claims one coupon of an offer: one per resident and offer, while the offer has
+/// some left and the kind's pool covers it.
+pub async fn claim(
+    db: &Db,
+    campaigns: &Campaigns,
+    coupon_master: &[u8],
+    resident: ResidentId,
+    id: i64,
+    now: Timestamp,
+) -> Result<CouponView, AppError> {
+    let offer = one(db, campaigns, id)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such offer"))?;
+    let (campaign, kind) = campaigns
+        .kind(offer.campaign.as_str(), offer.kind.as_str())
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorCode::NotFound,
+                "the offer's kind is no longer in the campaign",
+            )
+        })?;
+    match campaign.phase(now) {
+        quan_core::campaign::Phase::Before => return Err(AppError::code(ErrorCode::NotStarted)),
+        quan_core::campaign::Phase::After => return Err(AppError::code(ErrorCode::Ended)),
+        quan_core::campaign::Phase::Running => {}
+    }
+    let value = offer.benefit.face_value().unwrap_or(Fen::ZERO);
+    let round = campaign
+        .round_on(now.china_date())
+        .map_or(0, |r| i64::from(r.number));
+    let mut tx = db.begin_write().await.map_err(internal)?;
+    // The offer's row first: claims of one offer are decided one after another.
+    let counted =
+        sqlx::query("UPDATE merchant_offers SET claimed = claimed + 1 WHERE id = $1 AND claimed < quantity")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+    if counted.rows_affected() != 1 {
+        return Err(AppError::new(
+            ErrorCode::SoldOut,
+            "this offer's coupons are all claimed",
+        ));
+    }
+    let pooled = sqlx::query(
+        "UPDATE pools SET available = available - $1, held = held + $1 \
+         WHERE campaign = $2 AND kind = $3 AND round = $4 AND available >= $1",
+    )
+    .bind(value.0)
+    .bind(campaign.id.as_str())
+    .bind(kind.id.as_str())
+    .bind(round)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    if pooled.rows_affected() != 1 {
+        return Err(AppError::new(ErrorCode::SoldOut, "the kind's budget is spent"));
+    }
+    let row = sqlx::query(&format!(
+        "INSERT INTO coupons (campaign, kind, denomination, round, resident_id, source, day, value, threshold, \
+         rate_bp, status, given, claimed_at, expires_at, merchant_id) \
+         VALUES ($1, $2, 0, $3, $4, 'claim', $5, $6, $7, 0, 'held', 0, $8, $9, $10) RETURNING {COLUMNS}"
+    ))
+    .bind(campaign.id.as_str())
+    .bind(kind.id.as_str())
+    .bind(round)
+    .bind(resident.0)
+    .bind(now.china_date().to_string())
+    .bind(value.0)
+    .bind(offer.benefit.threshold().0)
+    .bind(now.millis())
+    .bind(coupon_expiry(campaign, kind, now).millis())
+    .bind(offer.merchant.0)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(internal)?;
+    let coupon = CouponRow::read(&row).map_err(internal)?;
+    // One coupon of each offer a resident: the slot's key refuses a second.
+    let slot = sqlx::query(
+        "INSERT INTO limit_slots (resident_id, campaign, kind, scope, slot, coupon_id) VALUES ($1, $2, $3, $4, 1, $5) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(resident.0)
+    .bind(campaign.id.as_str())
+    .bind(kind.id.as_str())
+    .bind(format!("offer:{id}"))
+    .bind(coupon.id.0)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    if slot.rows_affected() != 1 {
+        return Err(AppError::new(
+            ErrorCode::LimitReached,
+            "one coupon of each offer a resident",
+        ));
+    }
+    ledger::record(&mut tx, &Entry::of(&coupon, now, "claim", value))
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok(coupon.view(campaigns, coupon_master, now))
+}
