@@ -30,24 +30,13 @@ pub async fn issue(
     if let Some(prior) = idempotency::replayed(db, idem).await? {
         return Ok(Err(prior));
     }
-    let (campaign, kind) = campaigns
-        .kind(request.campaign.as_str(), request.kind.as_str())
-        .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such campaign or coupon kind"))?;
-    if kind.issuance != Issuance::Shop {
-        return Err(AppError::new(
-            ErrorCode::InvalidRequest,
-            "shops do not issue this kind of coupon",
-        ));
-    }
-    if merchant.blacklisted {
-        return Err(AppError::code(ErrorCode::MerchantBlacklisted));
-    }
-    if !kind.applies_in(&merchant.category) {
-        return Err(AppError::new(
-            ErrorCode::WrongCategory,
-            "this shop does not issue this kind",
-        ));
-    }
+    let (campaign, kind) = super::merchant_kind(
+        campaigns,
+        merchant,
+        request.campaign.as_str(),
+        request.kind.as_str(),
+        Issuance::Shop,
+    )?;
     let phone = quan_core::ids::mobile_number(&request.phone).ok_or_else(|| {
         AppError::new(
             ErrorCode::InvalidRequest,

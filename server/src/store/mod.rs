@@ -112,3 +112,36 @@ pub async fn conservation(
         redeemed: Fen(col(&row, "redeemed")?),
     })
 }
+
+/// A kind a merchant acts on itself (issuing in the shop, or setting up its own coupons): it must
+/// exist, be issued that way, and apply in the merchant's category; a blacklisted merchant does
+/// nothing.
+pub fn merchant_kind<'a>(
+    campaigns: &'a crate::campaigns::Campaigns,
+    merchant: &quan_core::api::MerchantView,
+    campaign: &str,
+    kind: &str,
+    issuance: quan_core::campaign::Issuance,
+) -> Result<(&'a Campaign, &'a quan_core::campaign::Kind), crate::error::AppError> {
+    use crate::error::AppError;
+    use quan_core::ErrorCode;
+    let (c, k) = campaigns
+        .kind(campaign, kind)
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such campaign or coupon kind"))?;
+    if k.issuance != issuance {
+        return Err(AppError::new(
+            ErrorCode::InvalidRequest,
+            "this kind is not issued that way",
+        ));
+    }
+    if merchant.blacklisted {
+        return Err(AppError::code(ErrorCode::MerchantBlacklisted));
+    }
+    if !k.applies_in(&merchant.category) {
+        return Err(AppError::new(
+            ErrorCode::WrongCategory,
+            "this merchant is not listed for this kind",
+        ));
+    }
+    Ok((c, k))
+}

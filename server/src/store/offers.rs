@@ -31,24 +31,13 @@ pub async fn create(
     req: &OfferRequest,
     now: Timestamp,
 ) -> Result<MerchantOffer, AppError> {
-    let (_, kind) = campaigns
-        .kind(req.campaign.as_str(), req.kind.as_str())
-        .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such campaign or coupon kind"))?;
-    if kind.issuance != Issuance::Merchant {
-        return Err(AppError::new(
-            ErrorCode::InvalidRequest,
-            "merchants do not set up this kind",
-        ));
-    }
-    if merchant.blacklisted {
-        return Err(AppError::code(ErrorCode::MerchantBlacklisted));
-    }
-    if !kind.applies_in(&merchant.category) {
-        return Err(AppError::new(
-            ErrorCode::WrongCategory,
-            "this merchant is not listed for this kind",
-        ));
-    }
+    let (_, kind) = super::merchant_kind(
+        campaigns,
+        merchant,
+        req.campaign.as_str(),
+        req.kind.as_str(),
+        Issuance::Merchant,
+    )?;
     let rate = kind.rate.map_or(0, |r| r.basis_points);
     let off = req.threshold.basis_points(rate);
     if !off.is_positive() || req.threshold < Fen(1_000) {
