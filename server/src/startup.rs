@@ -84,22 +84,11 @@ pub fn app(state: AppState, config: &Config) -> Router {
         })
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state);
-    // Every entry's inline loader is allowed by hash: the resident's, the till's, the console's,
-    // the subsidy application's.
+    // Every entry's inline loader is allowed by hash: the resident's, and each of web::ENTRIES.
     let index = config
         .dist_dir
         .as_ref()
-        .map(|d| {
-            [
-                d.join("index.html"),
-                d.join("merchant/index.html"),
-                d.join("operator/index.html"),
-            ]
-            .iter()
-            .filter_map(|p| std::fs::read_to_string(p).ok())
-            .collect::<Vec<_>>()
-            .join("\n")
-        })
+        .map(|d| web::entry_pages(d))
         .unwrap_or_default();
     let csp = web::content_security_policy(&index, &config.frame_ancestors);
     let csp = HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static("default-src 'self'"));

@@ -70,11 +70,26 @@ pub fn widget(dist: &Path) -> Router {
                     .precompressed_gzip(),
             )
     };
-    Router::new()
-        .nest_service("/merchant", app(&dist.join("merchant")))
-        .nest_service("/operator", app(&dist.join("operator")))
-        .nest_service("/apply", app(&dist.join("apply")))
+    ENTRIES
+        .iter()
+        .fold(Router::new(), |r, e| {
+            r.nest_service(&format!("/{e}"), app(&dist.join(e)))
+        })
         .fallback_service(app(dist))
+}
+
+/// The builds served beside the resident's app, each under its own path and folder: the till,
+/// the operator's console, the subsidy application.
+pub const ENTRIES: [&str; 3] = ["merchant", "operator", "apply"];
+
+/// Every entry's `index.html` in `dist` (the resident's first), as one text: what the CSP's
+/// script hashes are taken from.
+pub fn entry_pages(dist: &Path) -> String {
+    std::iter::once(dist.join("index.html"))
+        .chain(ENTRIES.iter().map(|e| dist.join(e).join("index.html")))
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Headers on every response. API answers are never stored; the widget's hashed files are
@@ -122,6 +137,21 @@ fn has_content_hash(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_entrys_loader_is_allowed_by_its_hash() {
+        let dir = std::env::temp_dir().join(format!("quan-csp-{}", std::process::id()));
+        let page = |body: &str| format!("<html><script type=\"module\">{body}</script></html>");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("index.html"), page("resident()")).unwrap();
+        for e in ENTRIES {
+            std::fs::create_dir_all(dir.join(e)).unwrap();
+            std::fs::write(dir.join(e).join("index.html"), page(e)).unwrap();
+        }
+        let csp = content_security_policy(&entry_pages(&dir), &[]);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(csp.matches("'sha256-").count(), 1 + ENTRIES.len(), "{csp}");
+    }
 
     #[test]
     fn only_hashed_names_are_immutable() {

@@ -75,3 +75,42 @@ test('a resident applies with documents, the reviewer approves, the resident see
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a rejected application shows the applicant the reviewer\'s reason', async () => {
+  const { context, page, problems } = await phonePage(browser);
+  await page.goto(`${server.url}/sign-in`);
+  await page.getByLabel('手机号').fill('13500000002');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('link', { name: '申请购车补贴' }).first().click();
+  await page.getByLabel('发票金额（元）').fill('60000');
+  await page.getByLabel('开票日期').fill('2026-03-06');
+  await page.getByLabel('燃油车').check();
+  assert.match(await page.getByTestId('expected').innerText(), /预计补贴 3000 元/, '5% is 3,000: the floor');
+  await page.getByLabel('本人银行卡号').fill('6222021234567891');
+  await page.getByLabel('手机号').fill('13500000002');
+  for (const [label, name] of [['身份证', 'a.png'], ['银行卡', 'b.png'], ['机动车销售发票', 'c.png'], ['行驶证', 'd.png']]) {
+    await page.getByLabel(label, { exact: true }).setInputFiles({ name, mimeType: 'image/png', buffer: PNG });
+  }
+  await page.getByRole('button', { name: '提交申请' }).click();
+  await page.getByTestId('application-status').filter({ hasText: '已提交，排队待审' }).waitFor();
+
+  const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  const review = await desk.newPage();
+  await review.goto(`${server.url}/operator/`);
+  await review.getByLabel('账号').fill('reviewer');
+  await review.getByLabel('密码').fill('demo1234');
+  await review.getByRole('button', { name: '登录' }).click();
+  await review.getByTestId('queue').getByRole('row', { name: /135\*\*\*\*0002/ }).getByRole('button', { name: /查看/ }).click();
+  await review.getByRole('button', { name: '受理' }).click();
+  await review.getByTestId('review-status').filter({ hasText: '审核中' }).waitFor();
+  await review.getByLabel('驳回原因（申请人可见）').fill('行驶证照片不清晰，请重新申请');
+  await review.getByRole('button', { name: '驳回' }).click();
+  await review.getByTestId('review-status').filter({ hasText: '已驳回' }).waitFor();
+  await desk.close();
+
+  await page.reload();
+  await page.getByTestId('application-status').filter({ hasText: '未通过' }).waitFor();
+  assert.match(await page.getByTestId('applications').innerText(), /原因：行驶证照片不清晰，请重新申请/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
