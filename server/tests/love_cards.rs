@@ -124,6 +124,15 @@ async fn a_card_and_its_pin_stand_in_for_the_wallet_at_the_till() {
         .unwrap();
     assert_eq!((after.coupons, after.value), (9, Fen(90_000)));
 
+    let listed: Vec<quan_core::api::CardView> = app
+        .get(&format!("/operator/campaigns/{CAMPAIGN}/love-cards"), &op)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mine = listed.iter().find(|c| c.number == card.number).unwrap();
+    assert_eq!((mine.coupons, mine.value, mine.active), (9, Fen(90_000), true));
+    assert_eq!(listed.iter().map(|c| c.coupons).sum::<u64>(), 19);
     // Lost: revoked and reissued, with the nine left; the old number opens nothing.
     let new: PrintedCard = app
         .post(

@@ -16,7 +16,7 @@ use crate::error::{AppError, AppResult};
 use crate::extract::{created, replay, Json, Path};
 use crate::startup::AppState;
 use crate::store::idempotency::IdemKey;
-use crate::store::{accounts, love_cards, redemptions};
+use crate::store::{love_cards, redemptions};
 #[allow(unused_imports)]
 use quan_core::api::RedemptionView;
 #[allow(unused_imports)]
@@ -75,10 +75,7 @@ async fn lookup(
     auth: MerchantAuth,
     Json(body): Json<CardRequest>,
 ) -> AppResult<Json<CardLookup>> {
-    let merchant = accounts::merchant(&state.db, auth.merchant)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or_else(|| AppError::code(ErrorCode::Forbidden))?;
+    let merchant = super::merchant::my_merchant(&state, &auth).await?;
     let now = state.clock.now();
     let number = body.number.trim();
     let (campaign, resident) =
@@ -103,10 +100,7 @@ async fn redeem(
     body: Bytes,
 ) -> AppResult<Response> {
     let request: CardRedeemRequest = parse_json(&headers, &body)?;
-    let merchant = accounts::merchant(&state.db, auth.merchant)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or_else(|| AppError::code(ErrorCode::Forbidden))?;
+    let merchant = super::merchant::my_merchant(&state, &auth).await?;
     let idem = IdemKey::from_headers(&headers, format!("a:{}", auth.account), &body)?;
     let _guard = match &idem {
         Some(k) => Some(state.in_flight.enter(k)?),

@@ -30,7 +30,8 @@ pub fn router() -> Router<AppState> {
         .route("/merchant/issues", post(issue))
 }
 
-async fn my_merchant(state: &AppState, auth: &MerchantAuth) -> AppResult<MerchantView> {
+/// The signed-in staff account's merchant.
+pub(crate) async fn my_merchant(state: &AppState, auth: &MerchantAuth) -> AppResult<MerchantView> {
     accounts::merchant(&state.db, auth.merchant)
         .await
         .map_err(AppError::internal)?

@@ -6,13 +6,12 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use quan_core::api::{CouponView, MerchantOffer, OfferRequest};
-use quan_core::ErrorCode;
 
 use crate::auth::{MerchantAuth, ResidentAuth};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::extract::{created, Json, Path};
 use crate::startup::AppState;
-use crate::store::{accounts, offers};
+use crate::store::offers;
 #[allow(unused_imports)]
 use quan_core::Problem;
 
@@ -29,10 +28,7 @@ async fn create(
     auth: MerchantAuth,
     Json(body): Json<OfferRequest>,
 ) -> AppResult<Response> {
-    let merchant = accounts::merchant(&state.db, auth.merchant)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or_else(|| AppError::code(ErrorCode::Forbidden))?;
+    let merchant = super::merchant::my_merchant(&state, &auth).await?;
     let offer = offers::create(&state.db, &state.campaigns, &merchant, &body, state.clock.now()).await?;
     Ok(created(offer))
 }

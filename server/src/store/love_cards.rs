@@ -133,27 +133,31 @@ pub async fn issue_all(
 
 /// The campaign's cards, without their PINs.
 pub async fn list(db: &Db, campaign: &str, now: Timestamp) -> Result<Vec<CardView>, AppError> {
+    // Each card with what its holder has left, in one query (the list runs to the whole county's).
     let rows = sqlx::query(
-        "SELECT c.number, c.resident_id, c.status, r.name FROM love_cards c JOIN residents r ON r.id = c.resident_id \
-         WHERE c.campaign = $1 ORDER BY c.issued_at, c.number",
+        "SELECT c.number, c.status, r.name, CAST(COUNT(k.id) AS BIGINT) AS n, \
+                CAST(COALESCE(SUM(k.value), 0) AS BIGINT) AS v \
+         FROM love_cards c JOIN residents r ON r.id = c.resident_id \
+         LEFT JOIN coupons k ON k.resident_id = c.resident_id AND k.campaign = c.campaign \
+              AND k.source = 'allocate' AND k.status = 'held' AND k.expires_at >= $2 \
+         WHERE c.campaign = $1 GROUP BY c.number, c.status, r.name, c.issued_at ORDER BY c.issued_at, c.number",
     )
     .bind(campaign)
+    .bind(now.millis())
     .fetch_all(&db.pool)
     .await
     .map_err(internal)?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let resident: i64 = col(row, "resident_id").map_err(internal)?;
-        let (coupons, value) = left(db, campaign, resident, now).await?;
-        out.push(CardView {
-            number: col(row, "number").map_err(internal)?,
-            holder: col(row, "name").map_err(internal)?,
-            active: col::<String>(row, "status").map_err(internal)? == "active",
-            coupons,
-            value,
-        });
-    }
-    Ok(out)
+    rows.iter()
+        .map(|row| {
+            Ok(CardView {
+                number: col(row, "number").map_err(internal)?,
+                holder: col(row, "name").map_err(internal)?,
+                active: col::<String>(row, "status").map_err(internal)? == "active",
+                coupons: u64::try_from(col::<i64>(row, "n").map_err(internal)?).unwrap_or(0),
+                value: Fen(col(row, "v").map_err(internal)?),
+            })
+        })
+        .collect()
 }
 
 /// Revokes a lost card and issues its holder a new one, which carries what was left.
