@@ -15,9 +15,11 @@ use crate::context::use_prefs;
 use crate::hooks::claim::with_retries;
 use crate::i18n::{money, t, Key, Lang};
 
-/// A kind this shop issues.
+/// A kind this merchant gives out itself.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShopKind {
+    /// Issued in the shop, or set up by the merchant.
+    pub issuance: quan_core::campaign::Issuance,
     pub campaign: CampaignId,
     pub kind: KindId,
     pub name: String,

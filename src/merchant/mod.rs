@@ -103,8 +103,12 @@ pub fn MerchantApp() -> Html {
         .as_ref()
         .and_then(|s| s.merchant.as_ref())
         .map(|m| m.category.clone());
-    let shop_kinds = use_kinds_issued(category.clone(), quan_core::campaign::Issuance::Shop);
-    let offer_kinds = use_kinds_issued(category, quan_core::campaign::Issuance::Merchant);
+    let own_kinds = use_own_kinds(category);
+    let issued = |how: quan_core::campaign::Issuance| -> Vec<issue::ShopKind> {
+        own_kinds.iter().filter(|k| k.issuance == how).cloned().collect()
+    };
+    let shop_kinds = issued(quan_core::campaign::Issuance::Shop);
+    let offer_kinds = issued(quan_core::campaign::Issuance::Merchant);
     let body = match &signed_in {
         None => html! { <crate::components::StaffSignIn /> },
         Some(s) => match *tab {
@@ -183,13 +187,11 @@ pub fn keypad(lang: crate::i18n::Lang, amount: &UseStateHandle<quan_core::entry:
     }
 }
 
-/// The kinds of running campaigns issued the way `issuance` says (in the shop, or set up by the
-/// merchant) that apply in this merchant's category.
+/// The kinds of running campaigns that apply in this merchant's category and that the merchant
+/// gives out itself: issued in the shop, or set up by the merchant (one read of the campaigns).
 #[hook]
-fn use_kinds_issued(
-    category: Option<quan_core::CategoryId>,
-    issuance: quan_core::campaign::Issuance,
-) -> Vec<issue::ShopKind> {
+fn use_own_kinds(category: Option<quan_core::CategoryId>) -> Vec<issue::ShopKind> {
+    use quan_core::campaign::Issuance;
     let kinds = use_state(Vec::new);
     {
         let kinds = kinds.clone();
@@ -206,10 +208,14 @@ fn use_kinds_issued(
                         .flat_map(|c| {
                             c.kinds
                                 .iter()
-                                .filter(|k| k.issuance == issuance && k.categories.contains(&category))
+                                .filter(|k| {
+                                    matches!(k.issuance, Issuance::Shop | Issuance::Merchant)
+                                        && k.categories.contains(&category)
+                                })
                                 .filter_map(|k| {
                                     let offer = k.offers.first()?;
                                     Some(issue::ShopKind {
+                                        issuance: k.issuance,
                                         campaign: c.id.clone(),
                                         kind: k.id.clone(),
                                         name: k.name.clone(),
