@@ -8,9 +8,10 @@ pub const TRUNK: &str = "0.21.14";
 /// binaryen from npm: Debian's wasm-opt is too old to read what rustc emits.
 pub const BINARYEN: &str = "132.0.0";
 
-/// What `run` needs: the wasm target, trunk, wasm-bindgen, wasm-opt.
+/// What `run` needs: the wasm target, trunk, wasm-bindgen, wasm-opt, and every crate the builds
+/// use, the standard library's own dependencies included.
 pub fn build_tools() -> Result {
-    step("setup: build tools");
+    step("setup: the wasm target, rustfmt, clippy and the standard library's sources (rustup)");
     let targets = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
     if !targets.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
         run(cmd("rustup", &["target", "add", "wasm32-unknown-unknown"]))?;
@@ -30,8 +31,12 @@ pub fn build_tools() -> Result {
     if !components.lines().any(|c| c.trim().starts_with("rust-src")) {
         run(cmd("rustup", &["component", "add", "rust-src"]))?;
     }
+    fetch_crates()?;
     let trunk = output("trunk", &["--version"]).unwrap_or_default();
     if !trunk.contains(TRUNK) {
+        step(&format!(
+            "setup: trunk {TRUNK}, built from source (once; about 6 minutes on 2 cores)"
+        ));
         // --locked: newer releases of trunk's CSS dependencies no longer build it.
         run(cmd(
             "cargo",
@@ -43,6 +48,9 @@ pub fn build_tools() -> Result {
     let wanted = wasm_bindgen_version()?;
     let have = output("wasm-bindgen", &["--version"]).unwrap_or_default();
     if !have.split_whitespace().any(|w| w == wanted) {
+        step(&format!(
+            "setup: wasm-bindgen {wanted}, built from source (once; about 4 minutes on 2 cores)"
+        ));
         // Must match the wasm-bindgen crate exactly; --locked fails against the registry mirror.
         run(cmd(
             "cargo",
@@ -55,6 +63,7 @@ pub fn build_tools() -> Result {
     let have = output(&wasm_opt.display().to_string(), &["--version"]).unwrap_or_default();
     let major = BINARYEN.split('.').next().unwrap_or(BINARYEN);
     if !have.contains(&format!("version {major}")) {
+        step(&format!("setup: wasm-opt from binaryen {BINARYEN} (npm)"));
         std::fs::create_dir_all(sh::root().join("tools"))
             .map_err(|e| format!("cannot create tools/: {e}"))?;
         let pkg = format!("binaryen@{BINARYEN}");
@@ -76,6 +85,35 @@ pub fn build_tools() -> Result {
     Ok(())
 }
 
+/// Downloads every crate the workspace's builds use, for every target, and the crates the
+/// standard library's sources depend on. The widget's release build rebuilds the standard
+/// library (`-Zbuild-std`) under trunk's `--offline`, where cargo may not fetch; so they must be
+/// in cargo's cache before it starts. Quick when they already are.
+fn fetch_crates() -> Result {
+    step("setup: crates for the workspace and for the standard library's sources (cargo fetch)");
+    run(cmd("cargo", &["fetch", "--locked"]))?;
+    let sysroot = output("rustc", &["--print", "sysroot"]).ok_or("`rustc --print sysroot` failed")?;
+    let library = std::path::Path::new(sysroot.trim()).join("lib/rustlib/src/rust/library/Cargo.toml");
+    if !library.exists() {
+        return Err(format!(
+            "{} is missing: is rust-src installed?",
+            library.display()
+        ));
+    }
+    // The standard library's manifest uses unstable features: RUSTC_BOOTSTRAP lets cargo read it.
+    let mut c = cmd(
+        "cargo",
+        &[
+            "fetch",
+            "--locked",
+            "--manifest-path",
+            &library.display().to_string(),
+        ],
+    );
+    c.env("RUSTC_BOOTSTRAP", "1");
+    run(c)
+}
+
 /// What the browser tests add: Chromium, its driver, CJK fonts, and the npm test packages.
 pub fn browser_tools() -> Result {
     step("setup: browser test tools");
@@ -91,6 +129,7 @@ pub fn browser_tools() -> Result {
     if missing.is_empty() {
         println!("chromium, chromedriver, CJK fonts: present");
     } else {
+        step(&format!("setup: {} (Debian's packages)", missing.join(", ")));
         apt(&["update", "-q"])?;
         let mut args = vec!["install", "-y", "-q", "--no-install-recommends"];
         args.extend(missing.iter().copied());
@@ -106,6 +145,7 @@ pub fn browser_tools() -> Result {
     if fresh {
         println!("npm test packages: present");
     } else {
+        step("setup: the npm test packages (npm ci)");
         run(cmd("npm", &["ci", "--no-audit", "--no-fund"]))?;
     }
     Ok(())

@@ -16,11 +16,21 @@ pub fn tools_bin() -> PathBuf {
     root().join("tools/node_modules/.bin")
 }
 
-/// PATH with the project's tools and cargo's binaries first.
+/// Where `cargo install` puts binaries: `CARGO_INSTALL_ROOT`, else `CARGO_HOME`, else
+/// `~/.cargo` (CI gives cargo an empty `CARGO_HOME` of its own and keeps the install root).
+pub fn cargo_bin() -> Option<PathBuf> {
+    ["CARGO_INSTALL_ROOT", "CARGO_HOME"]
+        .iter()
+        .find_map(|v| std::env::var_os(v).filter(|p| !p.is_empty()).map(PathBuf::from))
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .map(|root| root.join("bin"))
+}
+
+/// PATH with the project's tools and cargo's installed binaries first.
 pub fn path_env() -> String {
     let mut parts = vec![tools_bin().display().to_string()];
-    if let Some(home) = std::env::var_os("HOME") {
-        parts.push(PathBuf::from(home).join(".cargo/bin").display().to_string());
+    if let Some(bin) = cargo_bin() {
+        parts.push(bin.display().to_string());
     }
     if let Ok(p) = std::env::var("PATH") {
         parts.push(p);
@@ -64,7 +74,11 @@ fn show(c: &Command) -> String {
     s
 }
 
-/// Prints a step's heading.
+/// When the first step started: each heading says how long the run has taken so far.
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// Prints a step's heading, with the minutes and seconds since the first step.
 pub fn step(name: &str) {
-    println!("\n==> {name}");
+    let elapsed = STARTED.get_or_init(std::time::Instant::now).elapsed().as_secs();
+    println!("\n==> [{:>2}m{:02}s] {name}", elapsed / 60, elapsed % 60);
 }
