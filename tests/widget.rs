@@ -244,3 +244,30 @@ fn chart_gridlines_fall_on_round_numbers() {
     assert_eq!(nice_ceiling(180), 200);
     assert_eq!(nice_ceiling(201), 400);
 }
+
+/// The till's decoder as the browser runs it (32-bit wasm, the browser's clock): a wallet's code in
+/// a camera-sized frame is read, and a frame with no code is nothing, without a trap.
+#[wasm_bindgen_test]
+fn the_decoder_reads_a_wallets_code_in_wasm() {
+    let key = CouponKey::derive(b"scan", CouponId(7));
+    let now = Timestamp(1_700_000_000_000);
+    let shown = code::generate(&key, CouponId(7), now, now.plus_secs(600)).expect("a code");
+    let symbol = quan_core::qr::Symbol::numeric(shown.digits()).expect("digits that fit");
+    let (w, h, scale) = (1280usize, 720usize, 3usize);
+    let side = quan_core::qr::SIZE * scale;
+    let (left, top) = ((w - side) / 2, (h - side) / 2);
+    let mut rgba = vec![235u8; w * h * 4];
+    for y in 0..side {
+        for x in 0..side {
+            if symbol.is_dark(x / scale, y / scale) {
+                let i = ((top + y) * w + left + x) * 4;
+                rgba[i..i + 3].copy_from_slice(&[25, 25, 25]);
+            }
+        }
+    }
+    assert_eq!(
+        quan_scanner::decode_rgba(&rgba, w, h).as_deref(),
+        Some(shown.digits())
+    );
+    assert_eq!(quan_scanner::decode_rgba(&vec![235u8; w * h * 4], w, h), None);
+}

@@ -1,7 +1,11 @@
 //! The camera at the till: the rear camera's frames decoded by the browser's BarcodeDetector
 //! where it has one, otherwise by the decoder worker (`quan-scanner`, loaded only now). Decoding
-//! never blocks the page, one frame at a time. If the camera is refused, missing, or has not
-//! answered in 10 s, the till says why and the gun and the keypad carry on — never a black screen.
+//! never blocks the page, one frame at a time: frames that come while the decoder is busy are
+//! dropped, never queued. Frames go at the camera's own resolution (a centre crop of a larger
+//! one), so a small code at arm's length keeps its modules. A worker that dies or stops answering
+//! is replaced at once, silently unless it keeps failing. If the camera is refused, missing, or
+//! has not answered in 10 s, the till says why and the gun and the keypad carry on — never a
+//! black screen.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -22,8 +26,16 @@ const WORKER: &str = "/merchant/quan-scanner_loader.js";
 const CAMERA_TIMEOUT_MS: u32 = 10_000;
 /// How often a frame is looked at.
 const FRAME_MS: u32 = 120;
-/// Frames are scaled down to this width: enough modules for a version-1 code, little work.
-const FRAME_WIDTH: u32 = 640;
+/// The largest frame sent, in pixels (the decoder's own bound): a larger camera's frame is cropped
+/// to its centre, never scaled down.
+const FRAME_MAX_PIXELS: u32 = quan_scanner::MAX_PIXELS as u32;
+/// A worker that has not answered a frame in this long is taken as hung and replaced.
+const FRAME_STALL_MS: f64 = 3_000.0;
+/// A new worker has this long to say it is ready.
+const READY_STALL_MS: f64 = 10_000.0;
+/// Replacements within [`FAILING_WINDOW_MS`] after which the merchant is told.
+const FAILING_AFTER: usize = 3;
+const FAILING_WINDOW_MS: f64 = 60_000.0;
 
 #[derive(Properties, PartialEq)]
 pub struct CameraProps {
@@ -35,7 +47,71 @@ pub struct CameraProps {
 enum State {
     Starting,
     Live,
+    /// The camera runs, but its decoder keeps dying and is being replaced.
+    Failing,
     Unavailable(Key),
+}
+
+/// The part of a `width × height` camera frame that is sent: all of it, or the centred
+/// rectangle of at most [`FRAME_MAX_PIXELS`] of the same width up to 1920 pixels.
+fn crop(width: u32, height: u32) -> (u32, u32, u32, u32) {
+    let w = width.min(1920);
+    let h = height.min(FRAME_MAX_PIXELS / w.max(1));
+    ((width - w) / 2, (height - h) / 2, w, h)
+}
+
+/// The decoder worker, replaced when it dies or hangs: the page's one handle on it.
+struct Decoder {
+    worker: Option<Worker>,
+    /// The worker's handlers, the same for each worker.
+    on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    on_error: Closure<dyn FnMut(web_sys::Event)>,
+    /// Whether the worker has a frame, or has not yet said it is ready.
+    busy: Rc<Cell<bool>>,
+    ready: Rc<Cell<bool>>,
+    /// When the worker was started or was last sent a frame (the page's clock, ms).
+    since: Cell<f64>,
+    /// When the frame in the worker was captured.
+    captured: Rc<Cell<f64>>,
+    /// When workers were replaced, the last [`FAILING_WINDOW_MS`].
+    replaced: RefCell<Vec<f64>>,
+}
+
+impl Decoder {
+    fn start(&mut self) {
+        if let Some(old) = self.worker.take() {
+            old.terminate();
+        }
+        self.worker = Worker::new(WORKER).ok().inspect(|w| {
+            w.set_onmessage(Some(self.on_message.as_ref().unchecked_ref()));
+            w.set_onerror(Some(self.on_error.as_ref().unchecked_ref()));
+        });
+        // It takes frames once it says it is ready.
+        self.busy.set(self.worker.is_some());
+        self.ready.set(false);
+        self.since.set(now());
+    }
+
+    /// Whether the worker has stopped answering: it died (`dead`), or has held one frame, or
+    /// its start, for too long.
+    fn stalled(&self, at: f64) -> bool {
+        let limit = if self.ready.get() {
+            FRAME_STALL_MS
+        } else {
+            READY_STALL_MS
+        };
+        self.busy.get() && at - self.since.get() > limit
+    }
+
+    /// A new worker in place of one that died or hung; whether replacements now come so often
+    /// that the merchant should know.
+    fn replace(&mut self, at: f64) -> bool {
+        self.start();
+        let mut replaced = self.replaced.borrow_mut();
+        replaced.retain(|t| at - t < FAILING_WINDOW_MS);
+        replaced.push(at);
+        replaced.len() >= FAILING_AFTER
+    }
 }
 
 fn reason(error: &JsValue) -> Key {
@@ -215,46 +291,60 @@ pub fn Camera(props: &CameraProps) -> Html {
             // One frame at a time to the decoder; the next only once it has answered.
             let busy = Rc::new(Cell::new(false));
             let detector = barcode_detector();
-            let worker = if detector.is_none() {
-                Worker::new(WORKER).ok()
-            } else {
-                None
-            };
-            // The worker answers every frame, and says when it is ready for the first; a worker
-            // that fails on a frame is not waited on for ever.
-            busy.set(worker.is_some());
-            // When the frame in the worker was captured.
+            // A worker that errors has died (a trap in its wasm): it is replaced on the next tick.
+            let dead = Rc::new(Cell::new(false));
+            let ready = Rc::new(Cell::new(false));
             let captured = Rc::new(Cell::new(0.0));
-            let on_error = worker.as_ref().map(|w| {
-                let busy = busy.clone();
-                let f = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| busy.set(false));
-                w.set_onerror(Some(f.as_ref().unchecked_ref()));
-                f
-            });
-            let on_message = worker.as_ref().map(|w| {
-                let (busy, on_code, captured) = (busy.clone(), on_code.clone(), captured.clone());
-                let f = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-                    busy.set(false);
-                    if let Some(text) = Reflect::get(&e.data(), &"text".into())
-                        .ok()
-                        .and_then(|t| t.as_string())
-                    {
-                        accept(&text, captured.get(), &on_code);
-                    }
-                });
-                w.set_onmessage(Some(f.as_ref().unchecked_ref()));
-                f
+            let decoder = detector.is_none().then(|| {
+                let on_message = {
+                    let (busy, ready, on_code, captured) =
+                        (busy.clone(), ready.clone(), on_code.clone(), captured.clone());
+                    Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                        busy.set(false);
+                        ready.set(true);
+                        if let Some(text) = Reflect::get(&e.data(), &"text".into())
+                            .ok()
+                            .and_then(|t| t.as_string())
+                        {
+                            accept(&text, captured.get(), &on_code);
+                        }
+                    })
+                };
+                let on_error = {
+                    let dead = dead.clone();
+                    Closure::<dyn FnMut(web_sys::Event)>::new(move |_| dead.set(true))
+                };
+                let mut d = Decoder {
+                    worker: None,
+                    on_message,
+                    on_error,
+                    busy: busy.clone(),
+                    ready,
+                    since: Cell::new(0.0),
+                    captured,
+                    replaced: RefCell::default(),
+                };
+                d.start();
+                Rc::new(RefCell::new(d))
             });
             let frames = {
-                let (busy, worker, captured) = (busy.clone(), worker.clone(), captured.clone());
+                let (busy, decoder, state) = (busy.clone(), decoder.clone(), state.clone());
+                let told = Cell::new(false);
                 Interval::new(FRAME_MS, move || {
-                    if busy.get() {
-                        return;
-                    }
                     let Some(v) = video.cast::<HtmlVideoElement>() else {
                         return;
                     };
                     if v.ready_state() < 2 || v.video_width() == 0 {
+                        return;
+                    }
+                    if let Some(d) = &decoder {
+                        let at = now();
+                        let mut d = d.borrow_mut();
+                        if (dead.replace(false) || d.stalled(at)) && d.replace(at) && !told.replace(true) {
+                            state.set(State::Failing);
+                        }
+                    }
+                    if busy.get() {
                         return;
                     }
                     if let Some(d) = &detector {
@@ -283,15 +373,22 @@ pub fn Camera(props: &CameraProps) -> Html {
                         });
                         return;
                     }
-                    let (Some(w), Some(c)) = (&worker, canvas.cast::<HtmlCanvasElement>()) else {
+                    let (Some(d), Some(c)) = (&decoder, canvas.cast::<HtmlCanvasElement>()) else {
                         return;
                     };
-                    let width = v.video_width().min(FRAME_WIDTH);
-                    let height = v.video_height() * width / v.video_width().max(1);
+                    let d = d.borrow();
+                    let Some(w) = &d.worker else {
+                        return;
+                    };
+                    let (sx, sy, width, height) = crop(v.video_width(), v.video_height());
                     c.set_width(width);
                     c.set_height(height);
                     let Some(ctx) = c
-                        .get_context("2d")
+                        .get_context_with_context_options("2d", &{
+                            let o = Object::new();
+                            let _ = Reflect::set(&o, &"willReadFrequently".into(), &JsValue::TRUE);
+                            o.into()
+                        })
                         .ok()
                         .flatten()
                         .and_then(|x| x.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
@@ -301,7 +398,17 @@ pub fn Camera(props: &CameraProps) -> Html {
                     let (fw, fh) = (f64::from(width), f64::from(height));
                     let at = now();
                     if ctx
-                        .draw_image_with_html_video_element_and_dw_and_dh(&v, 0.0, 0.0, fw, fh)
+                        .draw_image_with_html_video_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+                            &v,
+                            f64::from(sx),
+                            f64::from(sy),
+                            fw,
+                            fh,
+                            0.0,
+                            0.0,
+                            fw,
+                            fh,
+                        )
                         .is_err()
                     {
                         return;
@@ -322,7 +429,8 @@ pub fn Camera(props: &CameraProps) -> Html {
                     if w.post_message_with_transfer(&frame, &Array::of1(&pixels.buffer()))
                         .is_ok()
                     {
-                        captured.set(at);
+                        d.captured.set(at);
+                        d.since.set(at);
                         busy.set(true);
                     }
                 })
@@ -331,11 +439,9 @@ pub fn Camera(props: &CameraProps) -> Html {
                 alive.set(false);
                 drop(frames);
                 drop(timeout);
-                if let Some(w) = &worker {
+                if let Some(w) = decoder.as_ref().and_then(|d| d.borrow_mut().worker.take()) {
                     w.terminate();
                 }
-                drop(on_message);
-                drop(on_error);
                 if let Some(s) = stream.borrow_mut().take() {
                     s.get_tracks().for_each(&mut |t, _, _| {
                         if let Ok(t) = t.dyn_into::<MediaStreamTrack>() {
@@ -361,10 +467,11 @@ pub fn Camera(props: &CameraProps) -> Html {
                 match *state {
                     State::Starting => html! { <p class="notice" role="status">{ t(lang, Key::CameraStarting) }</p> },
                     State::Live => html! { <p class="notice" role="status">{ t(lang, Key::CameraLive) }</p> },
+                    State::Failing => html! { <p class="notice notice-error" role="status" data-testid="decoder-failing">{ t(lang, Key::DecoderFailing) }</p> },
                     State::Unavailable(key) => html! { <p class="notice notice-error" role="alert" data-testid="camera-unavailable">{ t(lang, key) }</p> },
                 }
             }
-            <video ref={video} class={classes!("camera-video", (*state != State::Live).then_some("hidden"))}
+            <video ref={video} class={classes!("camera-video", (!matches!(*state, State::Live | State::Failing)).then_some("hidden"))}
                 muted=true autoplay=true playsinline=true aria-hidden="true"></video>
             <canvas ref={canvas} class="hidden" aria-hidden="true"></canvas>
             if let Some(on) = *torch {

@@ -136,18 +136,24 @@ export async function decodeQr(png) {
  * A y4m video (what Chromium's fake camera plays) of a QR symbol, `seconds` long; `modules` is
  * the symbol as the wallet draws it (rows of booleans, quiet zone included).
  */
-export async function qrVideo(modules, path, { width = 640, height = 480, module = 10, fps = 10, seconds = 3 } = {}) {
+export async function qrVideo(modules, path, { width = 640, height = 480, module = 10, rotate = 0, fps = 10, seconds = 3 } = {}) {
   const { writeFileSync } = await import('node:fs');
   const size = modules.length;
   const y = Buffer.alloc(width * height, 235);
-  const left = Math.floor((width - size * module) / 2);
-  const top = Math.floor((height - size * module) / 2);
-  for (let r = 0; r < size; r++) {
-    for (let c = 0; c < size; c++) {
-      if (!modules[r][c]) continue;
-      for (let dy = 0; dy < module; dy++) {
-        y.fill(25, (top + r * module + dy) * width + left + c * module, (top + r * module + dy) * width + left + (c + 1) * module);
+  // Each pixel samples the symbol four times through the rotation about the frame's centre, so a
+  // code of a few pixels a module, tilted, looks as a camera sees it: antialiased.
+  const [cx, cy] = [width / 2, height / 2];
+  const [cos, sin] = [Math.cos((rotate * Math.PI) / 180), Math.sin((rotate * Math.PI) / 180)];
+  for (let py = 0; py < height; py++) {
+    for (let px = 0; px < width; px++) {
+      let dark = 0;
+      for (const [ox, oy] of [[0.25, 0.25], [0.75, 0.25], [0.25, 0.75], [0.75, 0.75]]) {
+        const [dx, dy] = [px + ox - cx, py + oy - cy];
+        const c = Math.floor((cos * dx + sin * dy) / module + size / 2);
+        const r = Math.floor((-sin * dx + cos * dy) / module + size / 2);
+        if (r >= 0 && c >= 0 && r < size && c < size && modules[r][c]) dark++;
       }
+      if (dark) y[py * width + px] = 235 - (dark * (235 - 25)) / 4;
     }
   }
   const chroma = Buffer.alloc((width / 2) * (height / 2), 128);
