@@ -5,8 +5,9 @@ use quan_core::api::{
     KindUsage, LookupRequest, LookupResult, MerchantDay, RedeemRequest, RedemptionView, ServerTime, Session,
     Wallet, WidgetConfig,
 };
+use quan_core::money::OrderAmount;
 use quan_core::report::CampaignReport;
-use quan_core::{CouponId, ErrorCode, Fen, Problem, RedemptionId};
+use quan_core::{CouponId, ErrorCode, Problem, RedemptionId};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -280,7 +281,7 @@ pub async fn lookup(token: &str, code: &str) -> Result<LookupResult, ApiError> {
 pub async fn redeem(
     token: &str,
     code: &str,
-    order_amount: Fen,
+    order_amount: OrderAmount,
     key: &str,
 ) -> Result<RedemptionView, Failure> {
     post(
@@ -527,7 +528,7 @@ pub async fn card_redeem(
     token: &str,
     number: &str,
     pin: &str,
-    order_amount: Fen,
+    order_amount: OrderAmount,
     key: &str,
 ) -> Result<RedemptionView, Failure> {
     let body = quan_core::api::CardRedeemRequest {

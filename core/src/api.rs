@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::campaign::{Campaign, Issuance, Lifetime, Phase};
 use crate::ids::{CampaignId, CategoryId, KindId};
-use crate::money::Fen;
+use crate::money::{Fen, OrderAmount};
 use crate::rules::Benefit;
 use crate::time::{ChinaDate, TimeOfDay, Timestamp};
 
@@ -367,7 +367,7 @@ pub struct LookupResult {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RedeemRequest {
     pub code: String,
-    pub order_amount: Fen,
+    pub order_amount: OrderAmount,
 }
 
 /// A redemption at a till.
@@ -437,7 +437,7 @@ pub struct IssueRequest {
     /// The customer's mobile number (as they say it; spaces and dashes are fine).
     pub phone: String,
     /// The order the staff checked, in fen: the coupon is worth the kind's rate of it.
-    pub order_amount: Fen,
+    pub order_amount: OrderAmount,
 }
 
 /// A coupon a shop issued, as the staff see it (the customer's wallet has it, with its code).
@@ -473,7 +473,7 @@ pub struct ApplicationRequest {
     /// The subsidy's id in the campaign (`car`).
     pub subsidy: KindId,
     /// The sales invoice's amount, in fen.
-    pub invoice_amount: Fen,
+    pub invoice_amount: OrderAmount,
     pub invoice_date: ChinaDate,
     pub vehicle: crate::campaign::VehicleClass,
     pub dealer: crate::ids::MerchantId,
@@ -766,7 +766,7 @@ pub struct CardRequest {
 pub struct CardRedeemRequest {
     pub number: String,
     pub pin: String,
-    pub order_amount: Fen,
+    pub order_amount: OrderAmount,
 }
 
 /// What a card holds, and the coupon the next order would use.
@@ -787,7 +787,7 @@ pub struct CardLookup {
 pub struct OfferRequest {
     pub campaign: CampaignId,
     pub kind: KindId,
-    pub threshold: Fen,
+    pub threshold: OrderAmount,
     pub quantity: u32,
 }
 

@@ -1,7 +1,7 @@
 //! Input at the till, as pure state: telling a barcode-scanner gun from a person typing, and the
 //! amount keypad.
 
-use crate::money::{Fen, MAX_INPUT};
+use crate::money::{Fen, OrderAmount, MAX_ORDER};
 
 /// Keystrokes a scanner gun sends arrive much faster than anyone types: at most this far apart.
 pub const GUN_GAP_MS: i64 = 35;
@@ -76,7 +76,7 @@ impl AmountEntry {
                     self.text.clear();
                 }
                 self.text.push(char::from(b'0' + d));
-                if Fen::parse_yuan(&self.text).map_or(true, |f| f > MAX_INPUT) {
+                if Fen::parse_yuan(&self.text).map_or(true, |f| f > MAX_ORDER) {
                     self.text.pop();
                 }
             }
@@ -94,8 +94,12 @@ impl AmountEntry {
     }
 
     /// The amount, once it is more than zero.
-    pub fn amount(&self) -> Option<Fen> {
-        Fen::parse_yuan(self.text()).ok().filter(|f| f.is_positive())
+    /// The order entered, if it is more than nothing (the keypad never takes more than
+    /// [`MAX_ORDER`]).
+    pub fn amount(&self) -> Option<OrderAmount> {
+        OrderAmount::parse_yuan(self.text())
+            .ok()
+            .filter(|f| f.fen().is_positive())
     }
 }
 
@@ -156,7 +160,7 @@ mod tests {
         ] {
             a.press(k);
         }
-        assert_eq!(a.amount(), Some(Fen(23_850)));
+        assert_eq!(a.amount().map(OrderAmount::fen), Some(Fen(23_850)));
         a.press(AmountKey::Digit(9));
         a.press(AmountKey::Digit(9));
         assert_eq!(a.text(), "238.59", "two decimals at most");
@@ -169,12 +173,12 @@ mod tests {
         a.press(AmountKey::Clear);
         a.press(AmountKey::Point);
         a.press(AmountKey::Digit(5));
-        assert_eq!(a.amount(), Some(Fen(50)));
+        assert_eq!(a.amount().map(OrderAmount::fen), Some(Fen(50)));
         let mut big = AmountEntry::default();
         for _ in 0..15 {
             big.press(AmountKey::Digit(9));
         }
-        assert!(big.amount().is_some_and(|f| f <= MAX_INPUT));
+        assert!(big.amount().is_some_and(|f| f.fen() <= MAX_ORDER));
         let mut zeros = AmountEntry::default();
         zeros.press(AmountKey::Digit(0));
         zeros.press(AmountKey::Digit(0));

@@ -21,6 +21,8 @@ pub enum MoneyError {
     TooPrecise,
     Negative,
     TooLarge,
+    /// Over [`MAX_ORDER`], the most one order may be.
+    OverOrderLimit,
 }
 
 impl fmt::Display for MoneyError {
@@ -33,6 +35,7 @@ impl fmt::Display for MoneyError {
             MoneyError::TooPrecise => "an amount has at most two decimal places (fen)",
             MoneyError::Negative => "an amount cannot be negative",
             MoneyError::TooLarge => "the amount is too large",
+            MoneyError::OverOrderLimit => "an order is at most 10,000,000 yuan",
         })
     }
 }
@@ -41,6 +44,73 @@ impl std::error::Error for MoneyError {}
 
 /// The largest amount accepted from input: one hundred million yuan.
 pub const MAX_INPUT: Fen = Fen(100_000_000 * 100);
+
+/// The largest order anyone may enter — at the till, on a car invoice, as an offer's threshold:
+/// ten million yuan. No county's single order comes near it, and a billion such orders still sum
+/// inside `i64`, so no settlement or report sum of them can overflow.
+pub const MAX_ORDER: Fen = Fen::from_yuan(10_000_000);
+
+/// An order's amount as someone enters it (at the till, on an invoice, as an offer's threshold):
+/// fen from 0 to [`MAX_ORDER`]. Reading one, from JSON or from typed yuan, refuses anything else
+/// in words, so no larger number reaches a rule, a row or a sum.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct OrderAmount(Fen);
+
+impl OrderAmount {
+    /// The amount, if it is within 0 and [`MAX_ORDER`].
+    pub fn new(amount: Fen) -> Result<OrderAmount, MoneyError> {
+        if amount < Fen::ZERO {
+            Err(MoneyError::Negative)
+        } else if amount > MAX_ORDER {
+            Err(MoneyError::OverOrderLimit)
+        } else {
+            Ok(OrderAmount(amount))
+        }
+    }
+
+    /// An amount typed in yuan (see [`Fen::parse_yuan`]), within the bound.
+    pub fn parse_yuan(text: &str) -> Result<OrderAmount, MoneyError> {
+        OrderAmount::new(Fen::parse_yuan(text)?)
+    }
+
+    pub const fn fen(self) -> Fen {
+        self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderAmount {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let fen = i64::deserialize(deserializer)?;
+        OrderAmount::new(Fen(fen)).map_err(|_| {
+            serde::de::Error::custom(format!(
+                "an order amount is a whole number of fen from 0 to {} (10,000,000 yuan), not {fen}",
+                MAX_ORDER.0
+            ))
+        })
+    }
+}
+
+#[cfg(feature = "openapi")]
+mod schema {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    use utoipa::openapi::{RefOr, Schema};
+
+    impl utoipa::PartialSchema for super::OrderAmount {
+        fn schema() -> RefOr<Schema> {
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .format(Some(utoipa::openapi::schema::SchemaFormat::KnownFormat(
+                    utoipa::openapi::schema::KnownFormat::Int64,
+                )))
+                .minimum(Some(0))
+                .maximum(Some(super::MAX_ORDER.0))
+                .description(Some("An order's amount in fen, at most 10,000,000 yuan"))
+                .into()
+        }
+    }
+    impl utoipa::ToSchema for super::OrderAmount {}
+}
 
 impl Fen {
     pub const ZERO: Fen = Fen(0);

@@ -120,14 +120,18 @@ pub struct KindFigures {
 
 impl KindFigures {
     fn finish(&mut self) {
-        self.redemption_rate_bp = ratio(self.redeemed_count as i64 * 10_000, self.issued_count as i64);
-        self.leverage_x100 = ratio(self.order_amount.0 * 100, self.discount.0);
+        self.redemption_rate_bp = ratio(
+            i128::from(self.redeemed_count) * 10_000,
+            i128::from(self.issued_count),
+        );
+        self.leverage_x100 = ratio(i128::from(self.order_amount.0) * 100, i128::from(self.discount.0));
     }
 }
 
-/// `num / den` rounded down, or `None` for no denominator.
-fn ratio(num: i64, den: i64) -> Option<u64> {
-    (den > 0).then(|| u64::try_from(num.max(0) / den).unwrap_or(0))
+/// `num / den` rounded down, or `None` for no denominator. In `i128`, so no campaign's sums can
+/// overflow it.
+fn ratio(num: i128, den: i128) -> Option<u64> {
+    (den > 0).then(|| u64::try_from(num.max(0) / den).unwrap_or(u64::MAX))
 }
 
 /// Counts per bucket for one kind: claims (every issuance) and redemptions standing.

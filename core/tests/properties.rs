@@ -259,3 +259,47 @@ fn a_step_is_thirty_seconds() {
     assert_eq!(code::step_of(Timestamp(30_000)), 1);
     assert_eq!(STEP_SECS, 30);
 }
+
+proptest! {
+    /// Orders at and near the bound, redeemed and some reversed, sum in the report to exactly
+    /// what they add up to, with the leverage ratio computed without overflow.
+    #[test]
+    fn report_sums_of_orders_at_the_bound_are_exact(
+        orders in proptest::collection::vec(
+            prop_oneof![Just(quan_core::money::MAX_ORDER.0), 0i64..=quan_core::money::MAX_ORDER.0],
+            1..400,
+        ),
+        reversed in proptest::collection::vec(any::<bool>(), 400),
+    ) {
+        use quan_core::report::{figures, LedgerEvent, PoolState, Record};
+        let mut records = Vec::new();
+        let mut standing: i128 = 0;
+        for (i, order) in orders.iter().enumerate() {
+            let record = |event, id| Record {
+                id,
+                at: Timestamp(1_700_000_000_000),
+                event,
+                kind: "retail".into(),
+                coupon: i as i64,
+                resident: i as i64,
+                amount: Fen(4_000),
+                order: Fen(*order),
+                merchant: Some(1),
+                redemption: Some(i as i64),
+            };
+            records.push(record(LedgerEvent::Redeem, 2 * i as i64));
+            standing += i128::from(*order);
+            if reversed[i] {
+                records.push(record(LedgerEvent::Reverse, 2 * i as i64 + 1));
+                standing -= i128::from(*order);
+            }
+        }
+        let (kinds, total) = figures(&records, &[("retail".into(), PoolState::default())]);
+        prop_assert_eq!(i128::from(kinds[0].order_amount.0), standing);
+        prop_assert_eq!(i128::from(total.order_amount.0), standing);
+        let discount = i128::from(total.discount.0);
+        if discount > 0 {
+            prop_assert_eq!(total.leverage_x100.map(i128::from), Some(standing * 100 / discount));
+        }
+    }
+}

@@ -385,3 +385,116 @@ async fn love_coupons_are_allocated_from_the_list_once_per_person() {
     assert_eq!(r.discount, Fen(6_000), "never more than the order");
     app.assert_conserved().await;
 }
+
+/// No amount over the order bound gets in, on any route that takes one; at the bound itself,
+/// the till, the merchant's settlement claim and every merchant's settlement (and their CSV) add
+/// up without overflow.
+#[tokio::test]
+async fn order_amounts_are_bounded_and_sums_at_the_bound_hold() {
+    use quan_core::api::Settlement;
+    use quan_core::money::MAX_ORDER;
+    let app = setup().await;
+    let (_, till) = app.merchant("百货A", "retail").await;
+    let (_, resident) = app.resident("big-spender").await;
+    let huge = i64::MAX;
+    let refused = [
+        (
+            "/merchant/redemptions",
+            &till,
+            json!({"code": "00000000000000000000", "order_amount": huge}),
+        ),
+        (
+            "/merchant/redemptions",
+            &till,
+            json!({"code": "00000000000000000000", "order_amount": -1}),
+        ),
+        (
+            "/merchant/redemptions",
+            &till,
+            json!({"code": "00000000000000000000", "order_amount": MAX_ORDER.0 + 1}),
+        ),
+        (
+            "/merchant/cards/redeem",
+            &till,
+            json!({"number": "1234567812345678", "pin": "123456", "order_amount": huge}),
+        ),
+        (
+            "/merchant/issues",
+            &till,
+            json!({"campaign": "qinshui-2022-r2", "kind": "retail", "phone": "13700000001", "order_amount": huge}),
+        ),
+        (
+            "/merchant/offers",
+            &till,
+            json!({"campaign": "qinshui-2022-r2", "kind": "retail", "threshold": huge, "quantity": 10}),
+        ),
+        (
+            "/applications",
+            &resident,
+            json!({"campaign": "jishan-2023", "subsidy": "car", "invoice_amount": huge, "invoice_date": "2023-06-01",
+                   "vehicle": "new_energy", "dealer": 1, "bank_card": "6222021234567890123", "phone": "13700000001"}),
+        ),
+    ];
+    for (path, token, body) in refused {
+        let res = app.post(path, token, body.clone()).await;
+        let status = res.status().as_u16();
+        let p: Problem = res.json().await.unwrap();
+        assert_eq!(
+            (status, p.code),
+            (422, ErrorCode::InvalidRequest),
+            "{path} {body}: {:?}",
+            p.detail
+        );
+        let detail = p.detail.unwrap_or_default();
+        assert!(
+            detail.contains("10,000,000 yuan"),
+            "{path}: the bound in words: {detail}"
+        );
+    }
+    // Two orders at the bound: redeemed, and summed.
+    for who in ["first", "second"] {
+        let (_, coupon) = with_coupon(&app, who).await;
+        let res = app
+            .post(
+                "/merchant/redemptions",
+                &till,
+                json!({"code": code_now(&app, &coupon), "order_amount": MAX_ORDER.0}),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+    }
+    let day: MerchantDay = app.get("/merchant/today", &till).await.json().await.unwrap();
+    assert_eq!(day.totals.order_amount, Fen(2 * MAX_ORDER.0));
+    let own: Settlement = app
+        .get("/merchant/campaigns/qinshui-2022-r2/settlement", &till)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        own.lines.iter().map(|l| l.order_amount.0).sum::<i64>(),
+        2 * MAX_ORDER.0
+    );
+    let operator = app.operator().await;
+    let all = app
+        .get("/operator/campaigns/qinshui-2022-r2/settlements", &operator)
+        .await;
+    assert_eq!(all.status(), 200);
+    let all: Settlement = all.json().await.unwrap();
+    assert_eq!(
+        all.lines.iter().map(|l| l.order_amount.0).sum::<i64>(),
+        2 * MAX_ORDER.0
+    );
+    for (path, token) in [
+        ("/merchant/campaigns/qinshui-2022-r2/settlement.csv", &till),
+        ("/operator/campaigns/qinshui-2022-r2/settlements.csv", &operator),
+    ] {
+        let res = app.get(path, token).await;
+        assert_eq!(res.status(), 200, "{path}");
+        assert!(
+            res.text().await.unwrap().contains("20000000"),
+            "{path}: the orders' sum in yuan"
+        );
+    }
+    app.assert_conserved().await;
+}

@@ -6,8 +6,9 @@
 
 use quan_core::api::{ApplicationRequest, ApplicationStatus, ApplicationView, DocumentRole, SubsidyView};
 use quan_core::campaign::VehicleClass;
+use quan_core::money::{MoneyError, OrderAmount};
 use quan_core::rules::subsidy_at;
-use quan_core::{ChinaDate, Fen};
+use quan_core::ChinaDate;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -182,7 +183,7 @@ fn ApplicationForm(props: &FormProps) -> Html {
     let Some(sub) = list.first().cloned() else {
         return html! { <p class="muted">{ lang.pick("目前没有可申请的补贴。", "No subsidy is open for applications now.") }</p> };
     };
-    let amount = Fen::parse_yuan(&draft.amount).ok();
+    let amount = OrderAmount::parse_yuan(&draft.amount).ok();
     let date = ChinaDate::parse(&draft.date).ok();
     let date_ok = date.is_some_and(|d| sub.starts <= d && d <= sub.ends);
     let expected = match (draft.vehicle, amount) {
@@ -192,7 +193,7 @@ fn ApplicationForm(props: &FormProps) -> Html {
             } else {
                 sub.fuel_bp
             };
-            subsidy_at(rate, sub.floor, a)
+            subsidy_at(rate, sub.floor, a.fen())
         }
         _ => None,
     };
@@ -231,11 +232,20 @@ fn ApplicationForm(props: &FormProps) -> Html {
                     .map(|i| i.value())
                     .unwrap_or_default()
             };
-            let (Some(amount), Some(date), Some(vehicle)) = (
-                Fen::parse_yuan(&draft.amount).ok(),
-                ChinaDate::parse(&draft.date).ok(),
-                draft.vehicle,
-            ) else {
+            let amount = OrderAmount::parse_yuan(&draft.amount);
+            if amount == Err(MoneyError::OverOrderLimit) {
+                error.set(Some(
+                    lang.pick(
+                        "发票金额最多为1000万元。",
+                        "An invoice is at most 10,000,000 yuan.",
+                    )
+                    .into(),
+                ));
+                return;
+            }
+            let (Some(amount), Some(date), Some(vehicle)) =
+                (amount.ok(), ChinaDate::parse(&draft.date).ok(), draft.vehicle)
+            else {
                 error.set(Some(
                     lang.pick(
                         "请填写发票金额、开票日期和车辆类型。",

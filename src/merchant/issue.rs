@@ -81,7 +81,7 @@ pub fn Issue(props: &IssueProps) -> Html {
         };
     }
     let order = amount.amount();
-    let value = order.and_then(|o| kind.benefit.discount(o).ok());
+    let value = order.and_then(|o| kind.benefit.discount(o.fen()).ok());
     let submit = {
         let (token, busy, error, issued, key, phone) = (
             props.token.clone(),

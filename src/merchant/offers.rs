@@ -2,6 +2,7 @@
 //! so many of them; residents claim them from the campaign page and use them only here.
 
 use quan_core::api::{MerchantOffer, OfferRequest};
+use quan_core::money::OrderAmount;
 use quan_core::rules::Benefit;
 use quan_core::Fen;
 use web_sys::HtmlInputElement;
@@ -42,10 +43,12 @@ pub fn Offers(props: &OffersProps) -> Html {
         Benefit::Rate { basis_points, .. } => basis_points,
         Benefit::ThresholdOff { .. } => 0,
     };
-    let order = Fen::parse_yuan(&threshold).ok().filter(|f| *f >= Fen(1_000));
+    let order = OrderAmount::parse_yuan(&threshold)
+        .ok()
+        .filter(|f| f.fen() >= Fen(1_000));
     let preview = order.map(|t| Benefit::ThresholdOff {
-        threshold: t,
-        off: t.basis_points(rate),
+        threshold: t.fen(),
+        off: t.fen().basis_points(rate),
     });
     let submit = {
         let (token, reload, error, quantity, kind) = (

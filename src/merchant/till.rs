@@ -247,7 +247,7 @@ pub fn Till(props: &TillProps) -> Html {
         }
         Stage::Amount { via, found, key } => {
             let order = amount.amount();
-            let discount = order.map(|o| found.benefit.discount(o));
+            let discount = order.map(|o| found.benefit.discount(o.fen()));
             let redeem = {
                 let (stage, error, busy, token) =
                     (stage.clone(), error.clone(), busy.clone(), props.token.clone());
@@ -305,7 +305,7 @@ pub fn Till(props: &TillProps) -> Html {
                             Some(Ok(d)) => html! {
                                 <p class="to-pay" data-testid="to-pay">
                                     { format!("{} −{} · {} ", t(lang, Key::Discount), money(lang, d), t(lang, Key::ToPay)) }
-                                    <strong>{ money(lang, order.unwrap_or_default() - d) }</strong>
+                                    <strong>{ money(lang, order.unwrap_or_default().fen() - d) }</strong>
                                 </p>
                             },
                             Some(Err(code)) => error_notice(lang, &ApiError::Problem(quan_core::Problem::new(code, None))),

@@ -123,7 +123,7 @@ async fn redeem(
         &merchant,
         auth.account,
         &code,
-        request.order_amount,
+        request.order_amount.fen(),
         idem.as_ref(),
         now,
     )

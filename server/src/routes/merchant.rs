@@ -72,7 +72,7 @@ async fn redeem(
         &merchant,
         auth.account,
         &request.code,
-        request.order_amount,
+        request.order_amount.fen(),
         idem.as_ref(),
         now,
     )

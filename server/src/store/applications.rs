@@ -103,7 +103,7 @@ pub async fn create(
             ),
         ));
     }
-    let expected = car_subsidy(sub, req.vehicle, req.invoice_amount).ok_or_else(|| {
+    let expected = car_subsidy(sub, req.vehicle, req.invoice_amount.fen()).ok_or_else(|| {
         AppError::new(
             ErrorCode::InvalidRequest,
             "the invoice amount must be more than zero, for a listed vehicle class",
@@ -142,7 +142,7 @@ pub async fn create(
     .bind(req.subsidy.as_str())
     .bind(resident.0)
     .bind(now.millis())
-    .bind(req.invoice_amount.0)
+    .bind(req.invoice_amount.fen().0)
     .bind(req.invoice_date.to_string())
     .bind(vehicle_str(req.vehicle))
     .bind(req.dealer.0)

@@ -92,7 +92,7 @@ pub async fn issue(
             usage.claims_this_round = n;
         }
     }
-    let grant = check_issue(campaign, kind, usage, available, request.order_amount, now)
+    let grant = check_issue(campaign, kind, usage, available, request.order_amount.fen(), now)
         .map_err(|r| AppError::code(r.code()))?;
     let rate = kind.rate.map_or(0, |r| i64::from(r.basis_points));
     let row = sqlx::query(
@@ -143,7 +143,7 @@ pub async fn issue(
             coupon,
             resident: resident.0,
             amount: grant.value,
-            order: request.order_amount,
+            order: request.order_amount.fen(),
             merchant: Some(merchant.id),
             redemption: None,
         },

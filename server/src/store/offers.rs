@@ -39,8 +39,9 @@ pub async fn create(
         Issuance::Merchant,
     )?;
     let rate = kind.rate.map_or(0, |r| r.basis_points);
-    let off = req.threshold.basis_points(rate);
-    if !off.is_positive() || req.threshold < Fen(1_000) {
+    let threshold = req.threshold.fen();
+    let off = threshold.basis_points(rate);
+    if !off.is_positive() || threshold < Fen(1_000) {
         return Err(AppError::new(
             ErrorCode::InvalidRequest,
             "the order amount must be at least 10 yuan",
@@ -60,7 +61,7 @@ pub async fn create(
     .bind(req.campaign.as_str())
     .bind(req.kind.as_str())
     .bind(merchant.id.0)
-    .bind(req.threshold.0)
+    .bind(threshold.0)
     .bind(off.0)
     .bind(i64::from(req.quantity))
     .bind(now.millis())
