@@ -205,3 +205,52 @@ async fn five_wrong_pins_lock_the_card_for_the_day() {
         .await;
     assert_eq!(next_day.status(), 200);
 }
+
+/// A hundred wrong PINs at once, from tills in parallel: exactly five are compared (and refused
+/// as wrong), the other ninety-five find the card locked, and then so does the right PIN. Run on
+/// SQLite and, in CI, on PostgreSQL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_hundred_wrong_pins_at_once_are_five_tries() {
+    let app = std::sync::Arc::new(
+        spawn(Options {
+            clock: Clock::starting_at(qinshui_day3(11, 0, 0)),
+            ..Options::default()
+        })
+        .await,
+    );
+    let (_, cards) = with_cards(&app).await;
+    let (_, till) = app.merchant("粮油店", "retail").await;
+    let card = cards[0].clone();
+    let wrong_pin = if card.pin == "111111" { "222222" } else { "111111" };
+    let mut tries = tokio::task::JoinSet::new();
+    for _ in 0..100 {
+        let (app, till, number) = (app.clone(), till.clone(), card.number.clone());
+        tries.spawn(async move {
+            let res = app
+                .post(
+                    "/merchant/cards/lookup",
+                    &till,
+                    json!({"number": number, "pin": wrong_pin}),
+                )
+                .await;
+            problem(res).await
+        });
+    }
+    let (mut wrong, mut locked) = (0, 0);
+    while let Some(answer) = tries.join_next().await {
+        match answer.unwrap() {
+            (401, ErrorCode::Unauthorized) => wrong += 1,
+            (403, ErrorCode::Forbidden) => locked += 1,
+            other => panic!("unexpected answer {other:?}"),
+        }
+    }
+    assert_eq!((wrong, locked), (5, 95));
+    let right = app
+        .post(
+            "/merchant/cards/lookup",
+            &till,
+            json!({"number": card.number, "pin": card.pin}),
+        )
+        .await;
+    assert_eq!(problem(right).await, (403, ErrorCode::Forbidden));
+}

@@ -206,39 +206,55 @@ pub async fn open(
         return Err(not_found());
     }
     let today = now.china_date().to_string();
+    // Each try takes one of the day's tries first, in one conditional update (atomic on both
+    // databases: the row is locked while it is written), and only then is the PIN compared. So
+    // however many tries come at once, no more than PIN_TRIES PINs are ever compared in a day. A
+    // right PIN gives its try back.
     let mut tx = db.begin_write().await.map_err(internal)?;
-    let row = sqlx::query("SELECT campaign, resident_id, pin_mac, failures, failures_day FROM love_cards WHERE number = $1 AND status = 'active'")
-        .bind(number)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(internal)?
-        .ok_or_else(not_found)?;
-    let failures: i64 = if col::<String>(&row, "failures_day").map_err(internal)? == today {
-        col(&row, "failures").map_err(internal)?
-    } else {
-        0
-    };
-    if failures >= PIN_TRIES {
-        return Err(AppError::new(
-            ErrorCode::Forbidden,
-            "too many wrong PINs today: the card opens again tomorrow",
-        ));
-    }
-    let stored: String = col(&row, "pin_mac").map_err(internal)?;
-    if pin_mac(pin_key, number, pin.trim()) != stored {
-        sqlx::query("UPDATE love_cards SET failures = $1, failures_day = $2 WHERE number = $3")
-            .bind(failures + 1)
-            .bind(&today)
+    let row = sqlx::query(
+        "UPDATE love_cards SET \
+             failures = CASE WHEN failures_day = $2 THEN failures + 1 ELSE 1 END, failures_day = $2 \
+         WHERE number = $1 AND status = 'active' AND (failures_day <> $2 OR failures < $3) \
+         RETURNING campaign, resident_id, pin_mac, failures",
+    )
+    .bind(number)
+    .bind(&today)
+    .bind(PIN_TRIES)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    let Some(row) = row else {
+        let active = sqlx::query("SELECT 1 AS one FROM love_cards WHERE number = $1 AND status = 'active'")
             .bind(number)
-            .execute(&mut *tx)
+            .fetch_optional(&db.pool)
             .await
             .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+        return Err(match active {
+            Some(_) => AppError::new(
+                ErrorCode::Forbidden,
+                "too many wrong PINs today: the card opens again tomorrow",
+            ),
+            None => not_found(),
+        });
+    };
+    let tried: i64 = col(&row, "failures").map_err(internal)?;
+    let stored: String = col(&row, "pin_mac").map_err(internal)?;
+    if pin_mac(pin_key, number, pin.trim()) != stored {
         return Err(AppError::new(
             ErrorCode::Unauthorized,
-            format!("wrong PIN ({} tries left today)", PIN_TRIES - failures - 1),
+            format!("wrong PIN ({} tries left today)", (PIN_TRIES - tried).max(0)),
         ));
     }
+    let mut tx = db.begin_write().await.map_err(internal)?;
+    sqlx::query(
+        "UPDATE love_cards SET failures = failures - 1 WHERE number = $1 AND failures_day = $2 AND failures > 0",
+    )
+    .bind(number)
+    .bind(&today)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
     Ok((
         col(&row, "campaign").map_err(internal)?,
