@@ -390,9 +390,11 @@ pub fn error_words(lang: Lang, error: &ApiError) -> &'static str {
                 "服务暂时异常，请稍后再试。",
                 "Something went wrong. Please try again shortly.",
             ),
+            ErrorCode::PayloadTooLarge => pick("上传的内容太大。", "What was sent is too large."),
             ErrorCode::MalformedRequest
             | ErrorCode::InvalidRequest
             | ErrorCode::UnsupportedMediaType
+            | ErrorCode::MethodNotAllowed
             | ErrorCode::IdempotencyMismatch
             | ErrorCode::IdempotencyInProgress => pick(
                 "请求有误，请刷新页面后重试。",

@@ -46,6 +46,10 @@ pub enum ErrorCode {
     InvalidRequest,
     /// The request has no JSON content type.
     UnsupportedMediaType,
+    /// The endpoint does not take this method (`Allow` says which it takes).
+    MethodNotAllowed,
+    /// The body is larger than the endpoint takes.
+    PayloadTooLarge,
     /// The Idempotency-Key was used before with a different request.
     IdempotencyMismatch,
     /// The first request with this Idempotency-Key is still running.
@@ -59,7 +63,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 23] = [
+    pub const ALL: [ErrorCode; 25] = [
         ErrorCode::SoldOut,
         ErrorCode::NotStarted,
         ErrorCode::Ended,
@@ -78,6 +82,8 @@ impl ErrorCode {
         ErrorCode::MalformedRequest,
         ErrorCode::InvalidRequest,
         ErrorCode::UnsupportedMediaType,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::PayloadTooLarge,
         ErrorCode::IdempotencyMismatch,
         ErrorCode::IdempotencyInProgress,
         ErrorCode::RateLimited,
@@ -105,6 +111,8 @@ impl ErrorCode {
             ErrorCode::MalformedRequest => "malformed_request",
             ErrorCode::InvalidRequest => "invalid_request",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::IdempotencyMismatch => "idempotency_mismatch",
             ErrorCode::IdempotencyInProgress => "idempotency_in_progress",
             ErrorCode::RateLimited => "rate_limited",
@@ -134,6 +142,8 @@ impl ErrorCode {
             ErrorCode::Unauthorized => 401,
             ErrorCode::MalformedRequest => 400,
             ErrorCode::UnsupportedMediaType => 415,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::PayloadTooLarge => 413,
             ErrorCode::IdempotencyInProgress => 409,
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal => 500,
@@ -162,6 +172,8 @@ impl ErrorCode {
             ErrorCode::MalformedRequest => "Malformed request",
             ErrorCode::InvalidRequest => "Invalid request",
             ErrorCode::UnsupportedMediaType => "Unsupported media type",
+            ErrorCode::MethodNotAllowed => "Method not allowed",
+            ErrorCode::PayloadTooLarge => "Request body too large",
             ErrorCode::IdempotencyMismatch => "Idempotency key reused with a different request",
             ErrorCode::IdempotencyInProgress => "Request with this idempotency key still running",
             ErrorCode::RateLimited => "Too many requests",

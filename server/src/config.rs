@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use quan_core::{ChinaDate, TimeOfDay, Timestamp};
 
@@ -35,6 +36,39 @@ pub struct Config {
     pub rate_per_resident: f64,
     /// Requests per second one client address may make (bursts of twice that); 0 turns it off.
     pub rate_per_address: f64,
+    /// A client has this long to send a request's headers, the first on a connection or the next
+    /// on a kept-alive one; then the connection is closed.
+    pub header_timeout: Duration,
+    /// A client has this long to send a request's body (documents: [`Config::upload_timeout`]).
+    pub body_timeout: Duration,
+    /// The time to send one subsidy document (8 MB at about 256 kbit/s).
+    pub upload_timeout: Duration,
+    /// Connections open at once; one over it is closed as it is accepted.
+    pub max_clients: usize,
+}
+
+/// The bounds of the timeouts, in seconds, and of the connections open at once.
+const TIMEOUT_SECS: std::ops::RangeInclusive<u64> = 1..=3_600;
+const CLIENTS: std::ops::RangeInclusive<u64> = 1..=1_000_000;
+
+/// A number of `what` in `bounds`, from the variable or file key `name`.
+fn bounded(
+    name: &str,
+    text: &str,
+    bounds: &std::ops::RangeInclusive<u64>,
+    what: &str,
+) -> Result<u64, String> {
+    text.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|n| bounds.contains(n))
+        .ok_or_else(|| {
+            format!(
+                "{name}={text}: {what} from {} to {}",
+                bounds.start(),
+                bounds.end()
+            )
+        })
 }
 
 impl Default for Config {
@@ -54,6 +88,10 @@ impl Default for Config {
             host_public_key: None,
             rate_per_resident: 10.0,
             rate_per_address: 200.0,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            upload_timeout: Duration::from_secs(300),
+            max_clients: 4_096,
         }
     }
 }
@@ -75,7 +113,9 @@ impl Config {
     /// by environment variables: `QUAN_ADDR`, `QUAN_CAMPAIGNS`,
     /// `QUAN_DIST`, `QUAN_UPLOADS`, `QUAN_DEMO`, `QUAN_DEMO_ACTIVITY`, `QUAN_FRAME_ANCESTORS` (space-separated origins), `QUAN_CLOCK_AT`
     /// (China time, `YYYY-MM-DD HH:MM[:SS]`), `QUAN_DATABASE_URL`, `QUAN_DB_CONNECTIONS`,
-    /// `QUAN_HOST_PUBLIC_KEY`, `QUAN_RATE_PER_RESIDENT`, `QUAN_RATE_PER_ADDRESS`.
+    /// `QUAN_HOST_PUBLIC_KEY`, `QUAN_RATE_PER_RESIDENT`, `QUAN_RATE_PER_ADDRESS`,
+    /// `QUAN_HEADER_TIMEOUT`, `QUAN_BODY_TIMEOUT`, `QUAN_UPLOAD_TIMEOUT` (seconds),
+    /// `QUAN_MAX_CLIENTS`.
     pub fn from_env() -> Result<Config, ConfigError> {
         let mut c = Config::default();
         // First the file named by QUAN_CONFIG, if any; then the environment over it.
@@ -141,13 +181,28 @@ impl Config {
         if let Some(f) = var("QUAN_FRAME_ANCESTORS") {
             c.frame_ancestors = f.split_whitespace().map(str::to_owned).collect();
         }
+        for (name, slot) in [
+            ("QUAN_HEADER_TIMEOUT", &mut c.header_timeout),
+            ("QUAN_BODY_TIMEOUT", &mut c.body_timeout),
+            ("QUAN_UPLOAD_TIMEOUT", &mut c.upload_timeout),
+        ] {
+            if let Some(v) = var(name) {
+                *slot =
+                    Duration::from_secs(bounded(name, &v, &TIMEOUT_SECS, "seconds").map_err(ConfigError)?);
+            }
+        }
+        if let Some(v) = var("QUAN_MAX_CLIENTS") {
+            c.max_clients =
+                bounded("QUAN_MAX_CLIENTS", &v, &CLIENTS, "connections").map_err(ConfigError)? as usize;
+        }
         Ok(c)
     }
 }
 
 /// The configuration file: every key optional, named as the variables are without `QUAN_`, in
 /// lower case (`addr`, `database_url`, `db_connections`, `campaigns`, `dist`, `uploads`, `demo`, `demo_activity`,
-/// `frame_ancestors`, `clock_at`, `host_public_key`, `rate_per_resident`, `rate_per_address`).
+/// `frame_ancestors`, `clock_at`, `host_public_key`, `rate_per_resident`, `rate_per_address`,
+/// `header_timeout`, `body_timeout`, `upload_timeout`, `max_clients`).
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileConfig {
@@ -164,6 +219,10 @@ struct FileConfig {
     host_public_key: Option<String>,
     rate_per_resident: Option<f64>,
     rate_per_address: Option<f64>,
+    header_timeout: Option<u64>,
+    body_timeout: Option<u64>,
+    upload_timeout: Option<u64>,
+    max_clients: Option<u64>,
 }
 
 impl Config {
@@ -217,6 +276,18 @@ impl Config {
                 }
                 *slot = v;
             }
+        }
+        for (name, value, slot) in [
+            ("header_timeout", f.header_timeout, &mut self.header_timeout),
+            ("body_timeout", f.body_timeout, &mut self.body_timeout),
+            ("upload_timeout", f.upload_timeout, &mut self.upload_timeout),
+        ] {
+            if let Some(v) = value {
+                *slot = Duration::from_secs(bounded(name, &v.to_string(), &TIMEOUT_SECS, "seconds")?);
+            }
+        }
+        if let Some(v) = f.max_clients {
+            self.max_clients = bounded("max_clients", &v.to_string(), &CLIENTS, "connections")? as usize;
         }
         Ok(())
     }

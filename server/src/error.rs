@@ -67,14 +67,56 @@ impl IntoResponse for AppError {
     }
 }
 
+/// A refusal axum makes itself (a body over the limit, a method the route does not take, a body
+/// that could not be read) comes as plain text: as a problem document with its code instead, its
+/// `Allow` kept. Answers that are already problems, and successes, pass as they are.
+pub fn as_problem(res: Response) -> Response {
+    let status = res.status();
+    if res.extensions().get::<ErrorCode>().is_some()
+        || !(status.is_client_error() || status.is_server_error())
+    {
+        return res;
+    }
+    let (code, detail) = match status.as_u16() {
+        400 => (ErrorCode::MalformedRequest, "the request could not be read"),
+        401 => (ErrorCode::Unauthorized, "sign in first"),
+        403 => (ErrorCode::Forbidden, "not allowed"),
+        404 => (ErrorCode::NotFound, "no such API endpoint"),
+        405 => (
+            ErrorCode::MethodNotAllowed,
+            "this endpoint does not take that method",
+        ),
+        413 => (
+            ErrorCode::PayloadTooLarge,
+            "the body is larger than this endpoint takes",
+        ),
+        415 => (
+            ErrorCode::UnsupportedMediaType,
+            "send the body as application/json",
+        ),
+        429 => (ErrorCode::RateLimited, "too many requests"),
+        503 => (ErrorCode::Unavailable, "the server cannot take requests just now"),
+        s if s < 500 => (ErrorCode::InvalidRequest, "the request was refused"),
+        _ => (ErrorCode::Internal, "the server failed"),
+    };
+    let allow = res.headers().get(header::ALLOW).cloned();
+    let mut out = AppError::new(code, detail).into_response();
+    if let Some(allow) = allow {
+        out.headers_mut().insert(header::ALLOW, allow);
+    }
+    out
+}
+
 /// Bad bodies get the same problem documents as everything else: 400 for what is not JSON,
-/// 415 without a JSON content type, 422 for JSON of the wrong shape.
+/// 415 without a JSON content type, 422 for JSON of the wrong shape, 413 for a body over the
+/// limit.
 impl From<JsonRejection> for AppError {
     fn from(r: JsonRejection) -> AppError {
         let code = match &r {
             JsonRejection::JsonSyntaxError(_) => ErrorCode::MalformedRequest,
             JsonRejection::MissingJsonContentType(_) => ErrorCode::UnsupportedMediaType,
             JsonRejection::JsonDataError(_) => ErrorCode::InvalidRequest,
+            _ if r.status() == StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
             _ => ErrorCode::MalformedRequest,
         };
         AppError::new(code, r.body_text())

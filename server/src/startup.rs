@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -13,9 +13,14 @@ use axum::http::{HeaderValue, Request};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
 use quan_core::campaign::Campaign;
 use quan_core::ErrorCode;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tower::Service;
+use tower_http::timeout::TimeoutBody;
 
 use crate::auth::Secrets;
 use crate::campaigns::Campaigns;
@@ -78,7 +83,7 @@ pub fn app(state: AppState, config: &Config) -> Router {
         .fallback(|| async { AppError::new(ErrorCode::NotFound, "no such API endpoint") })
         .method_not_allowed_fallback(|| async {
             AppError::new(
-                ErrorCode::InvalidRequest,
+                ErrorCode::MethodNotAllowed,
                 "this endpoint does not take that method",
             )
         })
@@ -96,9 +101,27 @@ pub fn app(state: AppState, config: &Config) -> Router {
     if let Some(dist) = &config.dist_dir {
         router = router.merge(web::widget(dist));
     }
-    router.layer(middleware::from_fn(move |req, next| {
-        web::security_headers(csp.clone(), req, next)
-    }))
+    let (body_timeout, upload_timeout) = (config.body_timeout, config.upload_timeout);
+    router
+        .layer(middleware::from_fn(move |req, next| {
+            web::security_headers(csp.clone(), req, next)
+        }))
+        .layer(middleware::from_fn(move |req, next| {
+            body_deadline(body_timeout, upload_timeout, req, next)
+        }))
+}
+
+/// A request's body must arrive within `body` (a subsidy document's upload: within `upload`);
+/// a body that stops coming is refused, and its connection freed, when that runs out.
+async fn body_deadline(body: Duration, upload: Duration, req: Request<Body>, next: Next) -> Response {
+    let path = req.uri().path();
+    let is_upload = req.method() == axum::http::Method::PUT
+        && path.starts_with("/api/v1/applications/")
+        && path.contains("/documents/");
+    let limit = if is_upload { upload } else { body };
+    let (parts, b) = req.into_parts();
+    next.run(Request::from_parts(parts, Body::new(TimeoutBody::new(limit, b))))
+        .await
 }
 
 static REQUEST_IDS: AtomicU64 = AtomicU64::new(1);
@@ -126,7 +149,7 @@ async fn observe(
         .map(|c| c.0.ip());
     let mut res = match peer.map(|ip| state.limiter.check_address(ip, state.clock.now())) {
         Some(Err(e)) => e.into_response(),
-        _ => next.run(req).await,
+        _ => crate::error::as_problem(next.run(req).await),
     };
     let seconds = started.elapsed().as_secs_f64();
     state.metrics.request(seconds);
@@ -141,10 +164,15 @@ async fn observe(
     res
 }
 
+/// How long requests in flight have to finish once shutdown starts.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
 /// A bound, ready-to-serve server.
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    header_timeout: Duration,
+    max_clients: usize,
     pub state: AppState,
 }
 
@@ -237,6 +265,8 @@ impl Application {
         Ok(Application {
             listener,
             router,
+            header_timeout: config.header_timeout,
+            max_clients: config.max_clients,
             state,
         })
     }
@@ -250,16 +280,62 @@ impl Application {
         self.listener.local_addr()
     }
 
-    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    /// Serves until `shutdown` completes, then finishes the requests in flight. Each connection
+    /// has [`Config::header_timeout`] to send each request's headers (so a client that opens a
+    /// connection and says nothing, or keeps one alive and idle, is closed), and no more than
+    /// [`Config::max_clients`] are open at once: one over it is closed as it is accepted.
     pub async fn serve(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(
-            self.listener,
-            self.router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
+        let open = Arc::new(Semaphore::new(self.max_clients));
+        let graceful = GracefulShutdown::new();
+        let mut http = hyper::server::conn::http1::Builder::new();
+        http.timer(TokioTimer::new())
+            .header_read_timeout(self.header_timeout)
+            .keep_alive(true);
+        tokio::pin!(shutdown);
+        loop {
+            let (stream, peer) = tokio::select! {
+                accepted = self.listener.accept() => match accepted {
+                    Ok(c) => c,
+                    // Out of file descriptors, or a connection reset before it was accepted:
+                    // the next accept may succeed.
+                    Err(e) => {
+                        tracing::warn!(error = %e, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+                () = &mut shutdown => break,
+            };
+            let Ok(permit) = open.clone().try_acquire_owned() else {
+                tracing::warn!(%peer, "too many connections open: closed");
+                drop(stream);
+                continue;
+            };
+            let router = self.router.clone();
+            let service = hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(ConnectInfo(peer));
+                let mut router = router.clone();
+                async move { router.call(req).await }
+            });
+            let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+            tokio::spawn(async move {
+                // A client that goes away mid-request is no fault of ours.
+                let _ = connection.await;
+                drop(permit);
+            });
+        }
+        drop(self.listener);
+        // Requests in flight finish; idle kept-alive connections close at once. A client still
+        // sending after this long is cut off.
+        if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+            .await
+            .is_err()
+        {
+            tracing::warn!("connections still open after {SHUTDOWN_GRACE:?}: closed");
+        }
+        Ok(())
     }
 }

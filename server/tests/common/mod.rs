@@ -59,6 +59,8 @@ pub struct Options {
     pub rate_per_address: f64,
     pub database_url: Option<String>,
     pub dist: Option<PathBuf>,
+    /// Any other setting, changed on the test's configuration before the server starts.
+    pub tune: fn(&mut Config),
 }
 
 impl Default for Options {
@@ -72,6 +74,7 @@ impl Default for Options {
             rate_per_address: 0.0,
             database_url: None,
             dist: None,
+            tune: |_| {},
         }
     }
 }
@@ -98,7 +101,7 @@ pub async fn spawn(options: Options) -> TestApp {
         Some(u) => u,
         None => fresh_database(dir.path()).await,
     };
-    let config = Config {
+    let mut config = Config {
         addr: "127.0.0.1:0".parse().expect("addr"),
         demo: options.demo,
         demo_activity: options.demo_activity,
@@ -111,6 +114,7 @@ pub async fn spawn(options: Options) -> TestApp {
         max_connections: 8,
         ..Config::default()
     };
+    (options.tune)(&mut config);
     let app = Application::build(config, options.clock.clone())
         .await
         .expect("server starts");
