@@ -45,6 +45,29 @@ pub struct Config {
     pub upload_timeout: Duration,
     /// Connections open at once; one over it is closed as it is accepted.
     pub max_clients: usize,
+    /// The proxies whose `Forwarded` / `X-Forwarded-*` headers are believed (the bank's TLS
+    /// proxy in front): none by default, so the TCP peer is the client.
+    pub trusted_proxies: Vec<crate::proxy::Cidr>,
+    /// The bearer token `/api/v1/metrics` asks for; without one, metrics answer only to this
+    /// machine (a scraper beside the server).
+    pub metrics_token: Option<String>,
+}
+
+/// CIDR blocks or addresses, empty entries skipped.
+fn parse_proxies<'a>(items: impl Iterator<Item = &'a str>) -> Result<Vec<crate::proxy::Cidr>, String> {
+    items
+        .filter(|i| !i.trim().is_empty())
+        .map(crate::proxy::Cidr::parse)
+        .collect()
+}
+
+/// A metrics token: long enough not to be guessed, and sendable in a header.
+fn metrics_token(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    if t.len() < 16 || t.len() > 256 || !t.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err("16 to 256 printable characters, no spaces".into());
+    }
+    Ok(t.to_owned())
 }
 
 /// The bounds of the timeouts, in seconds, and of the connections open at once.
@@ -92,6 +115,8 @@ impl Default for Config {
             body_timeout: Duration::from_secs(30),
             upload_timeout: Duration::from_secs(300),
             max_clients: 4_096,
+            trusted_proxies: Vec::new(),
+            metrics_token: None,
         }
     }
 }
@@ -115,7 +140,8 @@ impl Config {
     /// (China time, `YYYY-MM-DD HH:MM[:SS]`), `QUAN_DATABASE_URL`, `QUAN_DB_CONNECTIONS`,
     /// `QUAN_HOST_PUBLIC_KEY`, `QUAN_RATE_PER_RESIDENT`, `QUAN_RATE_PER_ADDRESS`,
     /// `QUAN_HEADER_TIMEOUT`, `QUAN_BODY_TIMEOUT`, `QUAN_UPLOAD_TIMEOUT` (seconds),
-    /// `QUAN_MAX_CLIENTS`.
+    /// `QUAN_MAX_CLIENTS`, `QUAN_TRUSTED_PROXIES` (CIDR blocks, comma- or space-separated),
+    /// `QUAN_METRICS_TOKEN`.
     pub fn from_env() -> Result<Config, ConfigError> {
         let mut c = Config::default();
         // First the file named by QUAN_CONFIG, if any; then the environment over it.
@@ -191,6 +217,14 @@ impl Config {
                     Duration::from_secs(bounded(name, &v, &TIMEOUT_SECS, "seconds").map_err(ConfigError)?);
             }
         }
+        if let Some(v) = var("QUAN_TRUSTED_PROXIES") {
+            c.trusted_proxies = parse_proxies(v.split([',', ' ']))
+                .map_err(|e| ConfigError(format!("QUAN_TRUSTED_PROXIES: {e}")))?;
+        }
+        if let Some(t) = var("QUAN_METRICS_TOKEN") {
+            c.metrics_token =
+                Some(metrics_token(&t).map_err(|e| ConfigError(format!("QUAN_METRICS_TOKEN: {e}")))?);
+        }
         if let Some(v) = var("QUAN_MAX_CLIENTS") {
             c.max_clients =
                 bounded("QUAN_MAX_CLIENTS", &v, &CLIENTS, "connections").map_err(ConfigError)? as usize;
@@ -202,7 +236,8 @@ impl Config {
 /// The configuration file: every key optional, named as the variables are without `QUAN_`, in
 /// lower case (`addr`, `database_url`, `db_connections`, `campaigns`, `dist`, `uploads`, `demo`, `demo_activity`,
 /// `frame_ancestors`, `clock_at`, `host_public_key`, `rate_per_resident`, `rate_per_address`,
-/// `header_timeout`, `body_timeout`, `upload_timeout`, `max_clients`).
+/// `header_timeout`, `body_timeout`, `upload_timeout`, `max_clients`, `trusted_proxies`,
+/// `metrics_token`).
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileConfig {
@@ -223,6 +258,8 @@ struct FileConfig {
     body_timeout: Option<u64>,
     upload_timeout: Option<u64>,
     max_clients: Option<u64>,
+    trusted_proxies: Option<Vec<String>>,
+    metrics_token: Option<String>,
 }
 
 impl Config {
@@ -288,6 +325,13 @@ impl Config {
         }
         if let Some(v) = f.max_clients {
             self.max_clients = bounded("max_clients", &v.to_string(), &CLIENTS, "connections")? as usize;
+        }
+        if let Some(p) = f.trusted_proxies {
+            self.trusted_proxies =
+                parse_proxies(p.iter().map(String::as_str)).map_err(|e| format!("trusted_proxies: {e}"))?;
+        }
+        if let Some(t) = f.metrics_token {
+            self.metrics_token = Some(metrics_token(&t).map_err(|e| format!("metrics_token: {e}"))?);
         }
         Ok(())
     }

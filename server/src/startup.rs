@@ -30,6 +30,7 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::limits::{Limiter, Rate};
 use crate::metrics::Metrics;
+use crate::proxy::{self, Cidr};
 use crate::store::claims::Claims;
 use crate::store::idempotency::InFlight;
 use crate::{demo, routes, store, web};
@@ -51,6 +52,8 @@ pub struct AppState {
     pub host_origins: Arc<Vec<String>>,
     /// Where uploaded documents are kept.
     pub uploads: Arc<PathBuf>,
+    /// The token `/metrics` asks for, if any.
+    pub metrics_token: Option<Arc<str>>,
 }
 
 /// Reads every `*.toml` campaign file in `dir`, in name order.
@@ -102,6 +105,7 @@ pub fn app(state: AppState, config: &Config) -> Router {
         router = router.merge(web::widget(dist));
     }
     let (body_timeout, upload_timeout) = (config.body_timeout, config.upload_timeout);
+    let trusted = Arc::new(config.trusted_proxies.clone());
     router
         .layer(middleware::from_fn(move |req, next| {
             web::security_headers(csp.clone(), req, next)
@@ -109,6 +113,19 @@ pub fn app(state: AppState, config: &Config) -> Router {
         .layer(middleware::from_fn(move |req, next| {
             body_deadline(body_timeout, upload_timeout, req, next)
         }))
+        .layer(middleware::from_fn(move |req, next| {
+            identify(trusted.clone(), req, next)
+        }))
+}
+
+/// Who sent the request ([`proxy::Client`]), for everything after: read from the TCP peer and,
+/// from a trusted proxy only, its forwarding headers.
+async fn identify(trusted: Arc<Vec<Cidr>>, mut req: Request<Body>, next: Next) -> Response {
+    if let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
+        let client = proxy::client(peer.ip(), req.headers(), &trusted);
+        req.extensions_mut().insert(client);
+    }
+    next.run(req).await
 }
 
 /// A request's body must arrive within `body` (a subsidy document's upload: within `upload`);
@@ -143,10 +160,7 @@ async fn observe(
         .unwrap_or_else(|| format!("q{:x}", REQUEST_IDS.fetch_add(1, Ordering::Relaxed)));
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
-    let peer = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
+    let peer = req.extensions().get::<proxy::Client>().map(|c| c.ip);
     let mut res = match peer.map(|ip| state.limiter.check_address(ip, state.clock.now())) {
         Some(Err(e)) => e.into_response(),
         _ => crate::error::as_problem(next.run(req).await),
@@ -234,6 +248,7 @@ impl Application {
             demo: config.demo,
             host_key,
             host_origins: Arc::new(config.frame_ancestors.clone()),
+            metrics_token: config.metrics_token.as_deref().map(Arc::from),
             uploads: Arc::new(config.uploads_dir.clone()),
         };
         if config.demo {

@@ -97,8 +97,29 @@ pub fn entry_pages(dist: &Path) -> String {
 pub async fn security_headers(csp: HeaderValue, req: Request<Body>, next: Next) -> Response<Body> {
     let is_api = req.uri().path().starts_with("/api/");
     let path = req.uri().path().to_owned();
+    let https = req
+        .extensions()
+        .get::<crate::proxy::Client>()
+        .is_some_and(|c| c.https);
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    // Only the till uses the camera; no page uses the microphone or the location.
+    let is_till = path == "/merchant" || path.starts_with("/merchant/");
+    h.insert(
+        HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static(if is_till {
+            "camera=(self), microphone=(), geolocation=(), payment=(), usb=()"
+        } else {
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+        }),
+    );
+    // Over HTTPS (as the trusted proxy says), the browser keeps to HTTPS for a year.
+    if https {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

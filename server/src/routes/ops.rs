@@ -1,12 +1,16 @@
 //! For the people who run the server: liveness, readiness, metrics.
 
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::Extension;
 use axum::Router;
+use quan_core::{ErrorCode, Problem};
 
 use crate::db::col;
+use crate::error::AppError;
+use crate::proxy::Client;
 use crate::startup::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -32,8 +36,53 @@ async fn ready(State(state): State<AppState>) -> Response {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/metrics", tag = "operations", responses((status = 200, description = "Prometheus text exposition", body = String, content_type = "text/plain")))]
-async fn metrics(State(state): State<AppState>) -> Response {
+/// Whether the caller may read the metrics (each pool's remaining money is among them): with
+/// `QUAN_METRICS_TOKEN` set, by that bearer token; without, only from this machine.
+fn may_read_metrics(state: &AppState, headers: &HeaderMap, client: Option<&Client>) -> Result<(), AppError> {
+    match &state.metrics_token {
+        Some(token) => {
+            let given = headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .unwrap_or("");
+            // Compared in time that does not depend on where they differ.
+            let same = given.len() == token.len()
+                && given
+                    .bytes()
+                    .zip(token.bytes())
+                    .fold(0u8, |d, (a, b)| d | (a ^ b))
+                    == 0;
+            if same {
+                Ok(())
+            } else {
+                Err(AppError::new(
+                    ErrorCode::Unauthorized,
+                    "the metrics need the metrics token",
+                ))
+            }
+        }
+        None if client.is_some_and(|c| c.ip.is_loopback()) => Ok(()),
+        None => Err(AppError::new(
+            ErrorCode::Forbidden,
+            "the metrics answer only to this machine unless QUAN_METRICS_TOKEN is set",
+        )),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/metrics", tag = "operations", security((), ("bearer" = [])), responses(
+    (status = 200, description = "Prometheus text exposition", body = String, content_type = "text/plain"),
+    (status = 401, description = "QUAN_METRICS_TOKEN is set, and this is not it", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "No token is set, and the caller is not on this machine", body = Problem, content_type = "application/problem+json"),
+))]
+async fn metrics(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    client: Option<Extension<Client>>,
+) -> Response {
+    if let Err(e) = may_read_metrics(&state, &headers, client.as_ref().map(|c| &c.0)) {
+        return e.into_response();
+    }
     let rows = sqlx::query(
         "SELECT campaign, kind, CAST(SUM(available) AS BIGINT) AS available FROM pools GROUP BY campaign, kind ORDER BY campaign, kind",
     )
