@@ -2,6 +2,7 @@
 //! widget's release build served from the same origin.
 
 pub mod auth;
+pub mod backup;
 pub mod campaigns;
 pub mod clock;
 pub mod config;

@@ -3,9 +3,18 @@ use quan_server::{Application, Config};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    if std::env::args().nth(1).as_deref() == Some("openapi") {
-        print!("{}", quan_server::openapi::document());
-        return std::process::ExitCode::SUCCESS;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("openapi") => {
+            print!("{}", quan_server::openapi::document());
+            return std::process::ExitCode::SUCCESS;
+        }
+        Some("backup") => return backup(args.get(1)).await,
+        Some(other) if !other.starts_with('-') => {
+            eprintln!("unknown command {other:?}: quan-server [openapi | backup PATH]");
+            return std::process::ExitCode::from(2);
+        }
+        _ => {}
     }
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
     // One JSON object a line for a log collector (QUAN_LOG_FORMAT=json), or text for people.
@@ -50,6 +59,48 @@ async fn main() -> std::process::ExitCode {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("server error: {e}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}
+
+/// `quan-server backup PATH`: the configured database (SQLite) and its uploads, copied into the
+/// new folder PATH while the server may be running.
+async fn backup(dest: Option<&String>) -> std::process::ExitCode {
+    let Some(dest) = dest else {
+        eprintln!("usage: quan-server backup PATH (a folder that does not exist yet)");
+        return std::process::ExitCode::from(2);
+    };
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("configuration: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let db = match quan_server::db::Db::connect(&config.database_url, 2).await {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("database: {e}");
+            return std::process::ExitCode::from(1);
+        }
+    };
+    let dest = std::path::Path::new(dest);
+    match quan_server::backup::backup(&db, &config.uploads_dir, dest).await {
+        Ok(b) => {
+            println!(
+                "backed up into {}: the database ({}) and {} documents\n\
+                 to restore, start the server with QUAN_DATABASE_URL=sqlite:{} QUAN_UPLOADS={}",
+                dest.display(),
+                b.database.display(),
+                b.documents,
+                b.database.display(),
+                dest.join("uploads").display()
+            );
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("backup: {e}");
             std::process::ExitCode::from(1)
         }
     }

@@ -22,13 +22,7 @@ async fn problem(res: reqwest::Response) -> (u16, ErrorCode) {
 /// A resident holding a 满200减40 retail coupon, claimed at 10:00 on day 3.
 async fn with_coupon(app: &TestApp, who: &str) -> (String, CouponView) {
     let (_, token) = app.resident(who).await;
-    let res = app
-        .post(
-            "/claims",
-            &token,
-            json!({"campaign": "qinshui-2022-r2", "kind": "retail", "denomination": 1}),
-        )
-        .await;
+    let res = app.claim_retail(&token).await;
     assert_eq!(res.status(), 201);
     (token, res.json().await.unwrap())
 }

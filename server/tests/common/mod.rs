@@ -203,6 +203,16 @@ impl TestApp {
             .expect("request")
     }
 
+    /// A claim of Qinshui's 满200减40 retail coupon (round 2, the second denomination).
+    pub async fn claim_retail(&self, token: &str) -> reqwest::Response {
+        self.post(
+            "/claims",
+            token,
+            serde_json::json!({"campaign": "qinshui-2022-r2", "kind": "retail", "denomination": 1}),
+        )
+        .await
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> reqwest::Response {
         self.client
             .get(self.url(path))
