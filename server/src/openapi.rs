@@ -71,7 +71,7 @@ use crate::routes;
         routes::ops::metrics,
     ),
     components(schemas(quan_core::ErrorCode)),
-    modifiers(&Bearer),
+    modifiers(&Bearer, &Refusals),
     tags(
         (name = "time", description = "The server's clock"),
         (name = "campaigns", description = "Campaigns, kinds and offers"),
@@ -99,6 +99,80 @@ impl Modify for Bearer {
                         .build(),
                 ),
             );
+        }
+    }
+}
+
+/// Every refusal an operation can answer, declared on it (what a handler's own annotation names
+/// is kept): from anywhere, 429 (rate limit), 500 and 503; with a bearer token, 401 and 403; with
+/// path or query parameters, 404 and 422; with a body, 400, 404, 413, 415 and 422. Each is a problem
+/// document. Checked against the running server by schemathesis in `cargo xtask test`.
+struct Refusals;
+
+impl Modify for Refusals {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::ParameterIn;
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let problem = |words: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(words)
+                    .content(
+                        "application/problem+json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("Problem")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                item.get.as_mut(),
+                item.post.as_mut(),
+                item.put.as_mut(),
+                item.delete.as_mut(),
+                item.patch.as_mut(),
+            ];
+            for op in operations.into_iter().flatten() {
+                let params = op.parameters.as_deref().unwrap_or_default();
+                let has = |place: ParameterIn| params.iter().any(|p| p.parameter_in == place);
+                let mut refusals: Vec<(&str, &str)> = vec![
+                    (
+                        "429",
+                        "rate_limited: too many requests; Retry-After says when to try again",
+                    ),
+                    ("500", "internal: the server failed"),
+                    ("503", "unavailable: the server cannot take requests just now"),
+                ];
+                if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                    refusals.push(("401", "unauthorized: no valid session"));
+                    refusals.push(("403", "forbidden: this session's role may not do this"));
+                }
+                if has(ParameterIn::Path) || has(ParameterIn::Query) {
+                    refusals.push(("404", "not_found: no such resource"));
+                    refusals.push(("422", "invalid_request: a parameter is not valid"));
+                }
+                if op.request_body.is_some() {
+                    refusals.push(("404", "not_found: the body names something that does not exist"));
+                    refusals.push(("400", "malformed_request: the body is not JSON"));
+                    refusals.push((
+                        "413",
+                        "payload_too_large: the body is larger than this endpoint takes",
+                    ));
+                    refusals.push(("415", "unsupported_media_type: the body is not application/json"));
+                    refusals.push((
+                        "422",
+                        "invalid_request: the body is not of the expected shape or values",
+                    ));
+                }
+                for (status, words) in refusals {
+                    op.responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| problem(words));
+                }
+            }
         }
     }
 }

@@ -100,3 +100,20 @@ async fn an_unknown_endpoint_is_404_as_a_problem() {
     let (status, _, code) = problem_of(res).await;
     assert_eq!((status, code), (404, ErrorCode::NotFound));
 }
+
+/// An auditor's seed is bounded to what JSON and JavaScript carry exactly; at the bound it draws.
+#[tokio::test]
+async fn an_audit_seed_over_the_bound_is_refused_in_words() {
+    let app = spawn(Options::default()).await;
+    let operator = app.operator().await;
+    let path = |seed: u64| format!("/operator/campaigns/qinshui-2022-r2/audit-sample.csv?seed={seed}");
+    let res = app
+        .get(&path(quan_server::routes::reports::MAX_SEED + 1), &operator)
+        .await;
+    let (status, _, code) = problem_of(res).await;
+    assert_eq!((status, code), (422, ErrorCode::InvalidRequest));
+    let res = app
+        .get(&path(quan_server::routes::reports::MAX_SEED), &operator)
+        .await;
+    assert_eq!(res.status(), 200);
+}

@@ -151,6 +151,41 @@ pub fn browser_tools() -> Result {
     Ok(())
 }
 
+/// schemathesis's version, from PyPI, in a virtual environment of the project's (`tools/`).
+pub const SCHEMATHESIS: &str = "4.32.5";
+
+/// The Python of the virtual environment that holds schemathesis, made and filled when missing.
+pub fn contract_tools() -> Result<std::path::PathBuf> {
+    let venv = sh::root().join("tools/schemathesis");
+    let python = venv.join("bin/python");
+    let have = output(
+        &venv.join("bin/schemathesis").display().to_string(),
+        &["--version"],
+    )
+    .unwrap_or_default();
+    if have.contains(SCHEMATHESIS) {
+        println!("schemathesis {SCHEMATHESIS}: present");
+        return Ok(python);
+    }
+    step(&format!(
+        "setup: schemathesis {SCHEMATHESIS} (PyPI, into tools/schemathesis)"
+    ));
+    run(cmd("python3", &["-m", "venv", &venv.display().to_string()]))?;
+    let pkg = format!("schemathesis=={SCHEMATHESIS}");
+    run(cmd(
+        &python.display().to_string(),
+        &[
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            &pkg,
+        ],
+    ))?;
+    Ok(python)
+}
+
 /// apt-get, through sudo when not root.
 pub fn apt(args: &[&str]) -> Result {
     let is_root = output("id", &["-u"]).is_some_and(|u| u.trim() == "0");

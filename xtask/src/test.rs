@@ -66,13 +66,22 @@ pub fn all() -> Result {
 
     build::widget_release()?;
 
-    step("end-to-end in headless Chromium (Playwright)");
     run(cmd("cargo", &["build", "-p", "quan-server"]))?;
+    let server = crate::sh::root().join("target/debug/quan-server");
+    let python = setup::contract_tools()?;
+    step("the API's contract: schemathesis against the server, with each role's session");
+    run(cmd(
+        &python.display().to_string(),
+        &[
+            "tests/contract/run.py",
+            &server.display().to_string(),
+            "docs/openapi.json",
+        ],
+    ))?;
+
+    step("end-to-end in headless Chromium (Playwright)");
     let mut c = cmd("node", &["--test", "--test-concurrency=1", "tests/e2e/"]);
-    c.env(
-        "QUAN_SERVER_BIN",
-        crate::sh::root().join("target/debug/quan-server"),
-    )
-    .env("QUAN_DIST", crate::sh::root().join("dist"));
+    c.env("QUAN_SERVER_BIN", &server)
+        .env("QUAN_DIST", crate::sh::root().join("dist"));
     run(c)
 }

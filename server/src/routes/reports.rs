@@ -35,16 +35,23 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ReportParams {
     /// The day of the hourly series (YYYY-MM-DD, China); today by default.
+    #[param(pattern = r"^\d{4}-\d{2}-\d{2}$")]
     pub day: Option<String>,
 }
 
+/// The largest seed an auditor may give: the largest integer JSON and JavaScript carry exactly.
+pub const MAX_SEED: u64 = (1 << 53) - 1;
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SampleParams {
     /// Draw with this seed instead of the campaign's own (an auditor redrawing).
+    #[param(minimum = 0, maximum = 9_007_199_254_740_991_i64)]
     pub seed: Option<u64>,
 }
 
@@ -225,7 +232,16 @@ async fn audit_csv(
     Query(params): Query<SampleParams>,
 ) -> AppResult<Response> {
     let (r, redemptions) = build(&state, &id, None).await?;
-    let seed = params.seed.unwrap_or(r.audit.seed);
+    let seed = match params.seed {
+        Some(s) if s > MAX_SEED => {
+            return Err(AppError::new(
+                ErrorCode::InvalidRequest,
+                format!("a seed is a whole number from 0 to {MAX_SEED}"),
+            ))
+        }
+        Some(s) => s,
+        None => r.audit.seed,
+    };
     let ids: Vec<i64> = redemptions.iter().map(|x| x.id).collect();
     let sample = report::audit_sample(&ids, seed, AUDIT_PERCENT);
     let mut out = format!(
