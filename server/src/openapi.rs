@@ -106,12 +106,14 @@ impl Modify for Bearer {
 /// Every refusal an operation can answer, declared on it (what a handler's own annotation names
 /// is kept): from anywhere, 429 (rate limit), 500 and 503; with a bearer token, 401 and 403; with
 /// path or query parameters, 404 and 422; with a body, 400, 404, 413, 415 and 422. Each is a problem
-/// document. Checked against the running server by schemathesis in `cargo xtask test`.
+/// document. The Idempotency-Key header is declared as the server reads it. Checked against the
+/// running server by schemathesis in `cargo xtask test`.
 struct Refusals;
 
 impl Modify for Refusals {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::path::ParameterIn;
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
         use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
         let problem = |words: &str| {
             RefOr::T(
@@ -135,6 +137,20 @@ impl Modify for Refusals {
                 item.patch.as_mut(),
             ];
             for op in operations.into_iter().flatten() {
+                // The Idempotency-Key as the server reads it (store::idempotency).
+                for p in op.parameters.iter_mut().flatten() {
+                    if p.name == "Idempotency-Key" && p.parameter_in == ParameterIn::Header {
+                        p.schema = Some(RefOr::T(
+                            ObjectBuilder::new()
+                                .schema_type(Type::String)
+                                .min_length(Some(1))
+                                .max_length(Some(128))
+                                .pattern(Some("^[!-~]+$"))
+                                .description(Some("1 to 128 printable ASCII characters, no spaces"))
+                                .into(),
+                        ));
+                    }
+                }
                 let params = op.parameters.as_deref().unwrap_or_default();
                 let has = |place: ParameterIn| params.iter().any(|p| p.parameter_in == place);
                 let mut refusals: Vec<(&str, &str)> = vec![

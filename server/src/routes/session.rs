@@ -126,6 +126,7 @@ const DUMMY_HASH: &str =
 #[serde(deny_unknown_fields)]
 pub struct DemoHostTokenRequest {
     /// The host's id of the person (the hex SHA-256 of their ID number, by convention).
+    #[schema(min_length = 1, max_length = 200)]
     pub sub: String,
     #[serde(default)]
     pub name: String,
