@@ -263,6 +263,7 @@ pub struct Wallet {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DemoSignIn {
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[\s-]*1(?:[\s-]*[0-9]){10}[\s-]*$"))]
     pub phone: String,
 }
 
@@ -435,6 +436,7 @@ pub struct IssueRequest {
     pub campaign: CampaignId,
     pub kind: KindId,
     /// The customer's mobile number (as they say it; spaces and dashes are fine).
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[\s-]*1(?:[\s-]*[0-9]){10}[\s-]*$"))]
     pub phone: String,
     /// The order the staff checked, in fen: the coupon is worth the kind's rate of it.
     pub order_amount: OrderAmount,
@@ -479,6 +481,7 @@ pub struct ApplicationRequest {
     pub dealer: crate::ids::MerchantId,
     /// The buyer's own bank card, where the subsidy is paid.
     pub bank_card: String,
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[\s-]*1(?:[\s-]*[0-9]){10}[\s-]*$"))]
     pub phone: String,
 }
 
