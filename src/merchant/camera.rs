@@ -74,7 +74,7 @@ struct Decoder {
     /// When the frame in the worker was captured.
     captured: Rc<Cell<f64>>,
     /// When workers were replaced, the last [`FAILING_WINDOW_MS`].
-    replaced: RefCell<Vec<f64>>,
+    replaced: Vec<f64>,
 }
 
 impl Decoder {
@@ -92,8 +92,8 @@ impl Decoder {
         self.since.set(now());
     }
 
-    /// Whether the worker has stopped answering: it died (`dead`), or has held one frame, or
-    /// its start, for too long.
+    /// Whether the worker has stopped answering: it has held one frame, or its start, for too
+    /// long (a worker that died says so by its error event).
     fn stalled(&self, at: f64) -> bool {
         let limit = if self.ready.get() {
             FRAME_STALL_MS
@@ -107,10 +107,9 @@ impl Decoder {
     /// that the merchant should know.
     fn replace(&mut self, at: f64) -> bool {
         self.start();
-        let mut replaced = self.replaced.borrow_mut();
-        replaced.retain(|t| at - t < FAILING_WINDOW_MS);
-        replaced.push(at);
-        replaced.len() >= FAILING_AFTER
+        self.replaced.retain(|t| at - t < FAILING_WINDOW_MS);
+        self.replaced.push(at);
+        self.replaced.len() >= FAILING_AFTER
     }
 }
 
@@ -322,7 +321,7 @@ pub fn Camera(props: &CameraProps) -> Html {
                     ready,
                     since: Cell::new(0.0),
                     captured,
-                    replaced: RefCell::default(),
+                    replaced: Vec::new(),
                 };
                 d.start();
                 Rc::new(RefCell::new(d))

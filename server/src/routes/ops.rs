@@ -46,14 +46,7 @@ fn may_read_metrics(state: &AppState, headers: &HeaderMap, client: Option<&Clien
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .unwrap_or("");
-            // Compared in time that does not depend on where they differ.
-            let same = given.len() == token.len()
-                && given
-                    .bytes()
-                    .zip(token.bytes())
-                    .fold(0u8, |d, (a, b)| d | (a ^ b))
-                    == 0;
-            if same {
+            if crate::auth::constant_time_eq(given.as_bytes(), token.as_bytes()) {
                 Ok(())
             } else {
                 Err(AppError::new(

@@ -240,7 +240,7 @@ pub async fn open(
     };
     let tried: i64 = col(&row, "failures").map_err(internal)?;
     let stored: String = col(&row, "pin_mac").map_err(internal)?;
-    if pin_mac(pin_key, number, pin.trim()) != stored {
+    if !crate::auth::constant_time_eq(pin_mac(pin_key, number, pin.trim()).as_bytes(), stored.as_bytes()) {
         return Err(AppError::new(
             ErrorCode::Unauthorized,
             format!("wrong PIN ({} tries left today)", (PIN_TRIES - tried).max(0)),
