@@ -385,6 +385,11 @@ pub fn error_words(lang: Lang, error: &ApiError) -> &'static str {
             ErrorCode::NotFound => pick("没有找到。", "Not found."),
             ErrorCode::Unauthorized => pick("请先登录。", "Please sign in."),
             ErrorCode::Forbidden => pick("没有权限。", "Not allowed."),
+            ErrorCode::AccountLocked => pick(
+                "密码错误次数过多，账号已锁定 15 分钟。",
+                "Too many wrong passwords: the account is locked for 15 minutes.",
+            ),
+            ErrorCode::PasswordChangeRequired => pick("请先设置新密码。", "Please set a new password first."),
             ErrorCode::RateLimited => pick("操作太频繁，请稍候。", "Too many tries. Please wait a moment."),
             ErrorCode::Internal | ErrorCode::Unavailable => pick(
                 "服务暂时异常，请稍后再试。",

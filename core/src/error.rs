@@ -40,6 +40,10 @@ pub enum ErrorCode {
     Unauthorized,
     /// Signed in, but not allowed to do this.
     Forbidden,
+    /// Too many wrong passwords: the account is locked for a while (Retry-After says how long).
+    AccountLocked,
+    /// The account's password was set by someone else: the holder must choose a new one first.
+    PasswordChangeRequired,
     /// The request body is not valid JSON.
     MalformedRequest,
     /// The request is JSON but not of the expected shape or values.
@@ -63,7 +67,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 25] = [
+    pub const ALL: [ErrorCode; 27] = [
         ErrorCode::SoldOut,
         ErrorCode::NotStarted,
         ErrorCode::Ended,
@@ -79,6 +83,8 @@ impl ErrorCode {
         ErrorCode::NotFound,
         ErrorCode::Unauthorized,
         ErrorCode::Forbidden,
+        ErrorCode::AccountLocked,
+        ErrorCode::PasswordChangeRequired,
         ErrorCode::MalformedRequest,
         ErrorCode::InvalidRequest,
         ErrorCode::UnsupportedMediaType,
@@ -108,6 +114,8 @@ impl ErrorCode {
             ErrorCode::NotFound => "not_found",
             ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::Forbidden => "forbidden",
+            ErrorCode::AccountLocked => "account_locked",
+            ErrorCode::PasswordChangeRequired => "password_change_required",
             ErrorCode::MalformedRequest => "malformed_request",
             ErrorCode::InvalidRequest => "invalid_request",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
@@ -137,7 +145,7 @@ impl ErrorCode {
             | ErrorCode::CodeInvalid
             | ErrorCode::InvalidRequest
             | ErrorCode::IdempotencyMismatch => 422,
-            ErrorCode::MerchantBlacklisted | ErrorCode::Forbidden => 403,
+            ErrorCode::MerchantBlacklisted | ErrorCode::Forbidden | ErrorCode::PasswordChangeRequired => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::Unauthorized => 401,
             ErrorCode::MalformedRequest => 400,
@@ -145,7 +153,7 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::IdempotencyInProgress => 409,
-            ErrorCode::RateLimited => 429,
+            ErrorCode::RateLimited | ErrorCode::AccountLocked => 429,
             ErrorCode::Internal => 500,
             ErrorCode::Unavailable => 503,
         }
@@ -169,6 +177,8 @@ impl ErrorCode {
             ErrorCode::NotFound => "Not found",
             ErrorCode::Unauthorized => "Sign-in required",
             ErrorCode::Forbidden => "Not allowed",
+            ErrorCode::AccountLocked => "Account locked after wrong passwords",
+            ErrorCode::PasswordChangeRequired => "A new password must be set first",
             ErrorCode::MalformedRequest => "Malformed request",
             ErrorCode::InvalidRequest => "Invalid request",
             ErrorCode::UnsupportedMediaType => "Unsupported media type",

@@ -10,6 +10,7 @@ pub mod entry;
 pub mod error;
 pub mod ids;
 pub mod money;
+pub mod password;
 pub mod qr;
 pub mod report;
 pub mod rules;

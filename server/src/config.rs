@@ -51,6 +51,13 @@ pub struct Config {
     /// The bearer token `/api/v1/metrics` asks for; without one, metrics answer only to this
     /// machine (a scraper beside the server).
     pub metrics_token: Option<String>,
+    /// A console session (operator, reviewer, auditor) ends after this long unused.
+    pub console_idle: Duration,
+    /// A till session (manager, cashier) ends after this long unused: one shift.
+    pub till_idle: Duration,
+    /// Wrong passwords one address may send in a row before it is slowed to one a half-minute;
+    /// 0 turns it off.
+    pub sign_in_failures: u64,
 }
 
 /// CIDR blocks or addresses, empty entries skipped.
@@ -73,6 +80,9 @@ fn metrics_token(text: &str) -> Result<String, String> {
 /// The bounds of the timeouts, in seconds, and of the connections open at once.
 const TIMEOUT_SECS: std::ops::RangeInclusive<u64> = 1..=3_600;
 const CLIENTS: std::ops::RangeInclusive<u64> = 1..=1_000_000;
+/// Minutes a session may idle: from one minute to a day.
+const IDLE_MINUTES: std::ops::RangeInclusive<u64> = 1..=1_440;
+const FAILURES: std::ops::RangeInclusive<u64> = 0..=10_000;
 
 /// A number of `what` in `bounds`, from the variable or file key `name`.
 fn bounded(
@@ -117,6 +127,9 @@ impl Default for Config {
             max_clients: 4_096,
             trusted_proxies: Vec::new(),
             metrics_token: None,
+            console_idle: Duration::from_secs(30 * 60),
+            till_idle: Duration::from_secs(10 * 3600),
+            sign_in_failures: 10,
         }
     }
 }
@@ -141,7 +154,8 @@ impl Config {
     /// `QUAN_HOST_PUBLIC_KEY`, `QUAN_RATE_PER_RESIDENT`, `QUAN_RATE_PER_ADDRESS`,
     /// `QUAN_HEADER_TIMEOUT`, `QUAN_BODY_TIMEOUT`, `QUAN_UPLOAD_TIMEOUT` (seconds),
     /// `QUAN_MAX_CLIENTS`, `QUAN_TRUSTED_PROXIES` (CIDR blocks, comma- or space-separated),
-    /// `QUAN_METRICS_TOKEN`.
+    /// `QUAN_METRICS_TOKEN`, `QUAN_CONSOLE_IDLE`, `QUAN_TILL_IDLE` (minutes),
+    /// `QUAN_SIGN_IN_FAILURES`.
     pub fn from_env() -> Result<Config, ConfigError> {
         let mut c = Config::default();
         // First the file named by QUAN_CONFIG, if any; then the environment over it.
@@ -225,6 +239,20 @@ impl Config {
             c.metrics_token =
                 Some(metrics_token(&t).map_err(|e| ConfigError(format!("QUAN_METRICS_TOKEN: {e}")))?);
         }
+        for (name, slot) in [
+            ("QUAN_CONSOLE_IDLE", &mut c.console_idle),
+            ("QUAN_TILL_IDLE", &mut c.till_idle),
+        ] {
+            if let Some(v) = var(name) {
+                *slot = Duration::from_secs(
+                    60 * bounded(name, &v, &IDLE_MINUTES, "minutes").map_err(ConfigError)?,
+                );
+            }
+        }
+        if let Some(v) = var("QUAN_SIGN_IN_FAILURES") {
+            c.sign_in_failures =
+                bounded("QUAN_SIGN_IN_FAILURES", &v, &FAILURES, "wrong passwords").map_err(ConfigError)?;
+        }
         if let Some(v) = var("QUAN_MAX_CLIENTS") {
             c.max_clients =
                 bounded("QUAN_MAX_CLIENTS", &v, &CLIENTS, "connections").map_err(ConfigError)? as usize;
@@ -237,7 +265,7 @@ impl Config {
 /// lower case (`addr`, `database_url`, `db_connections`, `campaigns`, `dist`, `uploads`, `demo`, `demo_activity`,
 /// `frame_ancestors`, `clock_at`, `host_public_key`, `rate_per_resident`, `rate_per_address`,
 /// `header_timeout`, `body_timeout`, `upload_timeout`, `max_clients`, `trusted_proxies`,
-/// `metrics_token`).
+/// `metrics_token`, `console_idle`, `till_idle`, `sign_in_failures`).
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileConfig {
@@ -260,6 +288,9 @@ struct FileConfig {
     max_clients: Option<u64>,
     trusted_proxies: Option<Vec<String>>,
     metrics_token: Option<String>,
+    console_idle: Option<u64>,
+    till_idle: Option<u64>,
+    sign_in_failures: Option<u64>,
 }
 
 impl Config {
@@ -322,6 +353,18 @@ impl Config {
             if let Some(v) = value {
                 *slot = Duration::from_secs(bounded(name, &v.to_string(), &TIMEOUT_SECS, "seconds")?);
             }
+        }
+        for (name, value, slot) in [
+            ("console_idle", f.console_idle, &mut self.console_idle),
+            ("till_idle", f.till_idle, &mut self.till_idle),
+        ] {
+            if let Some(v) = value {
+                *slot = Duration::from_secs(60 * bounded(name, &v.to_string(), &IDLE_MINUTES, "minutes")?);
+            }
+        }
+        if let Some(v) = f.sign_in_failures {
+            self.sign_in_failures =
+                bounded("sign_in_failures", &v.to_string(), &FAILURES, "wrong passwords")?;
         }
         if let Some(v) = f.max_clients {
             self.max_clients = bounded("max_clients", &v.to_string(), &CLIENTS, "connections")? as usize;

@@ -111,14 +111,34 @@ impl Db {
                 })
             });
         }
+        match dialect {
+            Dialect::Sqlite => {
+                // On a connection of their own, with foreign keys off: rebuilding a table (the
+                // only way SQLite changes a CHECK) needs them off. Every reference is checked
+                // after.
+                use sqlx::Connection;
+                let mut conn = sqlx::AnyConnection::connect(&url).await?;
+                conn.execute("PRAGMA foreign_keys = OFF").await?;
+                conn.execute("PRAGMA busy_timeout = 30000").await?;
+                SQLITE_MIGRATIONS.run(&mut conn).await?;
+                let broken = sqlx::query("PRAGMA foreign_key_check")
+                    .fetch_all(&mut conn)
+                    .await?;
+                if !broken.is_empty() {
+                    return Err(DbError(format!(
+                        "after the migrations, {} rows refer to rows that do not exist",
+                        broken.len()
+                    )));
+                }
+                conn.close().await?;
+            }
+            Dialect::Postgres => {}
+        }
         let pool = options.connect(&url).await?;
-        let migrator = match dialect {
-            Dialect::Sqlite => &SQLITE_MIGRATIONS,
-            Dialect::Postgres => &POSTGRES_MIGRATIONS,
-        };
-        let mut conn = pool.acquire().await?;
-        migrator.run(&mut *conn).await?;
-        drop(conn);
+        if dialect == Dialect::Postgres {
+            let mut conn = pool.acquire().await?;
+            POSTGRES_MIGRATIONS.run(&mut *conn).await?;
+        }
         Ok(Db { pool, dialect })
     }
 

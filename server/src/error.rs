@@ -41,6 +41,13 @@ impl AppError {
     }
 }
 
+/// A database failure is a server fault: logged in full, answered as a bare 500.
+impl From<crate::db::DbError> for AppError {
+    fn from(e: crate::db::DbError) -> AppError {
+        AppError::internal(e)
+    }
+}
+
 impl From<ErrorCode> for AppError {
     fn from(code: ErrorCode) -> AppError {
         AppError::code(code)

@@ -1,6 +1,8 @@
 //! The reference coupon API: the JSON contract of `docs/openapi.json`, served by axum, with the
 //! widget's release build served from the same origin.
 
+pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod campaigns;

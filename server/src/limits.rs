@@ -26,8 +26,10 @@ struct Bucket {
 pub struct Limiter {
     resident: Option<Rate>,
     address: Option<Rate>,
+    sign_in_failures: Option<Rate>,
     residents: Arc<Mutex<HashMap<i64, Bucket>>>,
     addresses: Arc<Mutex<HashMap<IpAddr, Bucket>>>,
+    failures: Arc<Mutex<HashMap<IpAddr, Bucket>>>,
 }
 
 impl Limiter {
@@ -36,31 +38,61 @@ impl Limiter {
         Limiter {
             resident,
             address,
+            sign_in_failures: None,
             residents: Arc::default(),
             addresses: Arc::default(),
+            failures: Arc::default(),
+        }
+    }
+
+    /// Slows an address down after wrong passwords: it may fail `rate.burst` sign-ins in a row,
+    /// then one each `1 / rate.per_second` seconds (whichever accounts it tries).
+    pub fn with_sign_in_failures(mut self, rate: Option<Rate>) -> Limiter {
+        self.sign_in_failures = rate;
+        self
+    }
+
+    /// Whether `ip` may try a sign-in now.
+    pub fn sign_in_allowed(&self, ip: IpAddr, now: Timestamp) -> Result<(), AppError> {
+        match self.sign_in_failures {
+            Some(rate) => take(&self.failures, ip, rate, now, false).map_err(|mut e| {
+                e.detail =
+                    Some("too many failed sign-ins from this address: wait as Retry-After says".into());
+                e
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// A sign-in from `ip` failed.
+    pub fn sign_in_failed(&self, ip: IpAddr, now: Timestamp) {
+        if let Some(rate) = self.sign_in_failures {
+            let _ = take(&self.failures, ip, rate, now, true);
         }
     }
 
     pub fn check_resident(&self, r: ResidentId, now: Timestamp) -> Result<(), AppError> {
         match self.resident {
-            Some(rate) => take(&self.residents, r.0, rate, now),
+            Some(rate) => take(&self.residents, r.0, rate, now, true),
             None => Ok(()),
         }
     }
 
     pub fn check_address(&self, ip: IpAddr, now: Timestamp) -> Result<(), AppError> {
         match self.address {
-            Some(rate) => take(&self.addresses, ip, rate, now),
+            Some(rate) => take(&self.addresses, ip, rate, now, true),
             None => Ok(()),
         }
     }
 }
 
+/// Whether `key`'s bucket holds a token at `now`; with `spend`, takes it.
 fn take<K: std::hash::Hash + Eq + Copy>(
     map: &Mutex<HashMap<K, Bucket>>,
     key: K,
     rate: Rate,
     now: Timestamp,
+    spend: bool,
 ) -> Result<(), AppError> {
     let Ok(mut map) = map.lock() else { return Ok(()) };
     if map.len() > 100_000 {
@@ -76,7 +108,9 @@ fn take<K: std::hash::Hash + Eq + Copy>(
     b.tokens = (b.tokens + elapsed * rate.per_second).min(rate.burst);
     b.at = now.millis();
     if b.tokens >= 1.0 {
-        b.tokens -= 1.0;
+        if spend {
+            b.tokens -= 1.0;
+        }
         Ok(())
     } else {
         let wait = ((1.0 - b.tokens) / rate.per_second).ceil().max(1.0) as u64;

@@ -10,8 +10,11 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::SUCCESS;
         }
         Some("backup") => return backup(args.get(1)).await,
+        Some(command @ ("admin" | "audit")) => return administer(command, &args[1..]).await,
         Some(other) if !other.starts_with('-') => {
-            eprintln!("unknown command {other:?}: quan-server [openapi | backup PATH]");
+            eprintln!(
+                "unknown command {other:?}: quan-server [openapi | backup PATH | admin … | audit verify]"
+            );
             return std::process::ExitCode::from(2);
         }
         _ => {}
@@ -59,6 +62,51 @@ async fn main() -> std::process::ExitCode {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("server error: {e}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}
+
+/// The configured database, for a command.
+async fn database(connections: u32) -> Result<quan_server::db::Db, std::process::ExitCode> {
+    let config = Config::from_env().map_err(|e| {
+        eprintln!("configuration: {e}");
+        std::process::ExitCode::from(2)
+    })?;
+    quan_server::db::Db::connect(&config.database_url, connections)
+        .await
+        .map_err(|e| {
+            eprintln!("database {}: {e}", config.database_url);
+            std::process::ExitCode::from(1)
+        })
+}
+
+/// `quan-server admin …` and `quan-server audit verify` ([`quan_server::admin`]).
+async fn administer(command: &str, args: &[String]) -> std::process::ExitCode {
+    if command == "admin"
+        && args
+            .first()
+            .is_none_or(|a| matches!(a.as_str(), "help" | "--help" | "-h"))
+    {
+        println!("{}", quan_server::admin::USAGE);
+        return std::process::ExitCode::SUCCESS;
+    }
+    let db = match database(2).await {
+        Ok(db) => db,
+        Err(code) => return code,
+    };
+    let now = Clock::system().now();
+    let done = match command {
+        "admin" => quan_server::admin::admin(&db, args, now).await,
+        _ => quan_server::admin::audit_command(&db, args).await,
+    };
+    match done {
+        Ok(words) => {
+            println!("{words}");
+            std::process::ExitCode::SUCCESS
+        }
+        Err(quan_server::admin::Refusal(words)) => {
+            eprintln!("{words}");
             std::process::ExitCode::from(1)
         }
     }

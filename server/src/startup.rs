@@ -22,7 +22,7 @@ use tokio::sync::Semaphore;
 use tower::Service;
 use tower_http::timeout::TimeoutBody;
 
-use crate::auth::Secrets;
+use crate::auth::{self, Hasher, Secrets};
 use crate::campaigns::Campaigns;
 use crate::clock::Clock;
 use crate::config::Config;
@@ -31,8 +31,10 @@ use crate::error::AppError;
 use crate::limits::{Limiter, Rate};
 use crate::metrics::Metrics;
 use crate::proxy::{self, Cidr};
+use crate::store::accounts;
 use crate::store::claims::Claims;
 use crate::store::idempotency::InFlight;
+use crate::store::sessions::Idle;
 use crate::{demo, routes, store, web};
 
 /// What every handler can reach.
@@ -54,6 +56,10 @@ pub struct AppState {
     pub uploads: Arc<PathBuf>,
     /// The token `/metrics` asks for, if any.
     pub metrics_token: Option<Arc<str>>,
+    /// How long staff sessions may idle.
+    pub idle: Idle,
+    /// Password hashing, off the request path.
+    pub hasher: Hasher,
 }
 
 /// Reads every `*.toml` campaign file in `dir`, in name order.
@@ -90,6 +96,7 @@ pub fn app(state: AppState, config: &Config) -> Router {
                 "this endpoint does not take that method",
             )
         })
+        .layer(middleware::from_fn_with_state(state.clone(), auth::resolve))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state);
     // Every entry's inline loader is allowed by hash: the resident's, and each of web::ENTRIES.
@@ -243,18 +250,37 @@ impl Application {
             secrets,
             claims,
             in_flight: InFlight::default(),
-            limiter: Limiter::new(rate(config.rate_per_resident), rate(config.rate_per_address)),
+            limiter: Limiter::new(rate(config.rate_per_resident), rate(config.rate_per_address))
+                .with_sign_in_failures((config.sign_in_failures > 0).then_some(Rate {
+                    burst: config.sign_in_failures as f64,
+                    per_second: 1.0 / 30.0,
+                })),
             metrics: Metrics::default(),
             demo: config.demo,
             host_key,
             host_origins: Arc::new(config.frame_ancestors.clone()),
             metrics_token: config.metrics_token.as_deref().map(Arc::from),
             uploads: Arc::new(config.uploads_dir.clone()),
+            idle: Idle {
+                console_ms: config.console_idle.as_millis().min(i64::MAX as u128) as i64,
+                till_ms: config.till_idle.as_millis().min(i64::MAX as u128) as i64,
+            },
+            hasher: Hasher::start(),
         };
         if config.demo {
             demo::seed(&state, config.demo_activity)
                 .await
                 .map_err(|e| format!("demo data: {e}"))?;
+        }
+        if !config.demo
+            && !accounts::has_operator(&state.db)
+                .await
+                .map_err(|e| e.to_string())?
+        {
+            tracing::warn!(
+                "no operator account yet: create the first with `quan-server admin create-operator NAME` \
+                 (it asks for the password)"
+            );
         }
         // After the demo's activity, which expires its own days as it goes.
         store::sweep::start(state.db.clone(), state.clock.clone());

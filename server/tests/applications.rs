@@ -11,7 +11,6 @@ use common::{spawn, Options, TestApp};
 use quan_core::api::{ApplicationStatus, ApplicationView, Dealer, DocumentView, Role};
 use quan_core::{ChinaDate, ErrorCode, Fen, Problem, TimeOfDay, Timestamp};
 use quan_server::clock::Clock;
-use quan_server::store::accounts;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -32,18 +31,7 @@ async fn setup(campaigns: Option<Vec<(&'static str, String)>>) -> TestApp {
 }
 
 async fn reviewer(app: &TestApp) -> String {
-    let now = app.clock.now();
-    let id = accounts::ensure_account(&app.state.db, "bank", "x", Role::Reviewer, None, "bank", now)
-        .await
-        .unwrap();
-    app.state.secrets.issue(
-        &quan_server::auth::Principal::Account {
-            id,
-            role: Role::Reviewer,
-            merchant: None,
-        },
-        now.plus_secs(3_600),
-    )
+    app.staff("bank", Role::Reviewer, None).await
 }
 
 async fn problem(res: reqwest::Response) -> (u16, ErrorCode) {
@@ -216,9 +204,10 @@ async fn reviewers_take_up_approve_reject_and_pay_and_every_step_is_logged() {
     let (_, b) = submitted(&app, "jishan-2023", "h", 90_000, "fuel").await;
     let bank = reviewer(&app).await;
     let op = app.operator().await;
-    // In submission order; operators see it, residents do not; only reviewers decide.
-    let queue: Vec<ApplicationView> = app.get("/review/applications", &op).await.json().await.unwrap();
+    // In submission order, for the bank's reviewers alone: not the bureau, not residents.
+    let queue: Vec<ApplicationView> = app.get("/review/applications", &bank).await.json().await.unwrap();
     assert_eq!(queue.iter().map(|x| x.id).collect::<Vec<_>>(), vec![a.id, b.id]);
+    assert_eq!(app.get("/review/applications", &op).await.status(), 403);
     assert_eq!(app.get("/review/applications", &buyer).await.status(), 403);
     let by_op = app
         .post(

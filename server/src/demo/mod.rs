@@ -1,11 +1,11 @@
-//! Demo mode: merchants of each category with staff accounts, an operator and a reviewer, and a
+//! Demo mode: merchants of each category with a manager and a cashier, an operator, a reviewer
+//! and an auditor, and a
 //! love-coupon list, so a newcomer has a live campaign to sign into. Never for production: the
 //! passwords and the host key below are published.
 
 use quan_core::api::Role;
 use quan_core::KindId;
 
-use crate::auth::hash_password;
 use crate::startup::AppState;
 use crate::store::{accounts, allocations};
 
@@ -39,7 +39,9 @@ pub fn host_key() -> ed25519_dalek::SigningKey {
 pub async fn seed(state: &AppState, activity: bool) -> Result<(), String> {
     let now = state.clock.now();
     let db = &state.db;
-    let hash = hash_password(PASSWORD.to_owned())
+    let hash = state
+        .hasher
+        .hash(PASSWORD.to_owned())
         .await
         .map_err(|e| format!("{e:?}"))?;
     let mut tills = Vec::new();
@@ -51,7 +53,18 @@ pub async fn seed(state: &AppState, activity: bool) -> Result<(), String> {
             db,
             username,
             &hash,
-            Role::Merchant,
+            Role::MerchantManager,
+            Some(m),
+            &format!("{name} 店长"),
+            now,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        accounts::ensure_account(
+            db,
+            &format!("{username}-cashier"),
+            &hash,
+            Role::Cashier,
             Some(m),
             &format!("{name} 收银员"),
             now,
@@ -84,6 +97,9 @@ pub async fn seed(state: &AppState, activity: bool) -> Result<(), String> {
     )
     .await
     .map_err(|e| e.to_string())?;
+    accounts::ensure_account(db, "auditor", &hash, Role::Auditor, None, "县审计局 审计员", now)
+        .await
+        .map_err(|e| e.to_string())?;
     let love = KindId::from("love");
     for campaign in state.campaigns.iter() {
         if let Some(kind) = campaign.kind(&love) {
@@ -102,9 +118,11 @@ pub async fn seed(state: &AppState, activity: bool) -> Result<(), String> {
 pub fn credentials() -> String {
     let mut out = String::from("Demo sign-in (password for every account: demo1234)\n");
     out.push_str("  residents: any mobile number, e.g. 13800000001\n");
-    out.push_str("  operator:  operator      reviewer: reviewer\n");
+    out.push_str("  operator:  operator      reviewer: reviewer      auditor: auditor\n");
     for (name, category, _, username) in MERCHANTS {
-        out.push_str(&format!("  merchant:  {username:<17} {name} ({category})\n"));
+        out.push_str(&format!(
+            "  merchant:  {username:<17} {name} ({category}); its cashier: {username}-cashier\n"
+        ));
     }
     out
 }

@@ -8,12 +8,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::Router;
 use quan_core::api::{
-    ApplicationRequest, ApplicationView, Dealer, DocumentRole, DocumentView, ReviewRequest, Role, SubsidyView,
+    ApplicationRequest, ApplicationView, Dealer, DocumentRole, DocumentView, ReviewRequest, SubsidyView,
 };
 use quan_core::ErrorCode;
 
 use super::resident::parse_json;
-use crate::auth::{OperatorAuth, ResidentAuth};
+use crate::auth::{Bank, ResidentAuth, Staff};
 use crate::error::{AppError, AppResult};
 use crate::extract::{created, Json, Path};
 use crate::startup::AppState;
@@ -171,23 +171,17 @@ async fn my_document(
 }
 
 #[utoipa::path(get, path = "/api/v1/review/applications", tag = "applications", security(("bearer" = [])), responses((status = 200, description = "Every submitted application, in submission order", body = Vec<ApplicationView>)))]
-async fn queue(State(state): State<AppState>, _op: OperatorAuth) -> AppResult<Json<Vec<ApplicationView>>> {
+async fn queue(State(state): State<AppState>, _op: Staff<Bank>) -> AppResult<Json<Vec<ApplicationView>>> {
     Ok(Json(applications::queue(&state.db).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/review/applications/{id}", tag = "applications", params(("id" = i64, Path)), request_body = ReviewRequest, security(("bearer" = [])), responses((status = 200, description = "Decided and logged", body = ApplicationView), (status = 409, description = "sold_out: the budget cannot cover it", body = Problem, content_type = "application/problem+json"), (status = 422, description = "invalid_request: not possible in its status, or a rejection without a reason", body = Problem, content_type = "application/problem+json")))]
 async fn decide(
     State(state): State<AppState>,
-    op: OperatorAuth,
+    op: Staff<Bank>,
     Path(id): Path<i64>,
     Json(request): Json<ReviewRequest>,
 ) -> AppResult<Json<ApplicationView>> {
-    if op.role != Role::Reviewer {
-        return Err(AppError::new(
-            ErrorCode::Forbidden,
-            "applications are decided by the bank's reviewers",
-        ));
-    }
     Ok(Json(
         applications::decide(
             &state.db,
@@ -204,7 +198,7 @@ async fn decide(
 #[utoipa::path(get, path = "/api/v1/review/applications/{id}/documents/{role}", tag = "applications", params(("id" = i64, Path), ("role" = String, Path)), security(("bearer" = [])), responses((status = 200, description = "The document, as uploaded", content_type = "application/octet-stream")))]
 async fn review_document(
     State(state): State<AppState>,
-    _op: OperatorAuth,
+    _op: Staff<Bank>,
     Path((id, role)): Path<(i64, String)>,
 ) -> AppResult<Response> {
     let (media_type, bytes) =

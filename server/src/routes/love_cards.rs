@@ -11,7 +11,7 @@ use quan_core::api::{CardLookup, CardRedeemRequest, CardRequest, CardView, Print
 use quan_core::ErrorCode;
 
 use super::resident::parse_json;
-use crate::auth::{MerchantAuth, OperatorAuth};
+use crate::auth::{Bureau, MerchantAuth, Staff};
 use crate::error::{AppError, AppResult};
 use crate::extract::{created, replay, Json, Path};
 use crate::startup::AppState;
@@ -41,7 +41,7 @@ fn campaign_exists(state: &AppState, id: &str) -> AppResult<()> {
 #[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/love-cards", tag = "operator", params(("id" = String, Path)), security(("bearer" = [])), responses((status = 200, description = "The campaign's love-coupon cards (no PINs)", body = Vec<CardView>)))]
 async fn list(
     State(state): State<AppState>,
-    _op: OperatorAuth,
+    _op: Staff<Bureau>,
     Path(id): Path<String>,
 ) -> AppResult<Json<Vec<CardView>>> {
     campaign_exists(&state, &id)?;
@@ -51,7 +51,7 @@ async fn list(
 #[utoipa::path(post, path = "/api/v1/operator/campaigns/{id}/love-cards", tag = "operator", params(("id" = String, Path)), security(("bearer" = [])), responses((status = 201, description = "A card for everyone on the love-coupon list who has none, with the PINs to print (shown this once)", body = Vec<PrintedCard>)))]
 async fn issue(
     State(state): State<AppState>,
-    _op: OperatorAuth,
+    _op: Staff<Bureau>,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     campaign_exists(&state, &id)?;
@@ -62,7 +62,7 @@ async fn issue(
 #[utoipa::path(post, path = "/api/v1/operator/love-cards/{number}/reissue", tag = "operator", params(("number" = String, Path)), security(("bearer" = [])), responses((status = 201, description = "The lost card revoked; a new one, with what was left on it", body = PrintedCard), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
 async fn reissue(
     State(state): State<AppState>,
-    _op: OperatorAuth,
+    _op: Staff<Bureau>,
     Path(number): Path<String>,
 ) -> AppResult<Response> {
     let card = love_cards::reissue(&state.db, &state.secrets.card_pins, &number, state.clock.now()).await?;
@@ -75,7 +75,7 @@ async fn lookup(
     auth: MerchantAuth,
     Json(body): Json<CardRequest>,
 ) -> AppResult<Json<CardLookup>> {
-    let merchant = super::merchant::my_merchant(&state, &auth).await?;
+    let merchant = auth.merchant;
     let now = state.clock.now();
     let number = body.number.trim();
     let (campaign, resident) =
@@ -100,7 +100,7 @@ async fn redeem(
     body: Bytes,
 ) -> AppResult<Response> {
     let request: CardRedeemRequest = parse_json(&headers, &body)?;
-    let merchant = super::merchant::my_merchant(&state, &auth).await?;
+    let merchant = auth.merchant;
     let idem = IdemKey::from_headers(&headers, format!("a:{}", auth.account), &body)?;
     let _guard = match &idem {
         Some(k) => Some(state.in_flight.enter(k)?),

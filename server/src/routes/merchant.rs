@@ -6,16 +6,16 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
-use quan_core::api::{IssueRequest, LookupRequest, LookupResult, MerchantDay, MerchantView, RedeemRequest};
-use quan_core::{ErrorCode, RedemptionId};
+use quan_core::api::{IssueRequest, LookupRequest, LookupResult, MerchantDay, RedeemRequest};
+use quan_core::RedemptionId;
 
 use super::resident::parse_json;
 use crate::auth::MerchantAuth;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::extract::{created, replay, Json, Path};
 use crate::startup::AppState;
 use crate::store::idempotency::IdemKey;
-use crate::store::{accounts, issues, redemptions};
+use crate::store::{issues, redemptions};
 #[allow(unused_imports)]
 use quan_core::api::{IssuedCoupon, RedemptionView};
 #[allow(unused_imports)]
@@ -30,21 +30,13 @@ pub fn router() -> Router<AppState> {
         .route("/merchant/issues", post(issue))
 }
 
-/// The signed-in staff account's merchant.
-pub(crate) async fn my_merchant(state: &AppState, auth: &MerchantAuth) -> AppResult<MerchantView> {
-    accounts::merchant(&state.db, auth.merchant)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or_else(|| AppError::new(ErrorCode::Forbidden, "this account's merchant no longer exists"))
-}
-
 #[utoipa::path(post, path = "/api/v1/merchant/lookup", tag = "merchant", request_body = LookupRequest, security(("bearer" = [])), responses((status = 200, description = "The coupon behind the code and whether it applies here", body = LookupResult), (status = 409, description = "already_redeemed", body = Problem, content_type = "application/problem+json"), (status = 422, description = "code_invalid, code_stale, code_expired", body = Problem, content_type = "application/problem+json")))]
 async fn lookup(
     State(state): State<AppState>,
     auth: MerchantAuth,
     Json(body): Json<LookupRequest>,
 ) -> AppResult<Json<LookupResult>> {
-    let merchant = my_merchant(&state, &auth).await?;
+    let merchant = auth.merchant;
     let now = state.clock.now();
     let coupon = redemptions::read_code(&state.db, &state.secrets.coupon_master, &body.code, now).await?;
     Ok(Json(redemptions::describe(&state.campaigns, &coupon, &merchant)))
@@ -58,7 +50,7 @@ async fn redeem(
     body: Bytes,
 ) -> AppResult<Response> {
     let request: RedeemRequest = parse_json(&headers, &body)?;
-    let merchant = my_merchant(&state, &auth).await?;
+    let merchant = auth.merchant;
     let idem = IdemKey::from_headers(&headers, format!("a:{}", auth.account), &body)?;
     let _guard = match &idem {
         Some(k) => Some(state.in_flight.enter(k)?),
@@ -106,7 +98,7 @@ async fn reverse(
     let result = redemptions::reverse(
         &state.db,
         &state.campaigns,
-        auth.merchant,
+        auth.merchant.id,
         auth.account,
         RedemptionId(id),
         idem.as_ref(),
@@ -123,7 +115,7 @@ async fn reverse(
 async fn today(State(state): State<AppState>, auth: MerchantAuth) -> AppResult<Json<MerchantDay>> {
     let now = state.clock.now();
     Ok(Json(
-        redemptions::merchant_day(&state.db, &state.campaigns, auth.merchant, now).await?,
+        redemptions::merchant_day(&state.db, &state.campaigns, auth.merchant.id, now).await?,
     ))
 }
 
@@ -135,7 +127,7 @@ async fn issue(
     body: Bytes,
 ) -> AppResult<Response> {
     let request: IssueRequest = parse_json(&headers, &body)?;
-    let merchant = my_merchant(&state, &auth).await?;
+    let merchant = auth.merchant;
     let idem = IdemKey::from_headers(&headers, format!("a:{}", auth.account), &body)?;
     let _guard = match &idem {
         Some(k) => Some(state.in_flight.enter(k)?),

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, one module per resource.
 
 pub mod applications;
+pub mod audit;
 pub mod campaigns;
 pub mod love_cards;
 pub mod merchant;
@@ -30,4 +31,5 @@ pub fn router() -> Router<AppState> {
         .merge(love_cards::router())
         .merge(offers::router())
         .merge(ops::router())
+        .merge(audit::router())
 }

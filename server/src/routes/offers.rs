@@ -7,7 +7,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use quan_core::api::{CouponView, MerchantOffer, OfferRequest};
 
-use crate::auth::{MerchantAuth, ResidentAuth};
+use crate::auth::{MerchantAuth, ResidentAuth, Shop};
 use crate::error::AppResult;
 use crate::extract::{created, Json, Path};
 use crate::startup::AppState;
@@ -25,10 +25,10 @@ pub fn router() -> Router<AppState> {
 #[utoipa::path(post, path = "/api/v1/merchant/offers", tag = "merchant", request_body = OfferRequest, security(("bearer" = [])), responses((status = 201, description = "The offer, open to residents", body = MerchantOffer), (status = 422, description = "wrong_category, invalid_request", body = Problem, content_type = "application/problem+json")))]
 async fn create(
     State(state): State<AppState>,
-    auth: MerchantAuth,
+    auth: MerchantAuth<Shop>,
     Json(body): Json<OfferRequest>,
 ) -> AppResult<Response> {
-    let merchant = super::merchant::my_merchant(&state, &auth).await?;
+    let merchant = auth.merchant;
     let offer = offers::create(&state.db, &state.campaigns, &merchant, &body, state.clock.now()).await?;
     Ok(created(offer))
 }
@@ -39,7 +39,7 @@ async fn mine(State(state): State<AppState>, auth: MerchantAuth) -> AppResult<Js
         offers::list(
             &state.db,
             &state.campaigns,
-            Some(auth.merchant),
+            Some(auth.merchant.id),
             state.clock.now(),
         )
         .await?,

@@ -6,7 +6,7 @@ use axum::Router;
 use quan_core::api::{AllocationRequest, BlacklistRequest, MerchantView};
 use quan_core::{ErrorCode, MerchantId};
 
-use crate::auth::OperatorAuth;
+use crate::auth::{Bureau, Staff};
 use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Path};
 use crate::startup::AppState;
@@ -22,7 +22,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[utoipa::path(get, path = "/api/v1/operator/merchants", tag = "operator", security(("bearer" = [])), responses((status = 200, body = Vec<MerchantView>)))]
-async fn merchants(State(state): State<AppState>, _op: OperatorAuth) -> AppResult<Json<Vec<MerchantView>>> {
+async fn merchants(State(state): State<AppState>, _op: Staff<Bureau>) -> AppResult<Json<Vec<MerchantView>>> {
     Ok(Json(
         accounts::merchants(&state.db).await.map_err(AppError::internal)?,
     ))
@@ -31,7 +31,7 @@ async fn merchants(State(state): State<AppState>, _op: OperatorAuth) -> AppResul
 #[utoipa::path(post, path = "/api/v1/operator/merchants/{id}/blacklist", tag = "operator", params(("id" = i64, Path, description = "Merchant id")), request_body = BlacklistRequest, security(("bearer" = [])), responses((status = 200, body = MerchantView), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
 async fn blacklist(
     State(state): State<AppState>,
-    _op: OperatorAuth,
+    _op: Staff<Bureau>,
     Path(id): Path<i64>,
     Json(body): Json<BlacklistRequest>,
 ) -> AppResult<Json<MerchantView>> {
@@ -51,7 +51,7 @@ async fn blacklist(
 #[utoipa::path(post, path = "/api/v1/operator/allocations", tag = "operator", request_body = AllocationRequest, security(("bearer" = [])), responses((status = 200, description = "What the import allocated and refused", body = allocations::AllocationReport)))]
 async fn allocate(
     State(state): State<AppState>,
-    _op: OperatorAuth,
+    _op: Staff<Bureau>,
     Json(body): Json<AllocationRequest>,
 ) -> AppResult<Json<allocations::AllocationReport>> {
     let (campaign, kind) = state

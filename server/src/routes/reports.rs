@@ -11,7 +11,7 @@ use quan_core::report::{self, AuditTerms, CampaignReport, KindFigures, AUDIT_PER
 use quan_core::{ChinaDate, ErrorCode, Fen};
 use serde::Deserialize;
 
-use crate::auth::{MerchantAuth, OperatorAuth};
+use crate::auth::{Bureau, MerchantAuth, Reports, Settlements, Shop, Staff};
 use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Path, Query};
 use crate::startup::AppState;
@@ -137,7 +137,7 @@ async fn build(state: &AppState, id: &str, day: Option<&str>) -> AppResult<(Camp
 #[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/report", tag = "operator", params(("id" = String, Path, description = "Campaign id"), ReportParams), security(("bearer" = [])), responses((status = 200, body = CampaignReport), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
 async fn report_json(
     State(state): State<AppState>,
-    _op: OperatorAuth,
+    _op: Staff<Reports>,
     Path(id): Path<String>,
     Query(params): Query<ReportParams>,
 ) -> AppResult<Json<CampaignReport>> {
@@ -145,7 +145,7 @@ async fn report_json(
 }
 
 /// A CSV field: quoted when it holds a comma, a quote or a line break.
-fn field(text: &str) -> String {
+pub(crate) fn field(text: &str) -> String {
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
@@ -162,7 +162,7 @@ fn fixed(value: Option<u64>, scale: u64, places: usize) -> String {
     value.map_or_else(String::new, |v| format!("{}.{:0places$}", v / scale, v % scale))
 }
 
-fn csv(name: &str, body: String) -> Response {
+pub(crate) fn csv(name: &str, body: String) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -180,7 +180,7 @@ fn csv(name: &str, body: String) -> Response {
 #[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/report.csv", tag = "operator", params(("id" = String, Path, description = "Campaign id")), security(("bearer" = [])), responses((status = 200, description = "The report, a line per kind and one for the campaign", content_type = "text/csv")))]
 async fn report_csv(
     State(state): State<AppState>,
-    _op: OperatorAuth,
+    _op: Staff<Reports>,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let (r, _) = build(&state, &id, None).await?;
@@ -227,7 +227,7 @@ async fn report_csv(
 #[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/audit-sample.csv", tag = "operator", params(("id" = String, Path, description = "Campaign id"), SampleParams), security(("bearer" = [])), responses((status = 200, description = "The sampled redemption records; the first line names the seed", content_type = "text/csv")))]
 async fn audit_csv(
     State(state): State<AppState>,
-    _op: OperatorAuth,
+    _op: Staff<Reports>,
     Path(id): Path<String>,
     Query(params): Query<SampleParams>,
 ) -> AppResult<Response> {
@@ -314,7 +314,7 @@ fn settlement_csv(s: &Settlement) -> String {
 #[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/settlements", tag = "operator", params(("id" = String, Path, description = "Campaign id")), security(("bearer" = [])), responses((status = 200, description = "Every merchant's settlement claim, per kind", body = Settlement)))]
 async fn settlements_json(
     State(state): State<AppState>,
-    _op: OperatorAuth,
+    _op: Staff<Settlements>,
     Path(id): Path<String>,
 ) -> AppResult<Json<Settlement>> {
     Ok(Json(settlement_of(&state, &id, None).await?))
@@ -323,7 +323,7 @@ async fn settlements_json(
 #[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/settlements.csv", tag = "operator", params(("id" = String, Path, description = "Campaign id")), security(("bearer" = [])), responses((status = 200, description = "Every merchant's settlement claim", content_type = "text/csv")))]
 async fn settlements_csv(
     State(state): State<AppState>,
-    _op: OperatorAuth,
+    _op: Staff<Settlements>,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let s = settlement_of(&state, &id, None).await?;
@@ -333,21 +333,21 @@ async fn settlements_csv(
 #[utoipa::path(get, path = "/api/v1/merchant/campaigns/{id}/settlement", tag = "merchant", params(("id" = String, Path, description = "Campaign id")), security(("bearer" = [])), responses((status = 200, description = "This merchant's settlement claim: what it redeemed, per kind", body = Settlement)))]
 async fn my_settlement_json(
     State(state): State<AppState>,
-    auth: MerchantAuth,
+    auth: MerchantAuth<Shop>,
     Path(id): Path<String>,
 ) -> AppResult<Json<Settlement>> {
-    Ok(Json(settlement_of(&state, &id, Some(auth.merchant)).await?))
+    Ok(Json(settlement_of(&state, &id, Some(auth.merchant.id)).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/merchant/campaigns/{id}/settlement.csv", tag = "merchant", params(("id" = String, Path, description = "Campaign id")), security(("bearer" = [])), responses((status = 200, description = "This merchant's settlement claim", content_type = "text/csv")))]
 async fn my_settlement_csv(
     State(state): State<AppState>,
-    auth: MerchantAuth,
+    auth: MerchantAuth<Shop>,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let s = settlement_of(&state, &id, Some(auth.merchant)).await?;
+    let s = settlement_of(&state, &id, Some(auth.merchant.id)).await?;
     Ok(csv(
-        &format!("{id}-settlement-{}.csv", auth.merchant.0),
+        &format!("{id}-settlement-{}.csv", auth.merchant.id.0),
         settlement_csv(&s),
     ))
 }
@@ -355,7 +355,7 @@ async fn my_settlement_csv(
 #[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/reallocations", tag = "operator", params(("id" = String, Path, description = "Campaign id")), security(("bearer" = [])), responses((status = 200, description = "The campaign's budget reallocations, oldest first", body = Vec<Reallocation>)))]
 async fn reallocations(
     State(state): State<AppState>,
-    _op: OperatorAuth,
+    _op: Staff<Reports>,
     Path(id): Path<String>,
 ) -> AppResult<Json<Vec<Reallocation>>> {
     if state.campaigns.get(&id).is_none() {
@@ -371,16 +371,10 @@ async fn reallocations(
 #[utoipa::path(post, path = "/api/v1/operator/campaigns/{id}/reallocations", tag = "operator", params(("id" = String, Path, description = "Campaign id")), request_body = ReallocationRequest, security(("bearer" = [])), responses((status = 201, description = "Moved and recorded", body = Reallocation), (status = 409, description = "sold_out: the kind has less than that left", body = Problem, content_type = "application/problem+json"), (status = 422, description = "invalid_request", body = Problem, content_type = "application/problem+json")))]
 async fn reallocate(
     State(state): State<AppState>,
-    op: OperatorAuth,
+    op: Staff<Bureau>,
     Path(id): Path<String>,
     Json(body): Json<ReallocationRequest>,
 ) -> AppResult<Response> {
-    if op.role != quan_core::api::Role::Operator {
-        return Err(AppError::new(
-            ErrorCode::Forbidden,
-            "budgets are the bureau's to move",
-        ));
-    }
     let campaign = state
         .campaigns
         .get(&id)

@@ -1,17 +1,20 @@
-//! Signing in: residents with the host app's token (or a phone number in demo mode), merchant
-//! staff and operators with a name and a password.
+//! Signing in: residents with the host app's token (or a phone number in demo mode), staff with
+//! a name and a password; signing out, and choosing a new password.
 
-use axum::extract::State;
+use axum::extract::{Extension, State};
+use axum::http::StatusCode;
 use axum::routing::post;
 use axum::Router;
-use quan_core::api::{AccountSignIn, DemoSignIn, HostSignIn, Role, Session};
-use quan_core::ErrorCode;
+use quan_core::api::{AccountSignIn, DemoSignIn, HostSignIn, PasswordChange, Role, Session};
+use quan_core::{password, ErrorCode};
 
-use crate::auth::{password_matches, verify_host_token, Principal, SESSION_MS};
+use crate::audit::{self, Act};
+use crate::auth::{verify_host_token, Own, Principal, Staff, SESSION_MS};
 use crate::error::{AppError, AppResult};
 use crate::extract::Json;
+use crate::proxy::Client;
 use crate::startup::AppState;
-use crate::store::{accounts, residents};
+use crate::store::{accounts, residents, sessions};
 #[allow(unused_imports)]
 use quan_core::Problem;
 
@@ -20,6 +23,8 @@ pub fn router() -> Router<AppState> {
         .route("/session/host", post(host))
         .route("/session/demo", post(demo))
         .route("/session/account", post(account))
+        .route("/session/sign-out", post(sign_out))
+        .route("/session/password", post(change_password))
         .route("/demo/host-token", post(demo_host_token))
 }
 
@@ -46,6 +51,8 @@ async fn resident_session(
         name: name.to_owned(),
         expires_at,
         merchant: None,
+        must_change_password: false,
+        previous_sign_in: None,
     }))
 }
 
@@ -80,45 +87,143 @@ async fn demo(State(state): State<AppState>, Json(body): Json<DemoSignIn>) -> Ap
     resident_session(&state, &format!("demo:{phone}"), &masked, &phone).await
 }
 
-#[utoipa::path(post, path = "/api/v1/session/account", tag = "session", request_body = AccountSignIn, responses((status = 200, description = "A merchant staff or operator session", body = Session), (status = 401, description = "unauthorized: wrong name or password", body = Problem, content_type = "application/problem+json")))]
-async fn account(State(state): State<AppState>, Json(body): Json<AccountSignIn>) -> AppResult<Json<Session>> {
-    let wrong = || AppError::new(ErrorCode::Unauthorized, "wrong name or password");
-    let found = accounts::find_account(&state.db, body.username.trim())
-        .await
-        .map_err(AppError::internal)?;
-    let Some(acc) = found else {
-        // Spend the same time as a real check, so a name's existence does not show.
-        let _ = password_matches(body.password, DUMMY_HASH.to_owned()).await;
-        return Err(wrong());
-    };
-    if !password_matches(body.password, acc.password_hash.clone()).await {
-        return Err(wrong());
-    }
-    let merchant = match acc.merchant {
-        Some(m) => accounts::merchant(&state.db, m)
-            .await
-            .map_err(AppError::internal)?,
-        None => None,
-    };
+#[utoipa::path(post, path = "/api/v1/session/account", tag = "session", request_body = AccountSignIn, responses((status = 200, description = "A staff session", body = Session), (status = 401, description = "unauthorized: wrong name or password, or the account is disabled", body = Problem, content_type = "application/problem+json"), (status = 429, description = "account_locked: too many wrong passwords; rate_limited: too many from this address", body = Problem, content_type = "application/problem+json")))]
+async fn account(
+    State(state): State<AppState>,
+    client: Option<Extension<Client>>,
+    Json(body): Json<AccountSignIn>,
+) -> AppResult<Json<Session>> {
     let now = state.clock.now();
-    let expires_at = now.plus_millis(SESSION_MS);
-    let who = Principal::Account {
-        id: acc.id,
-        role: acc.role,
-        merchant: acc.merchant,
+    let address = client.map(|Extension(c)| c.ip);
+    if let Some(ip) = address {
+        state.limiter.sign_in_allowed(ip, now)?;
+    }
+    let username = body.username.trim().to_owned();
+    let outcome = sign_in(&state, &username, body.password, address, now).await;
+    let (account, result) = match &outcome {
+        Ok((session, id)) => (Some(*id), format!("ok: {}", session.role.as_str())),
+        Err(e) => (None, e.code.as_str().to_owned()),
     };
-    Ok(Json(Session {
-        token: state.secrets.issue(&who, expires_at),
-        role: acc.role,
-        name: acc.display_name,
-        expires_at,
-        merchant,
-    }))
+    if outcome.is_err() && username.len() <= 200 {
+        if let Some(ip) = address {
+            state.limiter.sign_in_failed(ip, now);
+        }
+    }
+    let act = Act {
+        account,
+        actor: username.chars().take(200).collect(),
+        role: outcome
+            .as_ref()
+            .map(|(s, _)| s.role.as_str().to_owned())
+            .unwrap_or_default(),
+        address: address.map(|a| a.to_string()).unwrap_or_default(),
+        action: "sign_in".into(),
+        object: "session".into(),
+        result,
+        detail: String::new(),
+    };
+    audit::record_or_log(&state.db, act, now).await;
+    outcome.map(|(s, _)| Json(s))
 }
 
-/// An argon2 hash of nothing in particular.
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2s4Ukt0ZqzWnQvO1HMe8Ij1X8X0QwGx3qKqN8Vbq9Xw";
+/// Checks a name and password, at most [`accounts::LOCK_AFTER`] times in a row before the
+/// account locks, and opens a session.
+async fn sign_in(
+    state: &AppState,
+    username: &str,
+    password: String,
+    address: Option<std::net::IpAddr>,
+    now: quan_core::Timestamp,
+) -> AppResult<(Session, i64)> {
+    let wrong = || AppError::new(ErrorCode::Unauthorized, "wrong name or password");
+    if password.len() > password::MAX_CHARS * 4 {
+        return Err(wrong());
+    }
+    let found = accounts::find_account(&state.db, username).await?;
+    let Some(acc) = found else {
+        // Spend the same time as a real check, so a name's existence does not show.
+        let _ = state.hasher.matches(password, dummy_hash().to_owned()).await?;
+        return Err(wrong());
+    };
+    if let Err(until) = accounts::take_attempt(&state.db, acc.id, now).await? {
+        let seconds = ((until.millis() - now.millis()) / 1000).max(1);
+        return Err(AppError {
+            code: ErrorCode::AccountLocked,
+            detail: Some(format!(
+                "too many wrong passwords: this account is locked until {} (China time)",
+                until.china_display()
+            )),
+            retry_after: Some(seconds as u64),
+        });
+    }
+    if !state.hasher.matches(password, acc.password_hash.clone()).await? {
+        return Err(wrong());
+    }
+    if acc.disabled {
+        return Err(AppError::new(
+            ErrorCode::Unauthorized,
+            "this account has been disabled",
+        ));
+    }
+    let from = address.map(|a| a.to_string()).unwrap_or_default();
+    accounts::signed_in(&state.db, acc.id, now, &from).await?;
+    let merchant = match acc.merchant {
+        Some(m) => accounts::merchant(&state.db, m).await?,
+        None => None,
+    };
+    let expires_at = now.plus_millis(SESSION_MS);
+    let session = sessions::open(&state.db, acc.id, now, expires_at, &from).await?;
+    Ok((
+        Session {
+            token: state.secrets.issue(&Principal::Session(session), expires_at),
+            role: acc.role,
+            name: acc.display_name,
+            expires_at,
+            merchant,
+            must_change_password: acc.must_change_password,
+            previous_sign_in: acc.last_sign_in,
+        },
+        acc.id,
+    ))
+}
+
+/// A real argon2 hash of nothing in particular, with the same parameters as every account's.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| crate::auth::hash_password("no such account").unwrap_or_default())
+}
+
+#[utoipa::path(post, path = "/api/v1/session/sign-out", tag = "session", security(("bearer" = [])), responses((status = 204, description = "The session is ended on every instance")))]
+async fn sign_out(State(state): State<AppState>, staff: Staff<Own>) -> AppResult<StatusCode> {
+    sessions::revoke(&state.db, &staff.session, state.clock.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/v1/session/password", tag = "session", request_body = PasswordChange, security(("bearer" = [])), responses((status = 204, description = "The new password is set; the account's other sessions are ended"), (status = 401, description = "unauthorized: the current password is wrong", body = Problem, content_type = "application/problem+json"), (status = 422, description = "invalid_request: the new password is too weak, and why", body = Problem, content_type = "application/problem+json")))]
+async fn change_password(
+    State(state): State<AppState>,
+    staff: Staff<Own>,
+    Json(body): Json<PasswordChange>,
+) -> AppResult<StatusCode> {
+    let now = state.clock.now();
+    let acc = accounts::account(&state.db, staff.account)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::Unauthorized, "this account no longer exists"))?;
+    if body.current.len() > password::MAX_CHARS * 4
+        || !state.hasher.matches(body.current, acc.password_hash).await?
+    {
+        return Err(AppError::new(
+            ErrorCode::Unauthorized,
+            "the current password is wrong",
+        ));
+    }
+    password::check(&body.new, &acc.username)
+        .map_err(|w| AppError::new(ErrorCode::InvalidRequest, w.to_string()))?;
+    let hash = state.hasher.hash(body.new).await?;
+    accounts::set_password(&state.db, acc.id, &hash, false).await?;
+    sessions::revoke_all(&state.db, acc.id, Some(&staff.session), now).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
 
 /// `POST /demo/host-token`: in demo mode only, the token a host app would issue for a resident,
 /// signed with the demo host key, so the example host page can play the bank.

@@ -14,6 +14,7 @@ pub mod offers;
 pub mod redemptions;
 pub mod reports;
 pub mod residents;
+pub mod sessions;
 pub mod sweep;
 
 use quan_core::campaign::Campaign;

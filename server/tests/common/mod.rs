@@ -11,7 +11,7 @@ use quan_core::{MerchantId, ResidentId, Timestamp};
 use quan_server::auth::Principal;
 use quan_server::clock::Clock;
 use quan_server::startup::AppState;
-use quan_server::store::{accounts, residents};
+use quan_server::store::{accounts, residents, sessions};
 use quan_server::{Application, Config};
 
 pub struct TestApp {
@@ -112,6 +112,9 @@ pub async fn spawn(options: Options) -> TestApp {
         rate_per_address: options.rate_per_address,
         uploads_dir: dir.path().join("uploads"),
         max_connections: 8,
+        // Tests move the clock by days; the idle limits have tests of their own.
+        console_idle: std::time::Duration::from_secs(86_400 * 400),
+        till_idle: std::time::Duration::from_secs(86_400 * 400),
         ..Config::default()
     };
     (options.tune)(&mut config);
@@ -153,44 +156,35 @@ impl TestApp {
         (id, token)
     }
 
-    /// A merchant of `category` with one staff account, signed in.
+    /// A signed-in staff account of `role` (made directly, as `admin create-account` and signing
+    /// in would), named `username`.
+    pub async fn staff(&self, username: &str, role: Role, merchant: Option<MerchantId>) -> String {
+        let now = self.clock.now();
+        let acc = accounts::ensure_account(&self.state.db, username, "x", role, merchant, username, now)
+            .await
+            .expect("account");
+        let expires = now.plus_secs(86_400 * 400);
+        let session = sessions::open(&self.state.db, acc, now, expires, "127.0.0.1")
+            .await
+            .expect("session");
+        self.state.secrets.issue(&Principal::Session(session), expires)
+    }
+
+    /// A merchant of `category` with its manager, signed in.
     pub async fn merchant(&self, name: &str, category: &str) -> (MerchantId, String) {
         let now = self.clock.now();
         let m = accounts::ensure_merchant(&self.state.db, name, category, "", now)
             .await
             .expect("merchant");
-        let acc = accounts::ensure_account(
-            &self.state.db,
-            &format!("staff-{name}"),
-            "x",
-            Role::Merchant,
-            Some(m),
-            name,
-            now,
+        (
+            m,
+            self.staff(&format!("staff-{name}"), Role::MerchantManager, Some(m))
+                .await,
         )
-        .await
-        .expect("account");
-        let who = Principal::Account {
-            id: acc,
-            role: Role::Merchant,
-            merchant: Some(m),
-        };
-        (m, self.state.secrets.issue(&who, now.plus_secs(86_400 * 400)))
     }
 
     pub async fn operator(&self) -> String {
-        let now = self.clock.now();
-        let acc = accounts::ensure_account(&self.state.db, "op", "x", Role::Operator, None, "op", now)
-            .await
-            .expect("account");
-        self.state.secrets.issue(
-            &Principal::Account {
-                id: acc,
-                role: Role::Operator,
-                merchant: None,
-            },
-            now.plus_secs(86_400),
-        )
+        self.staff("op", Role::Operator, None).await
     }
 
     pub async fn post(&self, path: &str, token: &str, body: serde_json::Value) -> reqwest::Response {

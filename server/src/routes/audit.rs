@@ -1,0 +1,39 @@
+//! The audit trail, for the audit office: filtered in the console, exported as CSV.
+
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+
+use crate::audit::{self, Entry, Filter};
+use crate::auth::{Audit, Staff};
+use crate::error::AppResult;
+use crate::extract::{Json, Query};
+use crate::startup::AppState;
+#[allow(unused_imports)]
+use quan_core::Problem;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/audit/entries", get(entries))
+        .route("/audit/entries.csv", get(entries_csv))
+}
+
+#[utoipa::path(get, path = "/api/v1/audit/entries", tag = "audit", params(Filter), security(("bearer" = [])), responses((status = 200, description = "The entries that match, newest first", body = Vec<Entry>)))]
+async fn entries(
+    State(state): State<AppState>,
+    _auditor: Staff<Audit>,
+    Query(filter): Query<Filter>,
+) -> AppResult<Json<Vec<Entry>>> {
+    Ok(Json(audit::read(&state.db, &filter).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/audit/entries.csv", tag = "audit", params(Filter), security(("bearer" = [])), responses((status = 200, description = "The entries that match, newest first, with each one's hash", content_type = "text/csv")))]
+async fn entries_csv(
+    State(state): State<AppState>,
+    _auditor: Staff<Audit>,
+    Query(filter): Query<Filter>,
+) -> AppResult<Response> {
+    let entries = audit::read(&state.db, &filter).await?;
+    Ok(super::reports::csv("audit-trail.csv", audit::csv(&entries)))
+}
