@@ -597,3 +597,65 @@ pub async fn create_offer(
         .await
         .map_err(|f| f.error)
 }
+
+/// `POST /session/sign-out`: the staff session ends on the server, on every instance.
+pub async fn sign_out(token: &str) -> Result<(), ApiError> {
+    exchange(
+        "POST",
+        "/session/sign-out",
+        Some(token),
+        Some((wasm_bindgen::JsValue::from_str("{}"), "application/json")),
+        None,
+        "application/json",
+    )
+    .await
+    .map(drop)
+    .map_err(|f| f.error)
+}
+
+/// `POST /session/password`: the account's own new password in place of the current one.
+pub async fn change_password(token: &str, current: &str, new: &str) -> Result<(), ApiError> {
+    let body = crate::json::to_string(&quan_core::api::PasswordChange {
+        current: current.to_owned(),
+        new: new.to_owned(),
+    })
+    .map_err(ApiError::Unexpected)?;
+    exchange(
+        "POST",
+        "/session/password",
+        Some(token),
+        Some((wasm_bindgen::JsValue::from_str(&body), "application/json")),
+        None,
+        "application/json",
+    )
+    .await
+    .map(drop)
+    .map_err(|f| f.error)
+}
+
+/// `GET /audit/entries`: the newest entries whose action holds `action` and whose actor is
+/// `actor` (either may be empty for all).
+pub async fn audit_entries(
+    token: &str,
+    actor: &str,
+    action: &str,
+) -> Result<Vec<quan_core::api::AuditEntry>, ApiError> {
+    get(
+        &format!("/audit/entries?{}", audit_query(actor, action)),
+        Some(token),
+    )
+    .await
+}
+
+/// The audit trail's filter as a query string, each value encoded.
+pub fn audit_query(actor: &str, action: &str) -> String {
+    let enc = |s: &str| String::from(js_sys::encode_uri_component(s.trim()));
+    let mut q = vec!["limit=500".to_owned()];
+    if !actor.trim().is_empty() {
+        q.push(format!("actor={}", enc(actor)));
+    }
+    if !action.trim().is_empty() {
+        q.push(format!("action={}", enc(action)));
+    }
+    q.join("&")
+}

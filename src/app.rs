@@ -72,7 +72,7 @@ pub fn App() -> Html {
                     let session = session.clone();
                     wasm_bindgen_futures::spawn_local(async move {
                         if let Ok(s) = api::host_sign_in(&token).await {
-                            session.dispatch(SessionAction::SignedIn(s.value, s.json));
+                            session.dispatch(SessionAction::SignedIn(Box::new(s.value), s.json));
                         }
                     });
                 }

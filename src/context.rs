@@ -96,7 +96,7 @@ pub struct SessionState {
 
 pub enum SessionAction {
     /// Signed in: the session, and the server's answer as it came (kept on the device).
-    SignedIn(Session, String),
+    SignedIn(Box<Session>, String),
     SignedOut,
 }
 
@@ -127,7 +127,7 @@ impl Reducible for SessionState {
             SessionAction::SignedIn(s, raw) => {
                 storage::set_raw(self.key, &raw);
                 Rc::new(SessionState {
-                    session: Some(s),
+                    session: Some(*s),
                     key: self.key,
                 })
             }

@@ -4,6 +4,10 @@
 //! Usage: `quan-bench rush URL DATABASE_URL RESIDENTS CONCURRENCY` — prints one JSON object;
 //! `quan-bench campaign DAY POOL` prints the campaign file the server must run for it.
 //! `cargo xtask bench rush` does all of it.
+//!
+//! `sign-in`: the trivial endpoint's latency alone, then while 64 staff sign in over and over
+//! (argon2 each time), against a server already running: `quan-bench sign-in URL DATABASE_URL`.
+//! `cargo xtask bench sign-in` does all of it.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -106,6 +110,22 @@ async fn main() -> std::process::ExitCode {
         );
         return std::process::ExitCode::SUCCESS;
     }
+    if args.get(1).map(String::as_str) == Some("sign-in") {
+        let (Some(url), Some(db_url)) = (args.get(2).cloned(), args.get(3).cloned()) else {
+            eprintln!("usage: quan-bench sign-in URL DATABASE_URL");
+            return std::process::ExitCode::from(2);
+        };
+        return match sign_ins(url, db_url).await {
+            Ok(report) => {
+                println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+                std::process::ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("sign-in: {e}");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
     let (Some(url), Some(db_url), Some(residents), Some(concurrency)) = (
         args.get(2).cloned(),
         args.get(3).cloned(),
@@ -197,5 +217,110 @@ async fn rush(url: String, db_url: String, residents: usize, concurrency: usize)
         claims,
         issued: usize::try_from(issued).unwrap_or(0),
         ratio,
+    })
+}
+
+#[derive(Debug, Serialize)]
+struct SignInReport {
+    /// `/time` with nothing else going on.
+    idle: Phase,
+    /// `/time` while `signers` sign in.
+    loaded: Phase,
+    /// The sign-ins made meanwhile.
+    sign_ins: Phase,
+    signers: usize,
+}
+
+/// Staff signing in at once: this many, each again as soon as it is answered.
+const SIGNERS: usize = 64;
+/// `/time` requests in each phase, and how many at a time.
+const PROBES: usize = 3_000;
+const PROBE_CONCURRENCY: usize = 4;
+
+async fn sign_ins(url: String, db_url: String) -> Result<SignInReport, String> {
+    let db = Db::connect(&db_url, 2).await.map_err(|e| e.to_string())?;
+    let password = "Bench-Sign-In-1";
+    let hash = quan_server::auth::hash_password(password)?;
+    let now = quan_core::Timestamp(0);
+    for i in 0..SIGNERS {
+        quan_server::store::accounts::create(
+            &db,
+            &format!("bench-{i}"),
+            &hash,
+            quan_core::api::Role::Operator,
+            None,
+            "",
+            "",
+            false,
+            now,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    }
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(SIGNERS + PROBE_CONCURRENCY)
+        .timeout(Duration::from_secs(60))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let probe = |client: reqwest::Client, url: String| {
+        drive(PROBE_CONCURRENCY, PROBES, move |_| {
+            client.get(format!("{url}/api/v1/time"))
+        })
+    };
+    let _warm = probe(client.clone(), url.clone()).await;
+    let idle = probe(client.clone(), url.clone()).await;
+    // The signers run until the probes are done; their sign-ins are measured too.
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let started = Instant::now();
+    let mut signers = tokio::task::JoinSet::new();
+    for i in 0..SIGNERS {
+        let (client, url, stop) = (client.clone(), url.clone(), stop.clone());
+        signers.spawn(async move {
+            let mut answers = Vec::new();
+            let body = serde_json::json!({"username": format!("bench-{i}"), "password": password});
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let t = Instant::now();
+                let status = match client
+                    .post(format!("{url}/api/v1/session/account"))
+                    .json(&body)
+                    .send()
+                    .await
+                {
+                    Ok(res) => res.status().as_u16(),
+                    Err(_) => 0,
+                };
+                answers.push((status, t.elapsed().as_secs_f64() * 1000.0));
+            }
+            answers
+        });
+    }
+    // Let the sign-ins fill the server's queue before the probes start.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let loaded = probe(client.clone(), url.clone()).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut latencies = Vec::new();
+    let mut by_status = std::collections::BTreeMap::new();
+    while let Some(r) = signers.join_next().await {
+        for (status, ms) in r.unwrap_or_default() {
+            latencies.push(ms);
+            *by_status.entry(status).or_insert(0) += 1;
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    latencies.sort_by(|a, b| a.total_cmp(b));
+    let sign_ins = Phase {
+        requests: latencies.len(),
+        seconds,
+        per_second: latencies.len() as f64 / seconds,
+        p50_ms: percentile(&latencies, 0.50),
+        p99_ms: percentile(&latencies, 0.99),
+        max_ms: latencies.last().copied().unwrap_or(0.0),
+        by_status,
+    };
+    Ok(SignInReport {
+        idle,
+        loaded,
+        sign_ins,
+        signers: SIGNERS,
     })
 }

@@ -8,14 +8,17 @@ use std::io::{BufRead, IsTerminal};
 use quan_core::api::Role;
 use quan_core::{password, MerchantId, Timestamp};
 
-use crate::audit::{self, Act, Verdict};
+use crate::audit::{self, Verdict};
 use crate::db::Db;
 use crate::store::{accounts, sessions};
+use quan_core::api::AuditAct;
 
 /// What `quan-server admin` says when asked for help or given something it does not know.
 pub const USAGE: &str = "\
 quan-server admin create-operator NAME [--county COUNTY] [--display TEXT]
+    an operator for the person at the terminal, who chooses the password
 quan-server admin create-account NAME --role ROLE [--merchant ID] [--county COUNTY] [--display TEXT]
+    an account for someone else, with a one-time password they must change at the first sign-in
     ROLE: operator, reviewer, auditor, merchant_manager, cashier (the last two need --merchant)
 quan-server admin create-merchant NAME --category CATEGORY [--county COUNTY]
 quan-server admin reset-password NAME     a new one-time password; the holder must change it
@@ -116,8 +119,8 @@ fn read_password(name: &str) -> Result<String, Refusal> {
     Ok(password)
 }
 
-fn act(action: &str, object: &str, detail: String) -> Act {
-    Act {
+fn act(action: &str, object: &str, detail: String) -> AuditAct {
+    AuditAct {
         account: None,
         actor: "command line".into(),
         role: "admin".into(),
@@ -138,7 +141,7 @@ pub async fn admin(db: &Db, args: &[String], now: Timestamp) -> Result<String, R
     match command.as_str() {
         "create-operator" => {
             a.only(&["county", "display"])?;
-            create_account(db, &a, Role::Operator, now).await
+            create_account(db, &a, Role::Operator, false, now).await
         }
         "create-account" => {
             a.only(&["role", "merchant", "county", "display"])?;
@@ -146,7 +149,7 @@ pub async fn admin(db: &Db, args: &[String], now: Timestamp) -> Result<String, R
             let role = Role::parse(role)
                 .filter(|r| Role::STAFF.contains(r))
                 .ok_or_else(|| Refusal(format!("no role {role:?}: {}", staff_roles())))?;
-            create_account(db, &a, role, now).await
+            create_account(db, &a, role, true, now).await
         }
         "create-merchant" => {
             a.only(&["category", "county"])?;
@@ -235,7 +238,14 @@ async fn find(db: &Db, name: &str) -> Result<accounts::Account, Refusal> {
         .ok_or_else(|| Refusal(format!("no account {name:?}")))
 }
 
-async fn create_account(db: &Db, a: &Args<'_>, role: Role, now: Timestamp) -> Result<String, Refusal> {
+/// A new account; `one_time`: its password is for the first sign-in only.
+async fn create_account(
+    db: &Db,
+    a: &Args<'_>,
+    role: Role,
+    one_time: bool,
+    now: Timestamp,
+) -> Result<String, Refusal> {
     let name = username(a.name("account name")?)?;
     let merchant = match (role.at_till(), a.flag("merchant")) {
         (true, Some(m)) => {
@@ -267,7 +277,7 @@ async fn create_account(db: &Db, a: &Args<'_>, role: Role, now: Timestamp) -> Re
     let display = a.flag("display").unwrap_or(name);
     let password = read_password(name)?;
     let hash = crate::auth::hash_password(&password).map_err(Refusal)?;
-    let created = accounts::create(db, name, &hash, role, merchant, display, county, false, now).await?;
+    let created = accounts::create(db, name, &hash, role, merchant, display, county, one_time, now).await?;
     if created.is_none() {
         return Err(Refusal(format!("there is an account {name:?} already")));
     }
@@ -282,7 +292,12 @@ async fn create_account(db: &Db, a: &Args<'_>, role: Role, now: Timestamp) -> Re
         now,
     )
     .await?;
-    Ok(format!("created {} {name:?}{scope}", role.as_str()))
+    let first = if one_time {
+        "; the password is for the first sign-in only, when a new one must be chosen"
+    } else {
+        ""
+    };
+    Ok(format!("created {} {name:?}{scope}{first}", role.as_str()))
 }
 
 /// Runs `quan-server audit verify`: `Ok` with the count when the chain holds.

@@ -6,8 +6,9 @@
 //! before it, so a changed, removed or inserted row breaks the chain at that row, and
 //! [`verify`] names it (`quan-server audit verify`).
 
+use quan_core::api::{AuditAct, AuditEntry};
 use quan_core::Timestamp;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::db::{col, Db, DbError};
@@ -15,71 +16,37 @@ use crate::db::{col, Db, DbError};
 /// How long entries are kept at least (网络安全法 第二十一条: six months); nothing deletes them.
 pub const KEEP_DAYS: i64 = 183;
 
-/// One act, as it is appended.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Act {
-    /// The account that acted; `None` for the command line or an unknown name at sign-in.
-    pub account: Option<i64>,
-    /// The account's name, or what was typed at a failed sign-in, or `command line`.
-    pub actor: String,
-    /// The role acted in (`operator`, …, or `admin` for the command line).
-    pub role: String,
-    /// The client address, as the server saw it.
-    pub address: String,
-    /// What was done, e.g. `sign_in` or `POST /api/v1/operator/merchants/{id}/blacklist`.
-    pub action: String,
-    /// What it was done to, e.g. the request's path or an account's name.
-    pub object: String,
-    /// `ok`, or the refusal's error code, or the HTTP status.
-    pub result: String,
-    /// Anything else worth keeping, in words.
-    pub detail: String,
-}
-
-/// One entry of the trail, as it is kept.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Entry {
-    pub seq: i64,
-    pub at: Timestamp,
-    #[serde(flatten)]
-    pub act: Act,
-    pub prev_hash: String,
-    pub hash: String,
-}
-
-impl Entry {
-    /// The hash this entry must carry: SHA-256 over its fields and the previous entry's hash.
-    fn expected_hash(&self) -> String {
-        let a = &self.act;
-        let fields = serde_json::json!([
-            self.seq,
-            self.at.millis(),
-            a.account,
-            a.actor,
-            a.role,
-            a.address,
-            a.action,
-            a.object,
-            a.result,
-            a.detail,
-            self.prev_hash,
-        ]);
-        let digest = Sha256::digest(fields.to_string().as_bytes());
-        digest.iter().map(|b| format!("{b:02x}")).collect()
-    }
+/// The hash `entry` must carry: SHA-256 over its fields and the previous entry's hash.
+fn expected_hash(entry: &AuditEntry) -> String {
+    let a = &entry.act;
+    let fields = serde_json::json!([
+        entry.seq,
+        entry.at.millis(),
+        a.account,
+        a.actor,
+        a.role,
+        a.address,
+        a.action,
+        a.object,
+        a.result,
+        a.detail,
+        entry.prev_hash,
+    ]);
+    let digest = Sha256::digest(fields.to_string().as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Appends `act` at `at`. Appends are serialised by the one row of `audit_head`, whose update
 /// waits for any other append in flight, so the chain never forks.
-pub async fn record(db: &Db, act: Act, at: Timestamp) -> Result<i64, DbError> {
+pub async fn record(db: &Db, act: AuditAct, at: Timestamp) -> Result<i64, DbError> {
     let mut tx = db.begin_write().await?;
     let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
         .fetch_one(&mut *tx)
         .await?;
-    let mut entry = Entry {
+    let mut entry = AuditEntry {
         seq: col(&head, "seq")?,
         at,
-        act: Act {
+        act: AuditAct {
             account: act.account,
             actor: clip(act.actor),
             role: clip(act.role),
@@ -92,7 +59,7 @@ pub async fn record(db: &Db, act: Act, at: Timestamp) -> Result<i64, DbError> {
         prev_hash: col(&head, "hash")?,
         hash: String::new(),
     };
-    entry.hash = entry.expected_hash();
+    entry.hash = expected_hash(&entry);
     let a = &entry.act;
     sqlx::query(
         "INSERT INTO audit_log (seq, at, account_id, actor, role, address, action, object, result, \
@@ -122,7 +89,7 @@ pub async fn record(db: &Db, act: Act, at: Timestamp) -> Result<i64, DbError> {
 
 /// Appends `act`, logging rather than failing when the database cannot take it: the act itself
 /// has happened, and the log line keeps it.
-pub async fn record_or_log(db: &Db, act: Act, at: Timestamp) {
+pub async fn record_or_log(db: &Db, act: AuditAct, at: Timestamp) {
     if let Err(e) = record(db, act.clone(), at).await {
         tracing::error!(error = %e, ?act, "the audit trail could not take an entry");
     }
@@ -161,11 +128,11 @@ pub struct Filter {
 /// The most entries one read returns.
 pub const MAX_READ: i64 = 5_000;
 
-fn read_entry(row: &sqlx::any::AnyRow) -> Result<Entry, DbError> {
-    Ok(Entry {
+fn read_entry(row: &sqlx::any::AnyRow) -> Result<AuditEntry, DbError> {
+    Ok(AuditEntry {
         seq: col(row, "seq")?,
         at: Timestamp(col(row, "at")?),
-        act: Act {
+        act: AuditAct {
             account: col(row, "account_id")?,
             actor: col(row, "actor")?,
             role: col(row, "role")?,
@@ -181,7 +148,7 @@ fn read_entry(row: &sqlx::any::AnyRow) -> Result<Entry, DbError> {
 }
 
 /// The entries `filter` asks for, newest first.
-pub async fn read(db: &Db, filter: &Filter) -> Result<Vec<Entry>, DbError> {
+pub async fn read(db: &Db, filter: &Filter) -> Result<Vec<AuditEntry>, DbError> {
     let limit = filter.limit.unwrap_or(500).clamp(1, MAX_READ);
     let rows = sqlx::query(
         "SELECT * FROM audit_log WHERE at >= $1 AND at < $2 AND ($3 = '' OR actor = $3) \
@@ -248,7 +215,7 @@ pub async fn verify(db: &Db) -> Result<Verdict, DbError> {
                     why: "it does not carry the hash of the entry before it".into(),
                 });
             }
-            if e.hash != e.expected_hash() {
+            if e.hash != expected_hash(&e) {
                 return Ok(Verdict::Broken {
                     seq: e.seq,
                     why: "its content does not match its hash: it was changed".into(),
@@ -278,7 +245,7 @@ pub async fn verify(db: &Db) -> Result<Verdict, DbError> {
 }
 
 /// The trail as CSV, for the auditor's export.
-pub fn csv(entries: &[Entry]) -> String {
+pub fn csv(entries: &[AuditEntry]) -> String {
     let mut out = String::from("seq,at,actor,role,address,action,object,result,detail,hash\n");
     for e in entries {
         let a = &e.act;

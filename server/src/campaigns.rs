@@ -2,6 +2,10 @@
 
 use quan_core::campaign::{Campaign, Kind};
 use quan_core::rules::Benefit;
+use quan_core::ErrorCode;
+
+use crate::error::AppError;
+use crate::store::sessions::SignedIn;
 
 /// Every campaign, by id.
 #[derive(Debug, Clone, Default)]
@@ -17,6 +21,14 @@ impl Campaigns {
         let c = self.get(campaign)?;
         let k = c.kinds.iter().find(|k| k.id.as_str() == kind)?;
         Some((c, k))
+    }
+
+    /// Campaign `id`, as `who` may see it: an account limited to one county knows that county's
+    /// campaigns alone, and is told of no other.
+    pub fn for_staff(&self, id: &str, who: &SignedIn) -> Result<&Campaign, AppError> {
+        self.get(id)
+            .filter(|c| who.covers(&c.county))
+            .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no campaign {id}")))
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Campaign> {

@@ -275,7 +275,8 @@ async fn every_privileged_act_is_in_a_chain_that_names_the_first_changed_entry()
     app.get("/operator/merchants", &op).await;
     app.get("/operator/campaigns/qinshui-2022-r2/report.csv", &auditor)
         .await;
-    let entries: Vec<audit::Entry> = app.get("/audit/entries", &auditor).await.json().await.unwrap();
+    let entries: Vec<quan_core::api::AuditEntry> =
+        app.get("/audit/entries", &auditor).await.json().await.unwrap();
     let seen: Vec<(String, String, String)> = entries
         .iter()
         .rev()
@@ -494,4 +495,82 @@ fn words_id(list: &str) -> Option<String> {
         .filter_map(|l| l.split('\t').nth(2))
         .find(|m| !m.is_empty())
         .map(str::to_owned)
+}
+
+#[tokio::test]
+async fn an_operator_limited_to_one_county_sees_its_campaigns_and_merchants_alone() {
+    let app = spawn(Options::default()).await;
+    let hash = hash_password("Qin-Shui-2022").unwrap();
+    let now = app.clock.now();
+    accounts::create(
+        &app.state.db,
+        "qinshui.op",
+        &hash,
+        Role::Operator,
+        None,
+        "",
+        "沁水县",
+        false,
+        now,
+    )
+    .await
+    .unwrap();
+    let s: Session = sign_in(&app, "qinshui.op", "Qin-Shui-2022")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let db = &app.state.db;
+    let home = accounts::ensure_merchant(db, "沁水百货大楼", "retail", "沁水县", now)
+        .await
+        .unwrap();
+    let away = accounts::ensure_merchant(db, "稷山家电商场", "appliance", "稷山县", now)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.get("/operator/campaigns/qinshui-2022-r2/report", &s.token)
+            .await
+            .status(),
+        200
+    );
+    // Another county's campaign does not exist, for this account.
+    assert_eq!(
+        code(app.get("/operator/campaigns/jishan-2023/report", &s.token).await).await,
+        (404, ErrorCode::NotFound)
+    );
+    assert_eq!(
+        app.get("/operator/campaigns/jishan-2023/love-cards", &s.token)
+            .await
+            .status(),
+        404
+    );
+    let list: Vec<quan_core::api::MerchantView> = app
+        .get("/operator/merchants", &s.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.iter().map(|m| m.id).collect::<Vec<_>>(), vec![home]);
+    let blacklist = |m: quan_core::MerchantId| {
+        let (app, token) = (&app, s.token.clone());
+        async move {
+            app.post(
+                &format!("/operator/merchants/{}/blacklist", m.0),
+                &token,
+                json!({"blacklisted": true, "reason": "虚假交易"}),
+            )
+            .await
+            .status()
+        }
+    };
+    assert_eq!(blacklist(away).await, 404);
+    assert_eq!(blacklist(home).await, 200);
+    // An operator with no county sees both.
+    let all = app.operator().await;
+    assert_eq!(
+        app.get("/operator/campaigns/jishan-2023/report", &all)
+            .await
+            .status(),
+        200
+    );
 }

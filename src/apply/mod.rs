@@ -227,11 +227,7 @@ fn ApplicationForm(props: &FormProps) -> Html {
         let sub = sub.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let value = |r: &NodeRef| {
-                r.cast::<HtmlInputElement>()
-                    .map(|i| i.value())
-                    .unwrap_or_default()
-            };
+            let value = crate::components::input_value;
             let amount = OrderAmount::parse_yuan(&draft.amount);
             if amount == Err(MoneyError::OverOrderLimit) {
                 error.set(Some(

@@ -5,6 +5,7 @@ use crate::context::{use_prefs, use_session, PrefsAction, SessionAction};
 use crate::hooks::use_now;
 use crate::i18n::{t, Key, Lang};
 use crate::router::Route;
+use quan_core::api::Role;
 
 #[derive(Properties, PartialEq, Default)]
 pub struct TopBarProps {
@@ -38,8 +39,18 @@ pub fn TopBar(props: &TopBarProps) -> Html {
     };
     let sign_out = {
         let session = session.clone();
-        Callback::from(move |_| session.dispatch(SessionAction::SignedOut))
+        Callback::from(move |_| {
+            // A staff session ends on the server too, so the token is worth nothing after.
+            if let Some(s) = session.session.as_ref().filter(|s| s.role != Role::Resident) {
+                let token = s.token.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = crate::api::sign_out(&token).await;
+                });
+            }
+            session.dispatch(SessionAction::SignedOut)
+        })
     };
+    let previous = session.session.as_ref().and_then(|s| s.previous_sign_in.clone());
     html! {
         <header class="masthead">
             <div class="masthead-row">
@@ -54,6 +65,9 @@ pub fn TopBar(props: &TopBarProps) -> Html {
             </div>
             if let Some(sub) = &props.subtitle {
                 <p class="today">{ sub }</p>
+            }
+            if let Some(p) = previous {
+                <p class="muted" data-testid="last-sign-in">{ format!("{}：{} · {}", t(lang, Key::LastSignIn), p.at.china_display(), p.from) }</p>
             }
             <p class="today" data-testid="today">
                 { format!("{} {}", t(lang, Key::TodayIs), date) }

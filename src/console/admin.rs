@@ -47,10 +47,7 @@ pub fn Merchants(props: &AdminProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let request = BlacklistRequest {
                 blacklisted: to,
-                reason: reason
-                    .cast::<HtmlInputElement>()
-                    .map(|i| i.value())
-                    .unwrap_or_default(),
+                reason: crate::components::input_value(&reason),
             };
             let (token, reload, error) = (token.clone(), reload.clone(), error.clone());
             wasm_bindgen_futures::spawn_local(async move {

@@ -5,6 +5,7 @@
 //! burn-down; the report and the 10% audit sample as CSV.
 
 mod admin;
+mod audit;
 mod charts;
 mod report;
 mod review;
@@ -37,6 +38,7 @@ pub fn ConsoleApp() -> Html {
         None => html! { <StaffSignIn /> },
         Some(s) if s.role == Role::Operator => html! { <OperatorConsole token={s.token.clone()} /> },
         Some(s) if s.role == Role::Reviewer => html! { <review::ReviewQueue token={s.token.clone()} /> },
+        Some(s) if s.role == Role::Auditor => html! { <audit::AuditTrail token={s.token.clone()} /> },
         Some(_) => {
             let session = session.clone();
             let sign_out = Callback::from(move |_: MouseEvent| session.dispatch(SessionAction::SignedOut));

@@ -4,7 +4,6 @@
 
 use quan_core::api::{ApplicationStatus, ApplicationView, DocumentRole, ReviewAction, ReviewRequest};
 use quan_core::campaign::VehicleClass;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::api::{self, ApiError};
@@ -74,10 +73,7 @@ pub fn ReviewQueue(props: &ReviewProps) -> Html {
         let (token, reload, error, reason) =
             (props.token.clone(), reload.clone(), error.clone(), reason.clone());
         Callback::from(move |_: MouseEvent| {
-            let text = reason
-                .cast::<HtmlInputElement>()
-                .map(|i| i.value())
-                .unwrap_or_default();
+            let text = crate::components::input_value(&reason);
             let request = ReviewRequest {
                 action,
                 reason: if action == ReviewAction::Reject {

@@ -52,8 +52,8 @@ pub fn w(lang: Lang, word: Word) -> &'static str {
     match word {
         Title => pick("运营后台", "Operator console"),
         NotOperator => pick(
-            "此账号不是运营或审核账号，不能打开后台。请退出后用运营账号登录。",
-            "This account is not an operator's or a reviewer's. Sign out and sign in with one.",
+            "此账号是商户账号，不能打开后台。请退出后用运营、审核或审计账号登录。",
+            "This is a shop's account, not the console's. Sign out and sign in as an operator, reviewer or auditor.",
         ),
         Campaign => pick("活动", "Campaign"),
         Figures => pick("各券种数据", "Figures by coupon kind"),

@@ -107,13 +107,17 @@ pub fn MerchantApp() -> Html {
     let issued = |how: quan_core::campaign::Issuance| -> Vec<issue::ShopKind> {
         own_kinds.iter().filter(|k| k.issuance == how).cloned().collect()
     };
+    // A shop's own affairs (its offers, its settlement) are its manager's, not its cashiers'.
+    let manager = signed_in
+        .as_ref()
+        .is_some_and(|s| s.role == quan_core::api::Role::MerchantManager);
     let shop_kinds = issued(quan_core::campaign::Issuance::Shop);
     let offer_kinds = issued(quan_core::campaign::Issuance::Merchant);
     let body = match &signed_in {
         None => html! { <crate::components::StaffSignIn /> },
         Some(s) => match *tab {
             Tab::Till => html! { <till::Till token={s.token.clone()} /> },
-            Tab::Today => html! { <today::Today token={s.token.clone()} /> },
+            Tab::Today => html! { <today::Today token={s.token.clone()} {manager} /> },
             Tab::Issue => html! { <issue::Issue token={s.token.clone()} kinds={shop_kinds.clone()} /> },
             Tab::Offers => html! { <offers::Offers token={s.token.clone()} kinds={offer_kinds.clone()} /> },
         },
@@ -130,7 +134,7 @@ pub fn MerchantApp() -> Html {
                         if !shop_kinds.is_empty() {
                             { tab_link(Tab::Issue, lang.pick("发券", "Issue")) }
                         }
-                        if !offer_kinds.is_empty() {
+                        if manager && !offer_kinds.is_empty() {
                             { tab_link(Tab::Offers, lang.pick("设券", "Offers")) }
                         }
                     </nav>

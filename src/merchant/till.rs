@@ -195,10 +195,7 @@ pub fn Till(props: &TillProps) -> Html {
                 let number = number.clone();
                 Callback::from(move |e: SubmitEvent| {
                     e.prevent_default();
-                    let pin = pin_input
-                        .cast::<HtmlInputElement>()
-                        .map(|i| i.value())
-                        .unwrap_or_default();
+                    let pin = crate::components::input_value(&pin_input);
                     let (stage, error, busy, token, amount, number) = (
                         stage.clone(),
                         error.clone(),

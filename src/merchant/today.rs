@@ -13,6 +13,9 @@ use crate::i18n::{money, t, Key};
 #[derive(Properties, PartialEq)]
 pub struct TodayProps {
     pub token: String,
+    /// The shop's manager, who alone sees its settlement claims.
+    #[prop_or_default]
+    pub manager: bool,
 }
 
 #[function_component]
@@ -97,7 +100,9 @@ pub fn Today(props: &TodayProps) -> Html {
         <main class="page" id="main">
             <h2>{ t(lang, Key::TodayTitle) }</h2>
             { body }
-            <Settlements token={props.token.clone()} />
+            if props.manager {
+                <Settlements token={props.token.clone()} />
+            }
         </main>
     }
 }

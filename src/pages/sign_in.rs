@@ -45,7 +45,7 @@ pub fn SignInPage() -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 match api::demo_sign_in(&number).await {
                     Ok(s) => {
-                        session.dispatch(SessionAction::SignedIn(s.value, s.json));
+                        session.dispatch(SessionAction::SignedIn(Box::new(s.value), s.json));
                         navigator.replace(&Route::Claim);
                     }
                     Err(e) => error.set(Some(e)),

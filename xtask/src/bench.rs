@@ -99,9 +99,7 @@ fn one_backend(name: &str, database_url: &str, o: &Options) -> Result<serde_json
         "rush on {name}: {} residents, a pool of {}, {} at a time",
         o.residents, o.pool, o.concurrency
     ));
-    let dir = std::env::temp_dir().join(format!("quan-bench-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let dir = fresh_dir(name)?;
     let today = today_in_china()?;
     let bench = sh::root().join("target/server/quan-bench").display().to_string();
     let campaign = Command::new(&bench)
@@ -110,24 +108,14 @@ fn one_backend(name: &str, database_url: &str, o: &Options) -> Result<serde_json
         .map_err(|e| format!("quan-bench: {e}"))?;
     std::fs::write(dir.join("rush.toml"), campaign.stdout).map_err(|e| e.to_string())?;
     let (server, url) = start_server(database_url, &dir, &today)?;
-    let out = Command::new(&bench)
-        .args([
-            "rush",
-            &url,
-            database_url,
-            &o.residents.to_string(),
-            &o.concurrency.to_string(),
-        ])
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| format!("quan-bench: {e}"))?;
-    drop(server);
-    let _ = std::fs::remove_dir_all(&dir);
-    if !out.status.success() {
-        return Err(format!("the load generator failed on {name}"));
-    }
-    let mut report: serde_json::Value =
-        serde_json::from_slice(&out.stdout).map_err(|e| format!("load generator output: {e}"))?;
+    let residents = o.residents.to_string();
+    let concurrency = o.concurrency.to_string();
+    let report = load(
+        &["rush", &url, database_url, &residents, &concurrency],
+        server,
+        &dir,
+    );
+    let mut report = report.map_err(|e| format!("{name}: {e}"))?;
     let issued = report["issued"].as_u64().unwrap_or(0);
     if issued != o.pool as u64 {
         return Err(format!(
@@ -139,8 +127,8 @@ fn one_backend(name: &str, database_url: &str, o: &Options) -> Result<serde_json
     Ok(report)
 }
 
-pub fn rush(args: &[String]) -> Result {
-    let o = options(args)?;
+/// The optimised server and the load generator, as every server benchmark runs them.
+fn build_server_and_load() -> Result {
     step("build the optimised server and the load generator");
     run(cmd(
         "cargo",
@@ -153,10 +141,38 @@ pub fn rush(args: &[String]) -> Result {
             "-p",
             "quan-bench",
         ],
-    ))?;
-    let sqlite_dir = std::env::temp_dir().join(format!("quan-bench-db-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&sqlite_dir);
-    std::fs::create_dir_all(&sqlite_dir).map_err(|e| e.to_string())?;
+    ))
+}
+
+/// Runs the load generator with `args` against `server`, then stops the server and removes
+/// `dir`; the report it printed.
+fn load(args: &[&str], server: Server, dir: &std::path::Path) -> Result<serde_json::Value> {
+    let out = Command::new(sh::root().join("target/server/quan-bench"))
+        .args(args)
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("quan-bench: {e}"));
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+    let out = out?;
+    if !out.status.success() {
+        return Err("the load generator failed".into());
+    }
+    serde_json::from_slice(&out.stdout).map_err(|e| format!("load generator output: {e}"))
+}
+
+/// An empty folder of this run's own under the temporary folder.
+fn fresh_dir(name: &str) -> Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("quan-bench-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    Ok(dir)
+}
+
+pub fn rush(args: &[String]) -> Result {
+    let o = options(args)?;
+    build_server_and_load()?;
+    let sqlite_dir = fresh_dir("db")?;
     let sqlite = one_backend(
         "sqlite",
         &format!("sqlite:{}", sqlite_dir.join("rush.db").display()),
@@ -191,6 +207,41 @@ pub fn rush(args: &[String]) -> Result {
     }
     std::fs::write(out_dir.join("rush.md"), &table).map_err(|e| e.to_string())?;
     println!("\n{table}\nFigures in target/bench/rush.json and target/bench/rush.md");
+    Ok(())
+}
+
+/// `cargo xtask bench sign-in`: the trivial endpoint's latency on its own, then while 64 staff
+/// sign in at once (argon2 each), in the same run against the same optimised server.
+pub fn sign_in() -> Result {
+    build_server_and_load()?;
+    let dir = fresh_dir("sign-in")?;
+    let database_url = format!("sqlite:{}", dir.join("sign-in.db").display());
+    step("/time alone, then while 64 staff sign in over and over");
+    let (server, url) = spawn_server(&[
+        ("QUAN_DATABASE_URL", database_url.clone()),
+        ("QUAN_RATE_PER_ADDRESS", "0".into()),
+        ("QUAN_SIGN_IN_FAILURES", "0".into()),
+    ])?;
+    let r = load(&["sign-in", &url, &database_url], server, &dir)?;
+    let out_dir = sh::root().join("target/bench");
+    std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
+    let json = serde_json::to_string_pretty(&r).map_err(|e| e.to_string())?;
+    std::fs::write(out_dir.join("sign-in.json"), json).map_err(|e| e.to_string())?;
+    let f = |v: &serde_json::Value| v.as_f64().unwrap_or(0.0);
+    let table = format!(
+        "| /time | p50 ms | p99 ms |\n|---|---|---|\n| alone | {:.2} | {:.2} |\n| while {} sign in | {:.2} | {:.2} |\n\n\
+         sign-ins meanwhile: {:.0}/s, p50 {:.0} ms, answers by status {}\n",
+        f(&r["idle"]["p50_ms"]),
+        f(&r["idle"]["p99_ms"]),
+        r["signers"],
+        f(&r["loaded"]["p50_ms"]),
+        f(&r["loaded"]["p99_ms"]),
+        f(&r["sign_ins"]["per_second"]),
+        f(&r["sign_ins"]["p50_ms"]),
+        r["sign_ins"]["by_status"],
+    );
+    std::fs::write(out_dir.join("sign-in.md"), &table).map_err(|e| e.to_string())?;
+    println!("\n{table}\nFigures in target/bench/sign-in.json and target/bench/sign-in.md");
     Ok(())
 }
 

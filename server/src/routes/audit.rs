@@ -5,11 +5,12 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 
-use crate::audit::{self, Entry, Filter};
+use crate::audit::{self, Filter};
 use crate::auth::{Audit, Staff};
 use crate::error::AppResult;
 use crate::extract::{Json, Query};
 use crate::startup::AppState;
+use quan_core::api::AuditEntry;
 #[allow(unused_imports)]
 use quan_core::Problem;
 
@@ -19,12 +20,12 @@ pub fn router() -> Router<AppState> {
         .route("/audit/entries.csv", get(entries_csv))
 }
 
-#[utoipa::path(get, path = "/api/v1/audit/entries", tag = "audit", params(Filter), security(("bearer" = [])), responses((status = 200, description = "The entries that match, newest first", body = Vec<Entry>)))]
+#[utoipa::path(get, path = "/api/v1/audit/entries", tag = "audit", params(Filter), security(("bearer" = [])), responses((status = 200, description = "The entries that match, newest first", body = Vec<AuditEntry>)))]
 async fn entries(
     State(state): State<AppState>,
     _auditor: Staff<Audit>,
     Query(filter): Query<Filter>,
-) -> AppResult<Json<Vec<Entry>>> {
+) -> AppResult<Json<Vec<AuditEntry>>> {
     Ok(Json(audit::read(&state.db, &filter).await?))
 }
 

@@ -8,11 +8,10 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use quan_core::api::{CardLookup, CardRedeemRequest, CardRequest, CardView, PrintedCard};
-use quan_core::ErrorCode;
 
 use super::resident::parse_json;
 use crate::auth::{Bureau, MerchantAuth, Staff};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::extract::{created, replay, Json, Path};
 use crate::startup::AppState;
 use crate::store::idempotency::IdemKey;
@@ -30,31 +29,23 @@ pub fn router() -> Router<AppState> {
         .route("/merchant/cards/redeem", post(redeem))
 }
 
-fn campaign_exists(state: &AppState, id: &str) -> AppResult<()> {
-    state
-        .campaigns
-        .get(id)
-        .map(|_| ())
-        .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no campaign {id}")))
-}
-
 #[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/love-cards", tag = "operator", params(("id" = String, Path)), security(("bearer" = [])), responses((status = 200, description = "The campaign's love-coupon cards (no PINs)", body = Vec<CardView>)))]
 async fn list(
     State(state): State<AppState>,
-    _op: Staff<Bureau>,
+    op: Staff<Bureau>,
     Path(id): Path<String>,
 ) -> AppResult<Json<Vec<CardView>>> {
-    campaign_exists(&state, &id)?;
+    state.campaigns.for_staff(&id, &op)?;
     Ok(Json(love_cards::list(&state.db, &id, state.clock.now()).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/operator/campaigns/{id}/love-cards", tag = "operator", params(("id" = String, Path)), security(("bearer" = [])), responses((status = 201, description = "A card for everyone on the love-coupon list who has none, with the PINs to print (shown this once)", body = Vec<PrintedCard>)))]
 async fn issue(
     State(state): State<AppState>,
-    _op: Staff<Bureau>,
+    op: Staff<Bureau>,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    campaign_exists(&state, &id)?;
+    state.campaigns.for_staff(&id, &op)?;
     let cards = love_cards::issue_all(&state.db, &state.secrets.card_pins, &id, state.clock.now()).await?;
     Ok(created(cards))
 }

@@ -22,19 +22,23 @@ pub fn router() -> Router<AppState> {
 }
 
 #[utoipa::path(get, path = "/api/v1/operator/merchants", tag = "operator", security(("bearer" = [])), responses((status = 200, body = Vec<MerchantView>)))]
-async fn merchants(State(state): State<AppState>, _op: Staff<Bureau>) -> AppResult<Json<Vec<MerchantView>>> {
-    Ok(Json(
-        accounts::merchants(&state.db).await.map_err(AppError::internal)?,
-    ))
+async fn merchants(State(state): State<AppState>, op: Staff<Bureau>) -> AppResult<Json<Vec<MerchantView>>> {
+    let mut list = accounts::merchants(&state.db).await?;
+    list.retain(|m| op.covers(&m.county));
+    Ok(Json(list))
 }
 
 #[utoipa::path(post, path = "/api/v1/operator/merchants/{id}/blacklist", tag = "operator", params(("id" = i64, Path, description = "Merchant id")), request_body = BlacklistRequest, security(("bearer" = [])), responses((status = 200, body = MerchantView), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
 async fn blacklist(
     State(state): State<AppState>,
-    _op: Staff<Bureau>,
+    op: Staff<Bureau>,
     Path(id): Path<i64>,
     Json(body): Json<BlacklistRequest>,
 ) -> AppResult<Json<MerchantView>> {
+    let known = accounts::merchant(&state.db, MerchantId(id)).await?;
+    if !known.is_some_and(|m| op.covers(&m.county)) {
+        return Err(AppError::new(ErrorCode::NotFound, "no such merchant"));
+    }
     let found = accounts::set_blacklisted(&state.db, MerchantId(id), body.blacklisted, &body.reason)
         .await
         .map_err(AppError::internal)?;
@@ -51,12 +55,13 @@ async fn blacklist(
 #[utoipa::path(post, path = "/api/v1/operator/allocations", tag = "operator", request_body = AllocationRequest, security(("bearer" = [])), responses((status = 200, description = "What the import allocated and refused", body = allocations::AllocationReport)))]
 async fn allocate(
     State(state): State<AppState>,
-    _op: Staff<Bureau>,
+    op: Staff<Bureau>,
     Json(body): Json<AllocationRequest>,
 ) -> AppResult<Json<allocations::AllocationReport>> {
     let (campaign, kind) = state
         .campaigns
         .kind(&body.campaign, &body.kind)
+        .filter(|(c, _)| op.covers(&c.county))
         .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such campaign or kind"))?;
     let report = allocations::import(&state.db, campaign, kind, &body.csv, state.clock.now()).await?;
     Ok(Json(report))

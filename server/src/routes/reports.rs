@@ -16,6 +16,7 @@ use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Path, Query};
 use crate::startup::AppState;
 use crate::store::reports::{self as store, AuditRow};
+use crate::store::sessions::SignedIn;
 #[allow(unused_imports)]
 use quan_core::Problem;
 
@@ -56,11 +57,13 @@ pub struct SampleParams {
 }
 
 /// The report of campaign `id`, read in one snapshot.
-async fn build(state: &AppState, id: &str, day: Option<&str>) -> AppResult<(CampaignReport, Vec<AuditRow>)> {
-    let campaign = state
-        .campaigns
-        .get(id)
-        .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no campaign {id}")))?;
+async fn build(
+    state: &AppState,
+    who: &SignedIn,
+    id: &str,
+    day: Option<&str>,
+) -> AppResult<(CampaignReport, Vec<AuditRow>)> {
+    let campaign = state.campaigns.for_staff(id, who)?;
     let now = state.clock.now();
     let day = match day {
         Some(text) => ChinaDate::parse(text)
@@ -137,11 +140,11 @@ async fn build(state: &AppState, id: &str, day: Option<&str>) -> AppResult<(Camp
 #[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/report", tag = "operator", params(("id" = String, Path, description = "Campaign id"), ReportParams), security(("bearer" = [])), responses((status = 200, body = CampaignReport), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
 async fn report_json(
     State(state): State<AppState>,
-    _op: Staff<Reports>,
+    op: Staff<Reports>,
     Path(id): Path<String>,
     Query(params): Query<ReportParams>,
 ) -> AppResult<Json<CampaignReport>> {
-    Ok(Json(build(&state, &id, params.day.as_deref()).await?.0))
+    Ok(Json(build(&state, &op, &id, params.day.as_deref()).await?.0))
 }
 
 /// A CSV field: quoted when it holds a comma, a quote or a line break.
@@ -180,10 +183,10 @@ pub(crate) fn csv(name: &str, body: String) -> Response {
 #[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/report.csv", tag = "operator", params(("id" = String, Path, description = "Campaign id")), security(("bearer" = [])), responses((status = 200, description = "The report, a line per kind and one for the campaign", content_type = "text/csv")))]
 async fn report_csv(
     State(state): State<AppState>,
-    _op: Staff<Reports>,
+    op: Staff<Reports>,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let (r, _) = build(&state, &id, None).await?;
+    let (r, _) = build(&state, &op, &id, None).await?;
     let mut out = String::from(
         "kind,name,budget_yuan,issued,issued_yuan,residents_issued,redeemed,discount_yuan,order_yuan,\
          residents_redeemed,redemption_rate_percent,leverage_ratio,refunds,refunded_yuan,expired,\
@@ -227,11 +230,11 @@ async fn report_csv(
 #[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/audit-sample.csv", tag = "operator", params(("id" = String, Path, description = "Campaign id"), SampleParams), security(("bearer" = [])), responses((status = 200, description = "The sampled redemption records; the first line names the seed", content_type = "text/csv")))]
 async fn audit_csv(
     State(state): State<AppState>,
-    _op: Staff<Reports>,
+    op: Staff<Reports>,
     Path(id): Path<String>,
     Query(params): Query<SampleParams>,
 ) -> AppResult<Response> {
-    let (r, redemptions) = build(&state, &id, None).await?;
+    let (r, redemptions) = build(&state, &op, &id, None).await?;
     let seed = match params.seed {
         Some(s) if s > MAX_SEED => {
             return Err(AppError::new(
@@ -279,11 +282,10 @@ async fn audit_csv(
 async fn settlement_of(
     state: &AppState,
     id: &str,
+    who: &SignedIn,
     merchant: Option<quan_core::MerchantId>,
 ) -> AppResult<Settlement> {
-    if state.campaigns.get(id).is_none() {
-        return Err(AppError::new(ErrorCode::NotFound, format!("no campaign {id}")));
-    }
+    state.campaigns.for_staff(id, who)?;
     store::settlement(&state.db, &state.campaigns, id, merchant)
         .await
         .map_err(AppError::internal)
@@ -314,19 +316,19 @@ fn settlement_csv(s: &Settlement) -> String {
 #[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/settlements", tag = "operator", params(("id" = String, Path, description = "Campaign id")), security(("bearer" = [])), responses((status = 200, description = "Every merchant's settlement claim, per kind", body = Settlement)))]
 async fn settlements_json(
     State(state): State<AppState>,
-    _op: Staff<Settlements>,
+    op: Staff<Settlements>,
     Path(id): Path<String>,
 ) -> AppResult<Json<Settlement>> {
-    Ok(Json(settlement_of(&state, &id, None).await?))
+    Ok(Json(settlement_of(&state, &id, &op, None).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/settlements.csv", tag = "operator", params(("id" = String, Path, description = "Campaign id")), security(("bearer" = [])), responses((status = 200, description = "Every merchant's settlement claim", content_type = "text/csv")))]
 async fn settlements_csv(
     State(state): State<AppState>,
-    _op: Staff<Settlements>,
+    op: Staff<Settlements>,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let s = settlement_of(&state, &id, None).await?;
+    let s = settlement_of(&state, &id, &op, None).await?;
     Ok(csv(&format!("{id}-settlements.csv"), settlement_csv(&s)))
 }
 
@@ -336,7 +338,9 @@ async fn my_settlement_json(
     auth: MerchantAuth<Shop>,
     Path(id): Path<String>,
 ) -> AppResult<Json<Settlement>> {
-    Ok(Json(settlement_of(&state, &id, Some(auth.merchant.id)).await?))
+    Ok(Json(
+        settlement_of(&state, &id, &auth.staff, Some(auth.merchant.id)).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/merchant/campaigns/{id}/settlement.csv", tag = "merchant", params(("id" = String, Path, description = "Campaign id")), security(("bearer" = [])), responses((status = 200, description = "This merchant's settlement claim", content_type = "text/csv")))]
@@ -345,7 +349,7 @@ async fn my_settlement_csv(
     auth: MerchantAuth<Shop>,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let s = settlement_of(&state, &id, Some(auth.merchant.id)).await?;
+    let s = settlement_of(&state, &id, &auth.staff, Some(auth.merchant.id)).await?;
     Ok(csv(
         &format!("{id}-settlement-{}.csv", auth.merchant.id.0),
         settlement_csv(&s),
@@ -355,12 +359,10 @@ async fn my_settlement_csv(
 #[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/reallocations", tag = "operator", params(("id" = String, Path, description = "Campaign id")), security(("bearer" = [])), responses((status = 200, description = "The campaign's budget reallocations, oldest first", body = Vec<Reallocation>)))]
 async fn reallocations(
     State(state): State<AppState>,
-    _op: Staff<Reports>,
+    op: Staff<Reports>,
     Path(id): Path<String>,
 ) -> AppResult<Json<Vec<Reallocation>>> {
-    if state.campaigns.get(&id).is_none() {
-        return Err(AppError::new(ErrorCode::NotFound, format!("no campaign {id}")));
-    }
+    state.campaigns.for_staff(&id, &op)?;
     Ok(Json(
         store::reallocations(&state.db, &id)
             .await
@@ -375,10 +377,7 @@ async fn reallocate(
     Path(id): Path<String>,
     Json(body): Json<ReallocationRequest>,
 ) -> AppResult<Response> {
-    let campaign = state
-        .campaigns
-        .get(&id)
-        .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no campaign {id}")))?;
+    let campaign = state.campaigns.for_staff(&id, &op)?;
     let known = |k: &quan_core::KindId| campaign.kind(k).is_some();
     if !known(&body.from_kind) || !known(&body.to_kind) || body.from_kind == body.to_kind {
         return Err(AppError::new(

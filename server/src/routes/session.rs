@@ -8,13 +8,14 @@ use axum::Router;
 use quan_core::api::{AccountSignIn, DemoSignIn, HostSignIn, PasswordChange, Role, Session};
 use quan_core::{password, ErrorCode};
 
-use crate::audit::{self, Act};
+use crate::audit;
 use crate::auth::{verify_host_token, Own, Principal, Staff, SESSION_MS};
 use crate::error::{AppError, AppResult};
 use crate::extract::Json;
 use crate::proxy::Client;
 use crate::startup::AppState;
 use crate::store::{accounts, residents, sessions};
+use quan_core::api::AuditAct;
 #[allow(unused_imports)]
 use quan_core::Problem;
 
@@ -109,7 +110,7 @@ async fn account(
             state.limiter.sign_in_failed(ip, now);
         }
     }
-    let act = Act {
+    let act = AuditAct {
         account,
         actor: username.chars().take(200).collect(),
         role: outcome
@@ -142,7 +143,7 @@ async fn sign_in(
     let found = accounts::find_account(&state.db, username).await?;
     let Some(acc) = found else {
         // Spend the same time as a real check, so a name's existence does not show.
-        let _ = state.hasher.matches(password, dummy_hash().to_owned()).await?;
+        state.hasher.spend_like_a_check(password).await?;
         return Err(wrong());
     };
     if let Err(until) = accounts::take_attempt(&state.db, acc.id, now).await? {
@@ -185,12 +186,6 @@ async fn sign_in(
         },
         acc.id,
     ))
-}
-
-/// A real argon2 hash of nothing in particular, with the same parameters as every account's.
-fn dummy_hash() -> &'static str {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| crate::auth::hash_password("no such account").unwrap_or_default())
 }
 
 #[utoipa::path(post, path = "/api/v1/session/sign-out", tag = "session", security(("bearer" = [])), responses((status = 204, description = "The session is ended on every instance")))]

@@ -43,6 +43,13 @@ pub struct SignedIn {
     pub must_change_password: bool,
 }
 
+impl SignedIn {
+    /// Whether this account may act in `county`: one limited to a county, in that one alone.
+    pub fn covers(&self, county: &str) -> bool {
+        self.county.is_empty() || self.county == county
+    }
+}
+
 /// Why a session no longer works, in words the holder can act on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ended {
@@ -110,7 +117,8 @@ pub async fn resolve(
     let row = sqlx::query(
         "SELECT s.last_seen_at, s.expires_at, s.revoked_at, a.id, a.username, a.role, a.county, \
                 a.disabled_at, a.must_change_password, \
-                m.id AS m_id, m.name AS m_name, m.category AS m_category, m.blacklisted AS m_blacklisted \
+                m.id AS m_id, m.name AS m_name, m.category AS m_category, m.county AS m_county, \
+                m.blacklisted AS m_blacklisted \
          FROM sessions s JOIN accounts a ON a.id = s.account_id \
          LEFT JOIN merchants m ON m.id = a.merchant_id \
          WHERE s.id = $1",
@@ -141,6 +149,7 @@ pub async fn resolve(
             id: MerchantId(m),
             name: col(&row, "m_name")?,
             category: CategoryId(col(&row, "m_category")?),
+            county: col(&row, "m_county")?,
             blacklisted: col::<i64>(&row, "m_blacklisted")? != 0,
         }),
         None => None,

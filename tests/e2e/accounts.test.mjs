@@ -1,0 +1,141 @@
+// Day one of a real campaign, demo mode off: the first operator made on the command line signs
+// in to the console; a shop's manager and cashier, given one-time passwords, choose their own at
+// the till; the cashier redeems a resident's coupon (the resident signed in by the host app's
+// token); the audit office sees every step in the audit trail.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, startServer, launchBrowser, phonePage, screenshot, typeAmount } from './helpers.mjs';
+
+const BIN = process.env.QUAN_SERVER_BIN ?? join(ROOT, 'target', 'debug', 'quan-server');
+const data = mkdtempSync(join(tmpdir(), 'quan-e2e-accounts-'));
+const env = { QUAN_DATABASE_URL: `sqlite:${join(data, 'quan.db')}`, QUAN_UPLOADS: join(data, 'uploads') };
+// The host app's key pair: the server is given the public half, as a bank would configure it.
+const host = generateKeyPairSync('ed25519');
+const hostPublic = host.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex');
+
+let server;
+let browser;
+
+/** `quan-server ARGS…` on the campaign's database, with `input` on standard input. */
+function command(args, input = '') {
+  return execFileSync(BIN, args, { input, env: { ...process.env, ...env, RUST_LOG: 'warn' }, encoding: 'utf8' });
+}
+
+/** The token the host app would hand the widget for the person `sub`. */
+function hostToken(sub, name) {
+  const b64 = (b) => Buffer.from(b).toString('base64url');
+  const payload = b64(JSON.stringify({ sub, name, exp: Date.now() + 600_000 }));
+  return `${payload}.${b64(sign(null, Buffer.from(payload), host.privateKey))}`;
+}
+
+before(async () => {
+  command(['admin', 'create-operator', 'ju.zhang', '--display', '县商务局 张'], 'Ju-Zhang-2026x\n');
+  const shop = command(['admin', 'create-merchant', '沁水百货大楼', '--category', 'retail', '--county', '沁水县']);
+  const id = shop.match(/has id (\d+)/)[1];
+  command(['admin', 'create-account', 'dian.zhang', '--role', 'merchant_manager', '--merchant', id], 'Yi-Ci-Mima-1\n');
+  command(['admin', 'create-account', 'shou.yin', '--role', 'cashier', '--merchant', id], 'Yi-Ci-Mima-2\n');
+  command(['admin', 'create-account', 'shen.ji', '--role', 'auditor'], 'Yi-Ci-Mima-3\n');
+  server = await startServer({ ...env, QUAN_CLOCK_AT: '2022-09-27 10:30:00', QUAN_HOST_PUBLIC_KEY: hostPublic });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+async function signedIn(path, username, password, viewport) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  await page.goto(`${server.url}${path}`);
+  await page.getByLabel('账号').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  return { context, page, problems };
+}
+
+/** The first sign-in with a one-time password: a new one, after a weak one is refused. */
+async function chooseNewPassword(page, name, password) {
+  await page.getByRole('heading', { name: '新密码' }).waitFor();
+  await page.getByLabel('新密码', { exact: true }).fill('password1');
+  await page.getByLabel('再输入一次新密码').fill('password1');
+  await page.getByRole('button', { name: '保存新密码' }).click();
+  await page.getByRole('alert').getByText(/至少 8 位/).waitFor();
+  await screenshot(page, `accounts-new-password-${name}`);
+  await page.getByLabel('新密码', { exact: true }).fill(password);
+  await page.getByLabel('再输入一次新密码').fill(password);
+  await page.getByRole('button', { name: '保存新密码' }).click();
+}
+
+test('day one: operator, manager, cashier and auditor, each in their own place', async () => {
+  // The operator made on the command line chose the password, and signs in straight away.
+  const op = await signedIn('/operator/', 'ju.zhang', 'Ju-Zhang-2026x', { width: 1280, height: 900 });
+  await op.page.getByRole('button', { name: '商户' }).waitFor();
+  await op.page.getByRole('button', { name: '商户' }).click();
+  await op.page.getByRole('rowheader', { name: '沁水百货大楼' }).waitFor();
+  await screenshot(op.page, 'accounts-operator');
+  await op.context.close();
+
+  // The manager and the cashier choose their own passwords at the till.
+  const tablet = { width: 1024, height: 768 };
+  const manager = await signedIn('/merchant/', 'dian.zhang', 'Yi-Ci-Mima-1', tablet);
+  await chooseNewPassword(manager.page, 'manager', 'Dian-Zhang-Xin-1');
+  await manager.page.getByLabel('券码（20位数字）').waitFor();
+  await manager.context.close();
+  const till = await signedIn('/merchant/', 'shou.yin', 'Yi-Ci-Mima-2', tablet);
+  await chooseNewPassword(till.page, 'cashier', 'Shou-Yin-Xin-2');
+  await till.page.getByLabel('券码（20位数字）').waitFor();
+  // A cashier has the till and the day, not the shop's offers or its settlement.
+  assert.equal(await till.page.getByRole('link', { name: '设券' }).count(), 0);
+
+  // A resident, signed in by the host app, claims and shows a coupon; the cashier redeems it.
+  const phone = await phonePage(browser);
+  await phone.page.goto(`${server.url}/#token=${encodeURIComponent(hostToken('bank:4711', '王秀英'))}`);
+  await phone.page.getByRole('button', { name: '领取 满200减40' }).first().click();
+  await phone.page.getByText('领取成功').first().waitFor();
+  await phone.page.getByRole('link', { name: '我的券' }).click();
+  await phone.page.getByRole('link', { name: '出示付款码' }).first().click();
+  await phone.page.getByTestId('code-digits').waitFor();
+  const code = (await phone.page.getByTestId('code-digits').innerText()).replace(/\s/g, '');
+  await till.page.getByLabel('券码（20位数字）').fill(code);
+  await till.page.getByRole('button', { name: '查询' }).click();
+  await till.page.getByRole('heading', { name: /满200减40/ }).waitFor();
+  await typeAmount(till.page, '230');
+  await till.page.getByRole('button', { name: '确认核销' }).click();
+  await till.page.getByRole('heading', { name: '核销成功' }).waitFor();
+  await phone.context.close();
+  assert.deepEqual(till.problems, []);
+  await till.context.close();
+
+  // The audit office sees every one of these steps.
+  const audit = await signedIn('/operator/', 'shen.ji', 'Yi-Ci-Mima-3', { width: 1280, height: 900 });
+  await chooseNewPassword(audit.page, 'auditor', 'Shen-Ji-Xin-3');
+  const trail = audit.page.getByTestId('audit-trail');
+  await trail.waitFor();
+  const text = await trail.innerText();
+  for (const step of [
+    /command line\s+admin\s+\S*\s+create_account\s+ju\.zhang/,
+    /command line\s+admin\s+\S*\s+create_merchant\s+沁水百货大楼/,
+    /ju\.zhang\s+operator\s+\S+\s+sign_in\s+session\s+ok: operator/,
+    /dian\.zhang\s+merchant_manager\s+\S+\s+POST \/api\/v1\/session\/password/,
+    /shou\.yin\s+cashier\s+\S+\s+POST \/api\/v1\/merchant\/redemptions\s+\S+\s+ok/,
+    /shen\.ji\s+auditor\s+\S+\s+sign_in/,
+  ]) {
+    assert.match(text, step);
+  }
+  // The auditor filters by what was done.
+  await audit.page.getByLabel('操作包含').fill('/merchant/redemptions');
+  await audit.page.getByRole('button', { name: '筛选' }).click();
+  await audit.page.waitForFunction(() => !document.querySelector('[data-testid=audit-trail]')?.innerText.includes('sign_in'));
+  assert.match(await trail.innerText(), /shou\.yin/);
+  await screenshot(audit.page, 'accounts-audit-trail');
+  assert.deepEqual(audit.problems, []);
+  await audit.context.close();
+});
