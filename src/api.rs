@@ -659,3 +659,96 @@ pub fn audit_query(actor: &str, action: &str) -> String {
     }
     q.join("&")
 }
+
+/// `GET /operator/merchants/{id}/staff`.
+pub async fn shop_staff(
+    token: &str,
+    merchant: quan_core::MerchantId,
+) -> Result<Vec<quan_core::api::StaffView>, ApiError> {
+    get(&format!("/operator/merchants/{}/staff", merchant.0), Some(token)).await
+}
+
+/// `POST /operator/merchants/{id}/managers`: the shop's manager, with a one-time password.
+pub async fn open_manager(
+    token: &str,
+    merchant: quan_core::MerchantId,
+    who: &quan_core::api::NewStaff,
+) -> Result<quan_core::api::StaffSlip, ApiError> {
+    post(
+        &format!("/operator/merchants/{}/managers", merchant.0),
+        Some(token),
+        who,
+        None,
+    )
+    .await
+    .map_err(|f| f.error)
+}
+
+/// `GET /merchant/staff`: the shop's manager and cashiers.
+pub async fn my_staff(token: &str) -> Result<Vec<quan_core::api::StaffView>, ApiError> {
+    get("/merchant/staff", Some(token)).await
+}
+
+/// `POST /merchant/staff`: a cashier, with a one-time password.
+pub async fn add_cashier(
+    token: &str,
+    who: &quan_core::api::NewStaff,
+) -> Result<quan_core::api::StaffSlip, ApiError> {
+    post("/merchant/staff", Some(token), who, None)
+        .await
+        .map_err(|f| f.error)
+}
+
+/// `POST /merchant/staff/{id}/password-reset`: a new one-time password for a cashier.
+pub async fn reset_cashier(token: &str, id: i64) -> Result<quan_core::api::StaffSlip, ApiError> {
+    post(
+        &format!("/merchant/staff/{id}/password-reset"),
+        Some(token),
+        &Nothing {},
+        None,
+    )
+    .await
+    .map_err(|f| f.error)
+}
+
+/// `POST /merchant/staff/{id}/disable`.
+pub async fn disable_cashier(
+    token: &str,
+    id: i64,
+    disabled: bool,
+) -> Result<quan_core::api::StaffView, ApiError> {
+    let body = quan_core::api::DisableRequest { disabled };
+    post(&format!("/merchant/staff/{id}/disable"), Some(token), &body, None)
+        .await
+        .map_err(|f| f.error)
+}
+
+/// `POST /operator/merchants/import`: the county's list file as it is (UTF-8 or GBK), previewed
+/// or, with `commit`, imported.
+pub async fn import_merchants(
+    token: &str,
+    file: &web_sys::File,
+    commit: bool,
+) -> Result<quan_core::api::MerchantImport, ApiError> {
+    let text = exchange(
+        "POST",
+        &format!("/operator/merchants/import?commit={commit}"),
+        Some(token),
+        Some((file.into(), "text/csv")),
+        None,
+        "application/json",
+    )
+    .await
+    .map_err(|f| f.error)?;
+    crate::json::from_str(&text).map_err(|e| ApiError::Unexpected(e.to_string()))
+}
+
+/// `POST /operator/merchants`: one merchant added to the registry.
+pub async fn add_merchant(
+    token: &str,
+    merchant: &quan_core::api::MerchantRequest,
+) -> Result<quan_core::api::MerchantView, ApiError> {
+    post("/operator/merchants", Some(token), merchant, None)
+        .await
+        .map_err(|f| f.error)
+}

@@ -411,6 +411,10 @@ pub fn error_words(lang: Lang, error: &ApiError) -> &'static str {
                 "Too many wrong passwords: the account is locked for 15 minutes.",
             ),
             ErrorCode::PasswordChangeRequired => pick("请先设置新密码。", "Please set a new password first."),
+            ErrorCode::NameTaken => pick(
+                "这个账号名已被使用，请换一个。",
+                "That account name is taken: choose another.",
+            ),
             ErrorCode::RateLimited => pick("操作太频繁，请稍候。", "Too many tries. Please wait a moment."),
             ErrorCode::Internal | ErrorCode::Unavailable => pick(
                 "服务暂时异常，请稍后再试。",

@@ -323,6 +323,54 @@ pub struct PasswordChange {
     pub new: String,
 }
 
+/// A staff account, as the shop's manager or the bureau sees it (never its password).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffView {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub disabled: bool,
+    /// Its password is a one-time one still: the holder has not signed in to choose their own.
+    pub must_change_password: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_sign_in: Option<SignInRecord>,
+}
+
+/// `POST /merchant/staff`, `POST /operator/merchants/{id}/managers`: a new account for someone
+/// at a shop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewStaff {
+    /// 1 to 64 characters, no spaces; unique across the deployment.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
+    pub username: String,
+    /// The name the till and the audit trail show (a person's name).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
+    pub display_name: String,
+}
+
+/// A one-time password, shown this once for the slip handed to the account's holder, who must
+/// choose their own at the first sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffSlip {
+    pub account: StaffView,
+    pub password: String,
+}
+
+/// `POST /merchant/staff/{id}/disable`: an account disabled (its sessions end at once) or
+/// enabled again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DisableRequest {
+    pub disabled: bool,
+}
+
 /// One privileged act, as the audit trail keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -422,6 +470,75 @@ pub struct MerchantView {
     #[serde(default)]
     pub county: String,
     pub blacklisted: bool,
+    /// Its unified social credit code (统一社会信用代码), when the registry has it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub credit_code: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub address: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub contact: String,
+}
+
+/// `POST /operator/merchants`, `PUT /operator/merchants/{id}`: one merchant, added or edited
+/// during the campaign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MerchantRequest {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
+    pub name: String,
+    /// 18 characters; the last is checked (GB 32100).
+    #[cfg_attr(feature = "openapi", schema(min_length = 18, max_length = 18))]
+    pub credit_code: String,
+    /// A category of the campaigns, by id (`retail`) or Chinese name (零售).
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
+    pub category: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
+    pub county: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
+    pub address: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
+    pub contact: String,
+}
+
+/// What importing a list did, or (in a preview) would do, line by line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MerchantImport {
+    /// Whether it was written; a preview writes nothing.
+    pub committed: bool,
+    pub lines: Vec<ImportLine>,
+    pub new: u32,
+    pub updated: u32,
+    pub unchanged: u32,
+    pub refused: u32,
+}
+
+/// One line of an imported list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportLine {
+    /// Its line in the file, the header being line 1.
+    pub line: u32,
+    pub name: String,
+    pub credit_code: String,
+    pub outcome: ImportOutcome,
+    /// Why it was refused, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum ImportOutcome {
+    New,
+    Updated,
+    Unchanged,
+    Refused,
 }
 
 /// `POST /merchant/lookup`: what a scanned or typed code is.

@@ -44,6 +44,8 @@ pub enum ErrorCode {
     AccountLocked,
     /// The account's password was set by someone else: the holder must choose a new one first.
     PasswordChangeRequired,
+    /// An account of that name exists already.
+    NameTaken,
     /// The request body is not valid JSON.
     MalformedRequest,
     /// The request is JSON but not of the expected shape or values.
@@ -67,7 +69,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 27] = [
+    pub const ALL: [ErrorCode; 28] = [
         ErrorCode::SoldOut,
         ErrorCode::NotStarted,
         ErrorCode::Ended,
@@ -85,6 +87,7 @@ impl ErrorCode {
         ErrorCode::Forbidden,
         ErrorCode::AccountLocked,
         ErrorCode::PasswordChangeRequired,
+        ErrorCode::NameTaken,
         ErrorCode::MalformedRequest,
         ErrorCode::InvalidRequest,
         ErrorCode::UnsupportedMediaType,
@@ -116,6 +119,7 @@ impl ErrorCode {
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::AccountLocked => "account_locked",
             ErrorCode::PasswordChangeRequired => "password_change_required",
+            ErrorCode::NameTaken => "name_taken",
             ErrorCode::MalformedRequest => "malformed_request",
             ErrorCode::InvalidRequest => "invalid_request",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
@@ -137,7 +141,8 @@ impl ErrorCode {
             | ErrorCode::Ended
             | ErrorCode::LimitReached
             | ErrorCode::AlreadyRedeemed
-            | ErrorCode::NotReversible => 409,
+            | ErrorCode::NotReversible
+            | ErrorCode::NameTaken => 409,
             ErrorCode::BelowThreshold
             | ErrorCode::WrongCategory
             | ErrorCode::CodeStale
@@ -179,6 +184,7 @@ impl ErrorCode {
             ErrorCode::Forbidden => "Not allowed",
             ErrorCode::AccountLocked => "Account locked after wrong passwords",
             ErrorCode::PasswordChangeRequired => "A new password must be set first",
+            ErrorCode::NameTaken => "That account name is taken",
             ErrorCode::MalformedRequest => "Malformed request",
             ErrorCode::InvalidRequest => "Invalid request",
             ErrorCode::UnsupportedMediaType => "Unsupported media type",

@@ -12,6 +12,7 @@ pub mod ids;
 pub mod money;
 pub mod password;
 pub mod qr;
+pub mod registry;
 pub mod report;
 pub mod rules;
 pub mod time;

@@ -1,6 +1,7 @@
-//! What a staff password must be (等保 2.0's password complexity): at least 8 characters, from at
-//! least 3 of the classes lower case, upper case, digits and other; not the account's own name,
-//! and not one of the passwords people choose most.
+//! What a staff account's name and password must be (等保 2.0: unique identity, password
+//! complexity). A password has at least 8 characters, from at least 3 of the classes lower
+//! case, upper case, digits and other; not the account's own name, and not one of the passwords
+//! people choose most.
 
 use std::fmt;
 
@@ -33,6 +34,21 @@ impl fmt::Display for Weakness {
             Weakness::Common => "this password is one of the most common ones: choose another",
         })
     }
+}
+
+/// The most characters an account's name has.
+pub const MAX_NAME_CHARS: usize = 64;
+
+/// An account's name, trimmed: 1 to 64 characters, none of them spaces or control characters.
+pub fn username(name: &str) -> Result<&str, &'static str> {
+    let name = name.trim();
+    if name.is_empty()
+        || name.chars().count() > MAX_NAME_CHARS
+        || name.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err("an account name has 1 to 64 characters, with no spaces");
+    }
+    Ok(name)
 }
 
 /// Checks `password` for the account `username`.
@@ -163,6 +179,15 @@ mod tests {
         assert_eq!(check("Qwerty123!", "x"), Err(Weakness::Common));
         assert_eq!(check("Demo1234", "x"), Err(Weakness::Common));
         assert_eq!(check(&"Aa1!".repeat(60), "x"), Err(Weakness::TooLong));
+    }
+
+    #[test]
+    fn account_names_are_short_and_have_no_spaces() {
+        assert_eq!(username(" shou.yin "), Ok("shou.yin"));
+        assert_eq!(username("沁水百货-收银1"), Ok("沁水百货-收银1"));
+        assert!(username("").is_err());
+        assert!(username("two words").is_err());
+        assert!(username(&"x".repeat(65)).is_err());
     }
 
     #[test]

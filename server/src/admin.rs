@@ -91,16 +91,6 @@ impl<'a> Args<'a> {
     }
 }
 
-/// An account name: 1 to 64 characters, no spaces or control characters.
-fn username(name: &str) -> Result<&str, Refusal> {
-    if name.chars().count() > 64 || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(Refusal(format!(
-            "{name:?}: an account name has at most 64 characters, with no spaces"
-        )));
-    }
-    Ok(name)
-}
-
 /// A new password for `name`, asked for twice on a terminal, or one line of standard input.
 fn read_password(name: &str) -> Result<String, Refusal> {
     let password = if std::io::stdin().is_terminal() {
@@ -246,7 +236,7 @@ async fn create_account(
     one_time: bool,
     now: Timestamp,
 ) -> Result<String, Refusal> {
-    let name = username(a.name("account name")?)?;
+    let name = password::username(a.name("account name")?).map_err(|e| Refusal(e.into()))?;
     let merchant = match (role.at_till(), a.flag("merchant")) {
         (true, Some(m)) => {
             let id = m

@@ -13,6 +13,17 @@ use sha2::{Digest, Sha256};
 
 use crate::db::{col, Db, DbError};
 
+/// What a handler adds to its act's entry (the account it made, say), as an extension of its
+/// response: the request alone does not say it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detail(pub String);
+
+/// `res` with `detail` for its audit entry.
+pub fn with_detail(mut res: axum::response::Response, detail: String) -> axum::response::Response {
+    res.extensions_mut().insert(Detail(detail));
+    res
+}
+
 /// How long entries are kept at least (网络安全法 第二十一条: six months); nothing deletes them.
 pub const KEEP_DAYS: i64 = 183;
 
@@ -127,6 +138,31 @@ pub struct Filter {
 
 /// The most entries one read returns.
 pub const MAX_READ: i64 = 5_000;
+
+/// The latest instant a filter may name: the largest whole number JSON carries exactly.
+const MAX_INSTANT: i64 = 9_007_199_254_740_991;
+
+impl Filter {
+    /// The filter, if every value is within its bounds; else what is out of them, in words.
+    pub fn checked(self) -> Result<Filter, String> {
+        for (name, v) in [("from", self.from), ("until", self.until)] {
+            if v.is_some_and(|v| !(0..=MAX_INSTANT).contains(&v)) {
+                return Err(format!(
+                    "{name} is milliseconds since the epoch, from 0 to {MAX_INSTANT}"
+                ));
+            }
+        }
+        if self.limit.is_some_and(|l| !(1..=MAX_READ).contains(&l)) {
+            return Err(format!("limit is from 1 to {MAX_READ}"));
+        }
+        for (name, v) in [("actor", &self.actor), ("action", &self.action)] {
+            if v.as_ref().is_some_and(|v| v.chars().count() > 200) {
+                return Err(format!("{name} has at most 200 characters"));
+            }
+        }
+        Ok(self)
+    }
+}
 
 fn read_entry(row: &sqlx::any::AnyRow) -> Result<AuditEntry, DbError> {
     Ok(AuditEntry {

@@ -126,7 +126,7 @@ fn bearer(parts: &Parts) -> Option<&str> {
 #[derive(Debug, Clone)]
 pub enum Caller {
     Resident(ResidentId),
-    Staff(SignedIn),
+    Staff(Box<SignedIn>),
     /// A staff session that no longer works, and why.
     Ended(Ended),
     /// A token that is not genuine or has expired.
@@ -145,14 +145,14 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request<Body>, next
         Some(Some(Principal::Resident(r))) => Some(Caller::Resident(r)),
         Some(Some(Principal::Session(id))) => {
             match sessions::resolve(&state.db, &id, now, state.idle).await {
-                Ok(Ok(staff)) => Some(Caller::Staff(staff)),
+                Ok(Ok(staff)) => Some(Caller::Staff(Box::new(staff))),
                 Ok(Err(ended)) => Some(Caller::Ended(ended)),
                 Err(e) => return AppError::from(e).into_response(),
             }
         }
     };
     let staff = match &caller {
-        Some(Caller::Staff(s)) => Some(s.clone()),
+        Some(Caller::Staff(s)) => Some((**s).clone()),
         _ => None,
     };
     if let Some(c) = caller {
@@ -185,7 +185,11 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request<Body>, next
             action: format!("{method} {template}"),
             object,
             result: result_of(&res),
-            detail: String::new(),
+            detail: res
+                .extensions()
+                .get::<audit::Detail>()
+                .map(|d| d.0.clone())
+                .unwrap_or_default(),
         };
         audit::record_or_log(&state.db, act, now).await;
     }
@@ -337,7 +341,7 @@ impl<R: Rights> FromRequestParts<AppState> for Staff<R> {
                 "this account's password was set by someone else: choose a new one first",
             )),
             Caller::Staff(s) => Ok(Staff {
-                who: s.clone(),
+                who: (**s).clone(),
                 rights: PhantomData,
             }),
             Caller::Resident(_) => Err(AppError::new(ErrorCode::Forbidden, R::REFUSAL)),
@@ -449,6 +453,24 @@ impl Hasher {
     }
 }
 
+/// A one-time password for a slip: `Abcd-2345-efgh`, from letters and digits that cannot be
+/// mistaken for one another when read off paper (no 0/O, 1/l/I), about 60 bits of chance.
+pub fn one_time_password() -> String {
+    use rand::seq::SliceRandom;
+    const LOWER: &[u8] = b"abcdefghijkmnpqrstuvwxyz";
+    const DIGITS: &[u8] = b"23456789";
+    let mut rng = rand::thread_rng();
+    let mut pick = |set: &[u8], n: usize| -> String {
+        (0..n)
+            .filter_map(|_| set.choose(&mut rng).map(|&b| char::from(b)))
+            .collect()
+    };
+    let first: String = pick(LOWER, 4);
+    let mut first = first.chars();
+    let head = first.next().map(|c| c.to_ascii_uppercase()).unwrap_or('Q');
+    format!("{head}{}-{}-{}", first.as_str(), pick(DIGITS, 4), pick(LOWER, 4))
+}
+
 /// An argon2 hash of `password`, made on the calling thread (the command line; the server uses
 /// [`Hasher`]).
 pub fn hash_password(password: &str) -> Result<String, String> {
@@ -540,6 +562,14 @@ mod tests {
         assert_eq!(s.verify(&forged, Timestamp(9_000)), None);
         assert_eq!(Secrets::from_master(b"other").verify(&t, Timestamp(9_000)), None);
         assert_eq!(s.verify("garbage", Timestamp(0)), None);
+    }
+
+    #[test]
+    fn one_time_passwords_meet_the_rule_and_differ() {
+        let a = one_time_password();
+        assert_eq!(quan_core::password::check(&a, "shou.yin"), Ok(()), "{a}");
+        assert_eq!(a.len(), 14);
+        assert_ne!(a, one_time_password());
     }
 
     #[test]

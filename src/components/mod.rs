@@ -9,6 +9,7 @@ mod input_value;
 mod progress_ring;
 mod qr;
 mod staff_sign_in;
+mod staff_slip;
 mod top_bar;
 
 pub use countdown::{Countdown, CountdownProps};
@@ -19,4 +20,5 @@ pub use input_value::input_value;
 pub use progress_ring::progress_ring;
 pub use qr::qr;
 pub use staff_sign_in::StaffSignIn;
+pub use staff_slip::{StaffSlipCard, StaffSlipProps};
 pub use top_bar::{NavTabs, TopBar};

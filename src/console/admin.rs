@@ -1,9 +1,10 @@
-//! The bureau's lists: merchants, with the blacklist (a blacklisted merchant redeems nothing);
-//! and the love-coupon list, imported as CSV of ID numbers and allocated at once.
+//! The bureau's lists: the merchant registry (the county's list imported, a preview first), the
+//! blacklist (a blacklisted merchant redeems nothing), each shop's manager account; and the
+//! love-coupon list, imported as CSV of ID numbers and allocated at once.
 
 use quan_core::api::{
-    AllocationReport, AllocationRequest, BlacklistRequest, CampaignView, MerchantView, Reallocation,
-    ReallocationRequest,
+    AllocationReport, AllocationRequest, BlacklistRequest, CampaignView, ImportOutcome, MerchantImport,
+    MerchantView, NewStaff, Reallocation, ReallocationRequest, StaffSlip,
 };
 use quan_core::campaign::Issuance;
 use quan_core::{Fen, KindId};
@@ -98,7 +99,192 @@ pub fn Merchants(props: &AdminProps) -> Html {
             if let Some(e) = &*error {
                 { error_notice(lang, e) }
             }
+            <ImportList token={props.token.clone()} on_done={let reload = reload.clone(); Callback::from(move |_| reload.set(*reload + 1))} />
+            <OpenManager token={props.token.clone()} merchants={rows.clone()} />
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ImportListProps {
+    token: String,
+    /// The registry changed: the list above reloads.
+    on_done: Callback<()>,
+}
+
+/// The county's merchant list, imported from the file Excel saved (UTF-8 or GBK): first a
+/// preview of every line, its problem in words; then, when the operator confirms, the lines
+/// without a problem. Or one merchant added by hand.
+#[function_component]
+fn ImportList(props: &ImportListProps) -> Html {
+    let lang = use_prefs().lang;
+    let file = use_node_ref();
+    let report = use_state(|| None::<MerchantImport>);
+    let error = use_state(|| None::<ApiError>);
+    let send = |commit: bool| {
+        let (token, file, report, error, on_done) = (
+            props.token.clone(),
+            file.clone(),
+            report.clone(),
+            error.clone(),
+            props.on_done.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let Some(f) = file
+                .cast::<HtmlInputElement>()
+                .and_then(|i| i.files())
+                .and_then(|f| f.get(0))
+            else {
+                return;
+            };
+            let (token, report, error, on_done) =
+                (token.clone(), report.clone(), error.clone(), on_done.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::import_merchants(&token, &f, commit).await {
+                    Ok(r) => {
+                        error.set(None);
+                        if r.committed {
+                            on_done.emit(());
+                        }
+                        report.set(Some(r));
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let outcome_words = |o: ImportOutcome| match o {
+        ImportOutcome::New => lang.pick("新增", "new"),
+        ImportOutcome::Updated => lang.pick("更新", "updated"),
+        ImportOutcome::Unchanged => lang.pick("无变化", "unchanged"),
+        ImportOutcome::Refused => lang.pick("有误，未导入", "refused"),
+    };
+    html! {
+        <>
+            <h3>{ lang.pick("导入商户名单", "Import the merchant list") }</h3>
+            <p class="muted">{ lang.pick(
+                "CSV 文件（Excel 另存为 CSV 即可，UTF-8 或 GBK 均可）。第一行为列名：名称、统一社会信用代码、类别，可另有县、地址、联系人。按统一社会信用代码更新，不会重复添加。",
+                "A CSV file (as Excel saves it, UTF-8 or GBK). The first line names the columns: 名称, 统一社会信用代码, 类别, and optionally 县, 地址, 联系人. Merchants are updated by their credit code, never added twice.",
+            ) }</p>
+            <div class="filters">
+                <label>{ lang.pick("名单文件", "List file") }<input type="file" accept=".csv,text/csv" ref={file.clone()} /></label>
+                <button type="button" class="button" onclick={send(false)}>{ lang.pick("预览", "Preview") }</button>
+            </div>
+            if let Some(e) = &*error {
+                { error_notice(lang, e) }
+            }
+            if let Some(r) = &*report {
+                <p data-testid="import-summary">{ match lang {
+                    crate::i18n::Lang::Zh => format!("{}：新增 {}，更新 {}，无变化 {}，有误 {}。", if r.committed { "已导入" } else { "预览（尚未写入）" }, r.new, r.updated, r.unchanged, r.refused),
+                    crate::i18n::Lang::En => format!("{}: {} new, {} updated, {} unchanged, {} refused.", if r.committed { "Imported" } else { "Preview (nothing written yet)" }, r.new, r.updated, r.unchanged, r.refused),
+                } }</p>
+                <div class="table-scroll">
+                    <table class="figures trail" data-testid="import-lines">
+                        <thead><tr>
+                            <th scope="col">{ lang.pick("行", "Line") }</th>
+                            <th scope="col">{ lang.pick("商户", "Merchant") }</th>
+                            <th scope="col">{ lang.pick("统一社会信用代码", "Credit code") }</th>
+                            <th scope="col">{ lang.pick("结果", "Outcome") }</th>
+                        </tr></thead>
+                        <tbody>
+                            { for r.lines.iter().map(|l| html! {
+                                <tr class={classes!((l.outcome == ImportOutcome::Refused).then_some("refused"))}>
+                                    <td>{ l.line }</td>
+                                    <td>{ &l.name }</td>
+                                    <td>{ &l.credit_code }</td>
+                                    <td>{ outcome_words(l.outcome) }{ l.problem.as_ref().map(|p| format!("：{p}")).unwrap_or_default() }</td>
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
+                </div>
+                if !r.committed && r.new + r.updated > 0 {
+                    <button type="button" class="button button-primary" onclick={send(true)}>
+                        { match lang {
+                            crate::i18n::Lang::Zh => format!("确认导入 {} 个商户", r.new + r.updated),
+                            crate::i18n::Lang::En => format!("Import {} merchants", r.new + r.updated),
+                        } }
+                    </button>
+                }
+            }
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct OpenManagerProps {
+    token: String,
+    merchants: Vec<MerchantView>,
+}
+
+/// A shop's manager account, opened by the bureau: a one-time password on a slip to hand over.
+#[function_component]
+fn OpenManager(props: &OpenManagerProps) -> Html {
+    let lang = use_prefs().lang;
+    let shop = use_node_ref();
+    let username = use_node_ref();
+    let display = use_node_ref();
+    let slip = use_state(|| None::<StaffSlip>);
+    let error = use_state(|| None::<ApiError>);
+    let onsubmit = {
+        let (token, shop, username, display, slip, error) = (
+            props.token.clone(),
+            shop.clone(),
+            username.clone(),
+            display.clone(),
+            slip.clone(),
+            error.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Some(merchant) = shop
+                .cast::<HtmlSelectElement>()
+                .and_then(|s| s.value().parse::<i64>().ok())
+                .map(quan_core::MerchantId)
+            else {
+                return;
+            };
+            let who = NewStaff {
+                username: crate::components::input_value(&username),
+                display_name: crate::components::input_value(&display),
+            };
+            let (token, slip, error) = (token.clone(), slip.clone(), error.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::open_manager(&token, merchant, &who).await {
+                    Ok(s) => {
+                        error.set(None);
+                        slip.set(Some(s));
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    html! {
+        <>
+            <h3>{ lang.pick("开设店长账号", "Open a shop manager's account") }</h3>
+            <p class="muted">{ lang.pick(
+                "店长用交接单上的一次性密码首次登录收银台，设置自己的密码后再添加本店收银员。",
+                "The manager signs in at the till with the slip's one-time password, chooses their own, then adds the shop's cashiers.",
+            ) }</p>
+            <form class="form" {onsubmit}>
+                <label for="manager-shop">{ lang.pick("商户", "Merchant") }</label>
+                <select id="manager-shop" ref={shop}>
+                    { for props.merchants.iter().map(|m| html! { <option value={m.id.0.to_string()}>{ &m.name }</option> }) }
+                </select>
+                <label for="manager-username">{ lang.pick("店长账号（不含空格）", "Manager's account name (no spaces)") }</label>
+                <input id="manager-username" ref={username} required=true maxlength="64" autocomplete="off" />
+                <label for="manager-display">{ lang.pick("店长姓名", "Manager's name") }</label>
+                <input id="manager-display" ref={display} maxlength="100" autocomplete="off" />
+                <button type="submit" class="button button-primary">{ lang.pick("开设并生成一次性密码", "Open, with a one-time password") }</button>
+            </form>
+            if let Some(s) = &*slip {
+                <crate::components::StaffSlipCard slip={s.clone()} sign_in_at={AttrValue::from("/merchant/")} />
+            }
+            if let Some(e) = &*error {
+                { error_notice(lang, e) }
+            }
+        </>
     }
 }
 

@@ -5,6 +5,7 @@
 mod camera;
 mod issue;
 mod offers;
+mod staff;
 mod till;
 mod today;
 
@@ -33,6 +34,7 @@ enum Tab {
     Today,
     Issue,
     Offers,
+    Staff,
 }
 
 impl Tab {
@@ -41,6 +43,7 @@ impl Tab {
             Some("today") => Tab::Today,
             Some("issue") => Tab::Issue,
             Some("offers") => Tab::Offers,
+            Some("staff") => Tab::Staff,
             _ => Tab::Till,
         }
     }
@@ -51,6 +54,7 @@ impl Tab {
             Tab::Today => "/merchant/today",
             Tab::Issue => "/merchant/issue",
             Tab::Offers => "/merchant/offers",
+            Tab::Staff => "/merchant/staff",
         }
     }
 
@@ -120,6 +124,8 @@ pub fn MerchantApp() -> Html {
             Tab::Today => html! { <today::Today token={s.token.clone()} {manager} /> },
             Tab::Issue => html! { <issue::Issue token={s.token.clone()} kinds={shop_kinds.clone()} /> },
             Tab::Offers => html! { <offers::Offers token={s.token.clone()} kinds={offer_kinds.clone()} /> },
+            Tab::Staff if manager => html! { <staff::StaffList token={s.token.clone()} /> },
+            Tab::Staff => html! { <till::Till token={s.token.clone()} /> },
         },
     };
     html! {
@@ -136,6 +142,9 @@ pub fn MerchantApp() -> Html {
                         }
                         if manager && !offer_kinds.is_empty() {
                             { tab_link(Tab::Offers, lang.pick("设券", "Offers")) }
+                        }
+                        if manager {
+                            { tab_link(Tab::Staff, lang.pick("店员", "Staff")) }
                         }
                     </nav>
                 }

@@ -17,8 +17,9 @@ import urllib.request
 # Each role's session, and how it is had: (name, sign-in path, body).
 ROLES = [
     ("resident", "/api/v1/session/demo", {"phone": "13800000001"}),
-    ("merchant manager", "/api/v1/session/account", {"username": "retail", "password": "demo1234"}),
+    # The cashier before the manager, whose run may reset or disable the shop's cashiers.
     ("cashier", "/api/v1/session/account", {"username": "retail-cashier", "password": "demo1234"}),
+    ("merchant manager", "/api/v1/session/account", {"username": "retail", "password": "demo1234"}),
     ("operator", "/api/v1/session/account", {"username": "operator", "password": "demo1234"}),
     ("reviewer", "/api/v1/session/account", {"username": "reviewer", "password": "demo1234"}),
     ("auditor", "/api/v1/session/account", {"username": "auditor", "password": "demo1234"}),
@@ -74,8 +75,10 @@ def main():
                 print("contract: the server did not start", file=sys.stderr)
                 return 1
             failed = []
+            # Every session first: one role's run may change another's account.
+            tokens = {role: sign_in(base, path, body) for role, path, body in ROLES if path is not None}
             for role, path, body in ROLES:
-                headers = [] if path is None else ["-H", f"Authorization: Bearer {sign_in(base, path, body)}",
+                headers = [] if path is None else ["-H", f"Authorization: Bearer {tokens[role]}",
                                                    "--exclude-path", SIGN_OUT]
                 print(f"\n--- contract: {role}", flush=True)
                 run = subprocess.run(

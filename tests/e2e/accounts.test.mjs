@@ -1,7 +1,9 @@
-// Day one of a real campaign, demo mode off: the first operator made on the command line signs
-// in to the console; a shop's manager and cashier, given one-time passwords, choose their own at
-// the till; the cashier redeems a resident's coupon (the resident signed in by the host app's
-// token); the audit office sees every step in the audit trail.
+// Day one of a real campaign, demo mode off: the first operator, made on the command line, signs
+// in to the console, imports the county's merchant list (its one bad line reported, the rest
+// imported after the preview) and opens a shop's manager, whose slip has a one-time password; the manager
+// chooses their own at the till and adds a cashier the same way; the cashier redeems a
+// resident's coupon (the resident signed in by the host app's token); the audit office sees
+// every step in the audit trail.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -35,10 +37,6 @@ function hostToken(sub, name) {
 
 before(async () => {
   command(['admin', 'create-operator', 'ju.zhang', '--display', '县商务局 张'], 'Ju-Zhang-2026x\n');
-  const shop = command(['admin', 'create-merchant', '沁水百货大楼', '--category', 'retail', '--county', '沁水县']);
-  const id = shop.match(/has id (\d+)/)[1];
-  command(['admin', 'create-account', 'dian.zhang', '--role', 'merchant_manager', '--merchant', id], 'Yi-Ci-Mima-1\n');
-  command(['admin', 'create-account', 'shou.yin', '--role', 'cashier', '--merchant', id], 'Yi-Ci-Mima-2\n');
   command(['admin', 'create-account', 'shen.ji', '--role', 'auditor'], 'Yi-Ci-Mima-3\n');
   server = await startServer({ ...env, QUAN_CLOCK_AT: '2022-09-27 10:30:00', QUAN_HOST_PUBLIC_KEY: hostPublic });
   browser = await launchBrowser();
@@ -79,17 +77,44 @@ test('day one: operator, manager, cashier and auditor, each in their own place',
   const op = await signedIn('/operator/', 'ju.zhang', 'Ju-Zhang-2026x', { width: 1280, height: 900 });
   await op.page.getByRole('button', { name: '商户' }).waitFor();
   await op.page.getByRole('button', { name: '商户' }).click();
+  // The county's list, as Excel saves it; its third shop's credit code was mistyped.
+  const list = [
+    '名称,统一社会信用代码,类别,县,地址,联系人',
+    '沁水百货大楼,91350100M000100Y43,商业零售,沁水县,"龙港镇, 新建路 1 号",王经理',
+    '沁河人家饭店,92140521MA0K2XY01H,住餐文旅,沁水县,,',
+    '抄错码的店,91350100M000100Y44,商业零售,沁水县,,',
+  ].join('\r\n');
+  await op.page.getByLabel('名单文件').setInputFiles({ name: '商户名单.csv', mimeType: 'text/csv', buffer: Buffer.from(`\ufeff${list}\r\n`) });
+  await op.page.getByRole('button', { name: '预览' }).click();
+  await op.page.getByTestId('import-summary').getByText(/预览（尚未写入）：新增 2，更新 0，无变化 0，有误 1/).waitFor();
+  assert.match(await op.page.getByTestId('import-lines').innerText(), /4\s+有误，未导入：统一社会信用代码的校验位应为「3」/);
+  await screenshot(op.page, 'accounts-import-preview');
+  await op.page.getByRole('button', { name: '确认导入 2 个商户' }).click();
+  await op.page.getByTestId('import-summary').getByText(/已导入：新增 2/).waitFor();
   await op.page.getByRole('rowheader', { name: '沁水百货大楼' }).waitFor();
-  await screenshot(op.page, 'accounts-operator');
+  // The bureau opens the shop's manager: a slip with a one-time password.
+  await op.page.getByLabel('商户', { exact: true }).selectOption({ label: '沁水百货大楼' });
+  await op.page.getByLabel('店长账号（不含空格）').fill('dian.zhang');
+  await op.page.getByLabel('店长姓名').fill('张店长');
+  await op.page.getByRole('button', { name: '开设并生成一次性密码' }).click();
+  const managerPassword = await op.page.getByTestId('slip-password').innerText();
+  await screenshot(op.page, 'accounts-operator-slip');
   await op.context.close();
 
-  // The manager and the cashier choose their own passwords at the till.
+  // The manager chooses their own password at the till, and adds a cashier with a slip.
   const tablet = { width: 1024, height: 768 };
-  const manager = await signedIn('/merchant/', 'dian.zhang', 'Yi-Ci-Mima-1', tablet);
+  const manager = await signedIn('/merchant/', 'dian.zhang', managerPassword, tablet);
   await chooseNewPassword(manager.page, 'manager', 'Dian-Zhang-Xin-1');
   await manager.page.getByLabel('券码（20位数字）').waitFor();
+  await manager.page.getByRole('link', { name: '店员' }).click();
+  await manager.page.getByLabel('账号（不含空格）').fill('shou.yin');
+  await manager.page.getByLabel('姓名').fill('李收银');
+  await manager.page.getByRole('button', { name: '添加并生成一次性密码' }).click();
+  const cashierPassword = await manager.page.getByTestId('slip-password').innerText();
+  await manager.page.getByTestId('staff').getByText(/李收银 · shou\.yin · 收银员 · 尚未首次登录/).waitFor();
+  await screenshot(manager.page, 'accounts-manager-staff');
   await manager.context.close();
-  const till = await signedIn('/merchant/', 'shou.yin', 'Yi-Ci-Mima-2', tablet);
+  const till = await signedIn('/merchant/', 'shou.yin', cashierPassword, tablet);
   await chooseNewPassword(till.page, 'cashier', 'Shou-Yin-Xin-2');
   await till.page.getByLabel('券码（20位数字）').waitFor();
   // A cashier has the till and the day, not the shop's offers or its settlement.
@@ -122,9 +147,11 @@ test('day one: operator, manager, cashier and auditor, each in their own place',
   const text = await trail.innerText();
   for (const step of [
     /command line\s+admin\s+\S*\s+create_account\s+ju\.zhang/,
-    /command line\s+admin\s+\S*\s+create_merchant\s+沁水百货大楼/,
+    /ju\.zhang\s+operator\s+\S+\s+POST \/api\/v1\/operator\/merchants\/import\s+\S+commit=true\s+ok/,
     /ju\.zhang\s+operator\s+\S+\s+sign_in\s+session\s+ok: operator/,
+    /ju\.zhang\s+operator\s+\S+\s+POST \/api\/v1\/operator\/merchants\/\{id\}\/managers/,
     /dian\.zhang\s+merchant_manager\s+\S+\s+POST \/api\/v1\/session\/password/,
+    /dian\.zhang\s+merchant_manager\s+\S+\s+POST \/api\/v1\/merchant\/staff\s/,
     /shou\.yin\s+cashier\s+\S+\s+POST \/api\/v1\/merchant\/redemptions\s+\S+\s+ok/,
     /shen\.ji\s+auditor\s+\S+\s+sign_in/,
   ]) {

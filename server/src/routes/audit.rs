@@ -7,10 +7,11 @@ use axum::Router;
 
 use crate::audit::{self, Filter};
 use crate::auth::{Audit, Staff};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Query};
 use crate::startup::AppState;
 use quan_core::api::AuditEntry;
+use quan_core::ErrorCode;
 #[allow(unused_imports)]
 use quan_core::Problem;
 
@@ -20,13 +21,19 @@ pub fn router() -> Router<AppState> {
         .route("/audit/entries.csv", get(entries_csv))
 }
 
+fn valid(filter: Filter) -> Result<Filter, AppError> {
+    filter
+        .checked()
+        .map_err(|e| AppError::new(ErrorCode::InvalidRequest, e))
+}
+
 #[utoipa::path(get, path = "/api/v1/audit/entries", tag = "audit", params(Filter), security(("bearer" = [])), responses((status = 200, description = "The entries that match, newest first", body = Vec<AuditEntry>)))]
 async fn entries(
     State(state): State<AppState>,
     _auditor: Staff<Audit>,
     Query(filter): Query<Filter>,
 ) -> AppResult<Json<Vec<AuditEntry>>> {
-    Ok(Json(audit::read(&state.db, &filter).await?))
+    Ok(Json(audit::read(&state.db, &valid(filter)?).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/audit/entries.csv", tag = "audit", params(Filter), security(("bearer" = [])), responses((status = 200, description = "The entries that match, newest first, with each one's hash", content_type = "text/csv")))]
@@ -35,6 +42,6 @@ async fn entries_csv(
     _auditor: Staff<Audit>,
     Query(filter): Query<Filter>,
 ) -> AppResult<Response> {
-    let entries = audit::read(&state.db, &filter).await?;
+    let entries = audit::read(&state.db, &valid(filter)?).await?;
     Ok(super::reports::csv("audit-trail.csv", audit::csv(&entries)))
 }

@@ -11,6 +11,7 @@ pub mod ops;
 pub mod reports;
 pub mod resident;
 pub mod session;
+pub mod staff;
 pub mod time;
 
 use axum::Router;
@@ -32,4 +33,5 @@ pub fn router() -> Router<AppState> {
         .merge(offers::router())
         .merge(ops::router())
         .merge(audit::router())
+        .merge(staff::router())
 }

@@ -1,22 +1,29 @@
-//! The operator's calls: merchants and the blacklist, the love-coupon list.
+//! The operator's calls: the merchant registry (the county's list imported, single merchants
+//! added or edited) and the blacklist, the love-coupon list.
 
+use axum::body::Bytes;
 use axum::extract::State;
-use axum::routing::{get, post};
+use axum::response::Response;
+use axum::routing::{get, post, put};
 use axum::Router;
-use quan_core::api::{AllocationRequest, BlacklistRequest, MerchantView};
+use quan_core::api::{AllocationRequest, BlacklistRequest, MerchantImport, MerchantRequest, MerchantView};
+use quan_core::registry::{self, Fields, Listed};
 use quan_core::{ErrorCode, MerchantId};
 
 use crate::auth::{Bureau, Staff};
 use crate::error::{AppError, AppResult};
-use crate::extract::{Json, Path};
+use crate::extract::{created, Json, Path, Query};
 use crate::startup::AppState;
+use crate::store::merchants::{self, Refused};
 use crate::store::{accounts, allocations};
 #[allow(unused_imports)]
 use quan_core::Problem;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/operator/merchants", get(merchants))
+        .route("/operator/merchants", get(merchants).post(add_merchant))
+        .route("/operator/merchants/{id}", put(edit_merchant))
+        .route("/operator/merchants/import", post(import_merchants))
         .route("/operator/merchants/{id}/blacklist", post(blacklist))
         .route("/operator/allocations", post(allocate))
 }
@@ -65,4 +72,118 @@ async fn allocate(
         .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such campaign or kind"))?;
     let report = allocations::import(&state.db, campaign, kind, &body.csv, state.clock.now()).await?;
     Ok(Json(report))
+}
+
+/// The campaigns' categories, as a list may name them: (id, Chinese name).
+fn categories(state: &AppState) -> Vec<(String, String)> {
+    let mut all: Vec<(String, String)> = state
+        .campaigns
+        .iter()
+        .flat_map(|c| c.categories.iter())
+        .map(|c| (c.id.as_str().to_owned(), c.name.clone()))
+        .collect();
+    all.sort();
+    all.dedup_by(|a, b| a.0 == b.0);
+    all
+}
+
+/// A merchant in the operator's county: an empty county is theirs; another is refused.
+fn in_county(op: &Staff<Bureau>, mut m: Listed) -> Result<Listed, String> {
+    if m.county.is_empty() {
+        m.county = op.county.clone();
+    }
+    if !op.covers(&m.county) {
+        return Err(format!("属于{}，不属于本账号的{}", m.county, op.county));
+    }
+    Ok(m)
+}
+
+/// A list file's text: UTF-8 (with or without its byte-order mark), or GBK, as Excel on a
+/// Chinese Windows saves CSV.
+fn decode(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => encoding_rs::GBK.decode(bytes).0.into_owned(),
+    }
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ImportParams {
+    /// `true` to write; otherwise a preview that writes nothing.
+    #[serde(default)]
+    pub commit: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/operator/merchants/import", tag = "operator", params(ImportParams), request_body(content = String, description = "The county's list as CSV, UTF-8 or GBK: a header line naming 名称, 统一社会信用代码 and 类别 (and 县, 地址, 联系人), then a merchant a line", content_type = "text/csv"), security(("bearer" = [])), responses((status = 200, description = "Each line's outcome or problem; written only with commit=true, and then only the lines without a problem", body = MerchantImport), (status = 422, description = "invalid_request: the file has no header naming the columns, or is not CSV", body = Problem, content_type = "application/problem+json")))]
+async fn import_merchants(
+    State(state): State<AppState>,
+    op: Staff<Bureau>,
+    Query(params): Query<ImportParams>,
+    body: Bytes,
+) -> AppResult<Json<MerchantImport>> {
+    let text = decode(&body);
+    let mut lines = registry::read(&text, &categories(&state))
+        .map_err(|e| AppError::new(ErrorCode::InvalidRequest, e))?;
+    for line in &mut lines {
+        if let Ok(m) = &line.outcome {
+            line.outcome = in_county(&op, m.clone());
+        }
+    }
+    Ok(Json(
+        merchants::import(&state.db, &lines, params.commit, state.clock.now()).await?,
+    ))
+}
+
+/// Checks a single merchant as a list line would be checked.
+fn checked(state: &AppState, op: &Staff<Bureau>, body: MerchantRequest) -> AppResult<Listed> {
+    let fields = Fields {
+        name: body.name,
+        credit_code: body.credit_code,
+        category: body.category,
+        county: body.county,
+        address: body.address,
+        contact: body.contact,
+    };
+    registry::check(fields, &categories(state))
+        .and_then(|m| in_county(op, m))
+        .map_err(|e| AppError::new(ErrorCode::InvalidRequest, e))
+}
+
+fn refused(r: Refused) -> AppError {
+    match r {
+        Refused::CodeTaken(other) => AppError::new(
+            ErrorCode::NameTaken,
+            format!("merchant {} has that credit code already", other.0),
+        ),
+        Refused::NotFound => AppError::new(ErrorCode::NotFound, "no such merchant"),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/operator/merchants", tag = "operator", request_body = MerchantRequest, security(("bearer" = [])), responses((status = 201, description = "Added to the registry", body = MerchantView), (status = 409, description = "name_taken: a merchant has that credit code", body = Problem, content_type = "application/problem+json"), (status = 422, description = "invalid_request: what is wrong with it, in words", body = Problem, content_type = "application/problem+json")))]
+async fn add_merchant(
+    State(state): State<AppState>,
+    op: Staff<Bureau>,
+    Json(body): Json<MerchantRequest>,
+) -> AppResult<Response> {
+    let m = checked(&state, &op, body)?;
+    let saved = merchants::save(&state.db, None, &m, state.clock.now()).await?;
+    Ok(created(saved.map_err(refused)?))
+}
+
+#[utoipa::path(put, path = "/api/v1/operator/merchants/{id}", tag = "operator", params(("id" = i64, Path, description = "Merchant id")), request_body = MerchantRequest, security(("bearer" = [])), responses((status = 200, description = "Edited", body = MerchantView), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json"), (status = 409, description = "name_taken: another merchant has that credit code", body = Problem, content_type = "application/problem+json"), (status = 422, description = "invalid_request: what is wrong with it, in words", body = Problem, content_type = "application/problem+json")))]
+async fn edit_merchant(
+    State(state): State<AppState>,
+    op: Staff<Bureau>,
+    Path(id): Path<i64>,
+    Json(body): Json<MerchantRequest>,
+) -> AppResult<Json<MerchantView>> {
+    let known = accounts::merchant(&state.db, MerchantId(id)).await?;
+    if !known.is_some_and(|m| op.covers(&m.county)) {
+        return Err(AppError::new(ErrorCode::NotFound, "no such merchant"));
+    }
+    let m = checked(&state, &op, body)?;
+    let saved = merchants::save(&state.db, Some(MerchantId(id)), &m, state.clock.now()).await?;
+    Ok(Json(saved.map_err(refused)?))
 }

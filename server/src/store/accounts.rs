@@ -239,7 +239,7 @@ pub async fn has_operator(db: &Db) -> Result<bool, DbError> {
 }
 
 pub async fn merchant(db: &Db, id: MerchantId) -> Result<Option<MerchantView>, DbError> {
-    let row = sqlx::query("SELECT id, name, category, county, blacklisted FROM merchants WHERE id = $1")
+    let row = sqlx::query("SELECT id, name, category, county, blacklisted, credit_code, address, contact FROM merchants WHERE id = $1")
         .bind(id.0)
         .fetch_optional(&db.pool)
         .await?;
@@ -253,11 +253,14 @@ pub fn read_merchant(row: &sqlx::any::AnyRow) -> Result<MerchantView, DbError> {
         category: CategoryId(col(row, "category")?),
         county: col(row, "county")?,
         blacklisted: col::<i64>(row, "blacklisted")? != 0,
+        credit_code: col::<Option<String>>(row, "credit_code")?.unwrap_or_default(),
+        address: col(row, "address")?,
+        contact: col(row, "contact")?,
     })
 }
 
 pub async fn merchants(db: &Db) -> Result<Vec<MerchantView>, DbError> {
-    let rows = sqlx::query("SELECT id, name, category, county, blacklisted FROM merchants ORDER BY id")
+    let rows = sqlx::query("SELECT id, name, category, county, blacklisted, credit_code, address, contact FROM merchants ORDER BY id")
         .fetch_all(&db.pool)
         .await?;
     rows.iter().map(read_merchant).collect()

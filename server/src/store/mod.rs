@@ -10,6 +10,7 @@ pub mod idempotency;
 pub mod issues;
 pub mod ledger;
 pub mod love_cards;
+pub mod merchants;
 pub mod offers;
 pub mod redemptions;
 pub mod reports;

@@ -151,6 +151,10 @@ pub async fn resolve(
             category: CategoryId(col(&row, "m_category")?),
             county: col(&row, "m_county")?,
             blacklisted: col::<i64>(&row, "m_blacklisted")? != 0,
+            // The till needs none of the registry's particulars.
+            credit_code: String::new(),
+            address: String::new(),
+            contact: String::new(),
         }),
         None => None,
     };
