@@ -11,9 +11,10 @@ async fn main() -> std::process::ExitCode {
         }
         Some("backup") => return backup(args.get(1)).await,
         Some(command @ ("admin" | "audit")) => return administer(command, &args[1..]).await,
+        Some("check-campaigns") => return check_campaigns(args.get(1)),
         Some(other) if !other.starts_with('-') => {
             eprintln!(
-                "unknown command {other:?}: quan-server [openapi | backup PATH | admin … | audit verify]"
+                "unknown command {other:?}: quan-server [openapi | backup PATH | admin … | audit verify | check-campaigns DIR]"
             );
             return std::process::ExitCode::from(2);
         }
@@ -62,6 +63,32 @@ async fn main() -> std::process::ExitCode {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("server error: {e}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}
+
+/// `quan-server check-campaigns DIR`: every campaign file in `DIR` validated as the server would
+/// at start, and said in words; the first file that fails, and why.
+fn check_campaigns(dir: Option<&String>) -> std::process::ExitCode {
+    let Some(dir) = dir else {
+        eprintln!("usage: quan-server check-campaigns DIR (a folder of *.toml campaign files)");
+        return std::process::ExitCode::from(2);
+    };
+    match quan_server::startup::load_campaigns(std::path::Path::new(dir)) {
+        Ok(campaigns) if campaigns.is_empty() => {
+            eprintln!("{dir}: no campaign files (*.toml)");
+            std::process::ExitCode::from(1)
+        }
+        Ok(campaigns) => {
+            for c in &campaigns {
+                println!("{}\n", quan_core::summary::in_words(c));
+            }
+            println!("{} campaigns, each valid", campaigns.len());
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
             std::process::ExitCode::from(1)
         }
     }

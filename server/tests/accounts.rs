@@ -740,3 +740,28 @@ async fn the_bureau_opens_a_manager_who_adds_resets_and_disables_the_shops_cashi
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn campaign_files_are_checked_and_said_in_words_before_they_run() {
+    let app = spawn(Options::default()).await;
+    let seeds = concat!(env!("CARGO_MANIFEST_DIR"), "/campaigns");
+    let (ok, words) = tokio::task::block_in_place(|| command(&app, &["check-campaigns", seeds], ""));
+    assert!(ok, "{words}");
+    assert!(
+        words.contains("qinshui-2022-r2 · ") && words.contains("jishan-2023 · "),
+        "{words}"
+    );
+    assert!(
+        words.contains("满200减40") && words.contains("2 campaigns, each valid"),
+        "{words}"
+    );
+    // A file whose kinds' budgets do not add up is refused, by name.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(format!("{seeds}/qinshui-2022-r2.toml")).unwrap();
+    let broken = text.replacen("budget = 12_700_000", "budget = 12_600_000", 1);
+    assert_ne!(broken, text, "the seed's total budget line");
+    std::fs::write(dir.path().join("qinshui.toml"), broken).unwrap();
+    let path = dir.path().display().to_string();
+    let (ok, words) = tokio::task::block_in_place(|| command(&app, &["check-campaigns", &path], ""));
+    assert!(!ok && words.contains("qinshui.toml"), "{words}");
+}
