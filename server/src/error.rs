@@ -48,6 +48,13 @@ impl From<crate::db::DbError> for AppError {
     }
 }
 
+/// So is a query's own failure.
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> AppError {
+        AppError::internal(crate::db::DbError::from(e))
+    }
+}
+
 impl From<ErrorCode> for AppError {
     fn from(code: ErrorCode) -> AppError {
         AppError::code(code)

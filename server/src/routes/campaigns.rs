@@ -25,9 +25,7 @@ pub fn router() -> Router<AppState> {
 #[utoipa::path(get, path = "/api/v1/campaigns", tag = "campaigns", responses((status = 200, description = "Every campaign, as residents see it", body = Vec<CampaignView>)))]
 async fn list(State(state): State<AppState>) -> AppResult<Json<Vec<CampaignView>>> {
     let now = state.clock.now();
-    let left = claims::left_today(&state.db, &state.campaigns, now)
-        .await
-        .map_err(AppError::internal)?;
+    let left = claims::left_today(&state.db, &state.campaigns, now).await?;
     Ok(Json(
         state.campaigns.iter().map(|c| view(c, now, &left)).collect(),
     ))
@@ -52,8 +50,6 @@ async fn one(State(state): State<AppState>, Path(id): Path<String>) -> AppResult
         .campaigns
         .get(&id)
         .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no campaign '{id}'")))?;
-    let left = claims::left_today(&state.db, &state.campaigns, now)
-        .await
-        .map_err(AppError::internal)?;
+    let left = claims::left_today(&state.db, &state.campaigns, now).await?;
     Ok(Json(view(c, now, &left)))
 }

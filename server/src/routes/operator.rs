@@ -46,15 +46,12 @@ async fn blacklist(
     if !known.is_some_and(|m| op.covers(&m.county)) {
         return Err(AppError::new(ErrorCode::NotFound, "no such merchant"));
     }
-    let found = accounts::set_blacklisted(&state.db, MerchantId(id), body.blacklisted, &body.reason)
-        .await
-        .map_err(AppError::internal)?;
+    let found = accounts::set_blacklisted(&state.db, MerchantId(id), body.blacklisted, &body.reason).await?;
     if !found {
         return Err(AppError::new(ErrorCode::NotFound, "no such merchant"));
     }
     accounts::merchant(&state.db, MerchantId(id))
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .map(Json)
         .ok_or_else(|| AppError::code(ErrorCode::NotFound))
 }

@@ -70,18 +70,12 @@ async fn build(
             .map_err(|e| AppError::new(ErrorCode::InvalidRequest, format!("day: {e}")))?,
         None => now.china_date(),
     };
-    let mut tx = state.db.begin_read().await.map_err(AppError::internal)?;
-    let records = store::records(&mut tx, id).await.map_err(AppError::internal)?;
-    let pools = store::pool_states(&mut tx, id)
-        .await
-        .map_err(AppError::internal)?;
-    let redemptions = store::redemptions(&mut tx, id)
-        .await
-        .map_err(AppError::internal)?;
-    tx.commit().await.map_err(AppError::internal)?;
-    let seed = store::audit_seed(&state.db, id)
-        .await
-        .map_err(AppError::internal)?;
+    let mut tx = state.db.begin_read().await?;
+    let records = store::records(&mut tx, id).await?;
+    let pools = store::pool_states(&mut tx, id).await?;
+    let redemptions = store::redemptions(&mut tx, id).await?;
+    tx.commit().await?;
+    let seed = store::audit_seed(&state.db, id).await?;
     // The campaign's kinds in its own order, with their pools (a kind with no pool yet has none).
     let kinds: Vec<(String, report::PoolState)> = campaign
         .kinds
@@ -363,11 +357,7 @@ async fn reallocations(
     Path(id): Path<String>,
 ) -> AppResult<Json<Vec<Reallocation>>> {
     state.campaigns.for_staff(&id, &op)?;
-    Ok(Json(
-        store::reallocations(&state.db, &id)
-            .await
-            .map_err(AppError::internal)?,
-    ))
+    Ok(Json(store::reallocations(&state.db, &id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/operator/campaigns/{id}/reallocations", tag = "operator", params(("id" = String, Path, description = "Campaign id")), request_body = ReallocationRequest, security(("bearer" = [])), responses((status = 201, description = "Moved and recorded", body = Reallocation), (status = 409, description = "sold_out: the kind has less than that left", body = Problem, content_type = "application/problem+json"), (status = 422, description = "invalid_request", body = Problem, content_type = "application/problem+json")))]
@@ -407,8 +397,7 @@ async fn reallocate(
         body.reason.trim(),
         state.clock.now(),
     )
-    .await
-    .map_err(AppError::internal)?
+    .await?
     .map_err(|why| AppError::new(ErrorCode::SoldOut, why))?;
     Ok(crate::extract::created(done))
 }

@@ -80,9 +80,7 @@ async fn usage(
     ResidentAuth(resident): ResidentAuth,
 ) -> AppResult<Json<Vec<quan_core::api::KindUsage>>> {
     let now = state.clock.now();
-    let usage = crate::store::claims::usage_of(&state.db, &state.campaigns, resident, now)
-        .await
-        .map_err(AppError::internal)?;
+    let usage = crate::store::claims::usage_of(&state.db, &state.campaigns, resident, now).await?;
     Ok(Json(usage))
 }
 
@@ -97,13 +95,11 @@ async fn wallet(
     ))
     .bind(resident.0)
     .fetch_all(&state.db.pool)
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     let coupons = rows
         .iter()
         .map(|r| CouponRow::read(r).map(|c| c.view(&state.campaigns, &state.secrets.coupon_master, now)))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(AppError::internal)?;
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Json(Wallet { now, coupons }))
 }
 
@@ -119,10 +115,9 @@ async fn status(
     .bind(id)
     .bind(resident.0)
     .fetch_optional(&state.db.pool)
-    .await
-    .map_err(AppError::internal)?
+    .await?
     .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such coupon in your wallet"))?;
-    let c = CouponRow::read(&row).map_err(AppError::internal)?;
+    let c = CouponRow::read(&row)?;
     let now = state.clock.now();
     Ok(Json(CouponStatusView {
         id: c.id,

@@ -37,13 +37,9 @@ async fn resident_session(
     phone: &str,
 ) -> AppResult<Json<Session>> {
     let now = state.clock.now();
-    let id = residents::find_or_create(&state.db, subject, name, now)
-        .await
-        .map_err(AppError::internal)?;
+    let id = residents::find_or_create(&state.db, subject, name, now).await?;
     if !phone.is_empty() {
-        residents::set_phone(&state.db, id, phone)
-            .await
-            .map_err(AppError::internal)?;
+        residents::set_phone(&state.db, id, phone).await?;
     }
     let expires_at = now.plus_millis(SESSION_MS);
     Ok(Json(Session {

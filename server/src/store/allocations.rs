@@ -78,7 +78,7 @@ pub async fn import(
     }
     let per_person = Fen(den.off.0 * i64::from(alloc.coupons_per_person));
     let expires = coupon_expiry(campaign, kind, now);
-    let mut tx = db.begin_write().await.map_err(AppError::internal)?;
+    let mut tx = db.begin_write().await?;
     let pool = sqlx::query(&format!(
         "SELECT available FROM pools WHERE campaign = $1 AND kind = $2 AND round = 0{}",
         db.dialect.for_update()
@@ -86,10 +86,9 @@ pub async fn import(
     .bind(campaign.id.as_str())
     .bind(kind.id.as_str())
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     let mut available = match pool {
-        Some(r) => Fen(col(&r, "available").map_err(AppError::internal)?),
+        Some(r) => Fen(col(&r, "available")?),
         None => Fen::ZERO,
     };
     for (line, (subject, name)) in people.into_iter().enumerate() {
@@ -100,8 +99,7 @@ pub async fn import(
         .bind(&name)
         .bind(now.millis())
         .execute(&mut *tx)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
         let resident: i64 = sqlx::query("SELECT id FROM residents WHERE subject = $1")
             .bind(&subject)
             .fetch_one(&mut *tx)
@@ -124,8 +122,7 @@ pub async fn import(
         .bind(resident)
         .bind(now.millis())
         .execute(&mut *tx)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
         if listed.rows_affected() == 0 {
             report.already_listed += 1;
             continue;
@@ -145,9 +142,8 @@ pub async fn import(
             .bind(now.millis())
             .bind(expires.millis())
             .fetch_one(&mut *tx)
-            .await
-            .map_err(AppError::internal)?;
-            let coupon: i64 = col(&row, "id").map_err(AppError::internal)?;
+            .await?;
+            let coupon: i64 = col(&row, "id")?;
             sqlx::query(
                 "INSERT INTO ledger (at, event, campaign, kind, round, coupon_id, resident_id, amount) \
                  VALUES ($1, 'allocate', $2, $3, 0, $4, $5, $6)",
@@ -159,8 +155,7 @@ pub async fn import(
             .bind(resident)
             .bind(den.off.0)
             .execute(&mut *tx)
-            .await
-            .map_err(AppError::internal)?;
+            .await?;
         }
         available -= per_person;
         report.amount += per_person;
@@ -173,9 +168,8 @@ pub async fn import(
         0,
         claim_delta(report.amount),
     )
-    .await
-    .map_err(AppError::internal)?;
-    tx.commit().await.map_err(AppError::internal)?;
+    .await?;
+    tx.commit().await?;
     Ok(report)
 }
 

@@ -23,10 +23,6 @@ use crate::error::AppError;
 /// The largest document accepted: a phone photo or a scanned PDF.
 pub const MAX_DOCUMENT_BYTES: usize = 8 * 1024 * 1024;
 
-fn internal(e: impl std::fmt::Display) -> AppError {
-    AppError::internal(e)
-}
-
 fn vehicle_str(v: VehicleClass) -> &'static str {
     match v {
         VehicleClass::NewEnergy => "new_energy",
@@ -65,13 +61,12 @@ pub async fn dealers(
         sqlx::query("SELECT id, name FROM merchants WHERE category = $1 AND blacklisted = 0 ORDER BY id")
             .bind(sub.dealer_category.as_str())
             .fetch_all(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
     rows.iter()
         .map(|r| {
             Ok(Dealer {
-                id: MerchantId(col(r, "id").map_err(internal)?),
-                name: col(r, "name").map_err(internal)?,
+                id: MerchantId(col(r, "id")?),
+                name: col(r, "name")?,
             })
         })
         .collect()
@@ -132,7 +127,7 @@ pub async fn create(
             "the dealer is not one of the listed dealers",
         ));
     }
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let row = sqlx::query(
         "INSERT INTO applications (campaign, subsidy, resident_id, created_at, invoice_amount, invoice_date, vehicle, \
          dealer_id, bank_card, phone, expected, status) \
@@ -150,11 +145,10 @@ pub async fn create(
     .bind(&phone)
     .bind(expected.0)
     .fetch_one(&mut *tx)
-    .await
-    .map_err(internal)?;
-    let id: i64 = col(&row, "id").map_err(internal)?;
+    .await?;
+    let id: i64 = col(&row, "id")?;
     let view = load(&mut tx, id).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(view)
 }
 
@@ -196,15 +190,14 @@ pub async fn put_document(
         ));
     }
     let sha256: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let app = owned_draft(&mut tx, resident, id).await?;
     write_file(uploads, &sha256, bytes).await?;
     sqlx::query("DELETE FROM documents WHERE application_id = $1 AND role = $2")
         .bind(app)
         .bind(role.as_str())
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     sqlx::query(
         "INSERT INTO documents (application_id, role, sha256, media_type, bytes, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
@@ -215,9 +208,8 @@ pub async fn put_document(
     .bind(i64::try_from(bytes.len()).unwrap_or(i64::MAX))
     .bind(now.millis())
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+    .await?;
+    tx.commit().await?;
     Ok(DocumentView {
         role,
         media_type: media_type.to_owned(),
@@ -233,10 +225,12 @@ async fn write_file(uploads: &Path, sha256: &str, bytes: &[u8]) -> Result<(), Ap
     if tokio::fs::try_exists(&path).await.unwrap_or(false) {
         return Ok(());
     }
-    tokio::fs::create_dir_all(uploads).await.map_err(internal)?;
+    tokio::fs::create_dir_all(uploads)
+        .await
+        .map_err(AppError::internal)?;
     let temp = uploads.join(format!("{sha256}.{}.part", std::process::id()));
-    tokio::fs::write(&temp, bytes).await.map_err(internal)?;
-    tokio::fs::rename(&temp, &path).await.map_err(internal)
+    tokio::fs::write(&temp, bytes).await.map_err(AppError::internal)?;
+    tokio::fs::rename(&temp, &path).await.map_err(AppError::internal)
 }
 
 /// The application `id` if it is `resident`'s and still a draft.
@@ -244,14 +238,13 @@ async fn owned_draft(tx: &mut Tx, resident: ResidentId, id: i64) -> Result<i64, 
     let row = sqlx::query("SELECT resident_id, status FROM applications WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut **tx)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such application"))?;
-    let owner: i64 = col(&row, "resident_id").map_err(internal)?;
+    let owner: i64 = col(&row, "resident_id")?;
     if owner != resident.0 {
         return Err(AppError::new(ErrorCode::NotFound, "no such application"));
     }
-    let status: String = col(&row, "status").map_err(internal)?;
+    let status: String = col(&row, "status")?;
     if status != "draft" {
         return Err(AppError::new(
             ErrorCode::InvalidRequest,
@@ -268,7 +261,7 @@ pub async fn submit(
     id: i64,
     now: Timestamp,
 ) -> Result<ApplicationView, AppError> {
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     owned_draft(&mut tx, resident, id).await?;
     let have = load(&mut tx, id).await?;
     let missing: Vec<&str> = DocumentRole::ALL
@@ -288,33 +281,30 @@ pub async fn submit(
     .bind(now.millis())
     .bind(id)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     let view = load(&mut tx, id).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(view)
 }
 
 /// `resident`'s applications, newest first.
 pub async fn mine(db: &Db, resident: ResidentId) -> Result<Vec<ApplicationView>, AppError> {
-    let mut tx = db.begin_read().await.map_err(internal)?;
+    let mut tx = db.begin_read().await?;
     let ids: Vec<i64> =
         sqlx::query_scalar("SELECT id FROM applications WHERE resident_id = $1 ORDER BY id DESC")
             .bind(resident.0)
             .fetch_all(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
     load_all(tx, ids).await
 }
 
 /// The reviewers' queue: every submitted application, in submission order.
 pub async fn queue(db: &Db) -> Result<Vec<ApplicationView>, AppError> {
-    let mut tx = db.begin_read().await.map_err(internal)?;
+    let mut tx = db.begin_read().await?;
     let ids: Vec<i64> =
         sqlx::query_scalar("SELECT id FROM applications WHERE status <> 'draft' ORDER BY submitted_at, id")
             .fetch_all(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
     load_all(tx, ids).await
 }
 
@@ -335,7 +325,7 @@ pub async fn decide(
             "a rejection needs the reason the applicant will read",
         ));
     }
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let app = load(&mut tx, id).await?;
     let to = review_step(app.status, req.action).ok_or_else(|| {
         AppError::new(
@@ -360,11 +350,9 @@ pub async fn decide(
             .bind(app.campaign.as_str())
             .bind(app.subsidy.as_str())
             .fetch_one(&mut *tx)
-            .await
-            .map_err(internal)?;
-            let left = Fen(col::<i64>(&row, "budget").map_err(internal)?
-                - col::<i64>(&row, "reserved").map_err(internal)?
-                - col::<i64>(&row, "paid").map_err(internal)?);
+            .await?;
+            let left =
+                Fen(col::<i64>(&row, "budget")? - col::<i64>(&row, "reserved")? - col::<i64>(&row, "paid")?);
             amount = grant(sub.grant, app.expected, left).ok_or_else(|| {
                 AppError::new(
                     ErrorCode::SoldOut,
@@ -379,8 +367,7 @@ pub async fn decide(
             .bind(app.campaign.as_str())
             .bind(app.subsidy.as_str())
             .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
             if reserved.rows_affected() != 1 {
                 return Err(AppError::new(ErrorCode::SoldOut, "the subsidy's budget is spent"));
             }
@@ -394,8 +381,7 @@ pub async fn decide(
             .bind(app.campaign.as_str())
             .bind(app.subsidy.as_str())
             .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
         }
         ReviewAction::Review | ReviewAction::Reject => {}
     }
@@ -417,8 +403,7 @@ pub async fn decide(
     .bind(id)
     .bind(app.status.as_str())
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     if changed.rows_affected() != 1 {
         return Err(AppError::new(
             ErrorCode::IdempotencyInProgress,
@@ -433,10 +418,9 @@ pub async fn decide(
         .bind(reason)
         .bind(amount.0)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     let view = load(&mut tx, id).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(view)
 }
 
@@ -455,15 +439,16 @@ pub async fn document(
     .bind(id)
     .bind(role.as_str())
     .fetch_optional(&db.pool)
-    .await
-    .map_err(internal)?
+    .await?
     .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such document"))?;
-    let owner: i64 = col(&row, "resident_id").map_err(internal)?;
+    let owner: i64 = col(&row, "resident_id")?;
     if resident.is_some_and(|r| r.0 != owner) {
         return Err(AppError::new(ErrorCode::NotFound, "no such document"));
     }
-    let sha256: String = col(&row, "sha256").map_err(internal)?;
-    let bytes = tokio::fs::read(uploads.join(&sha256)).await.map_err(internal)?;
+    let sha256: String = col(&row, "sha256")?;
+    let bytes = tokio::fs::read(uploads.join(&sha256))
+        .await
+        .map_err(AppError::internal)?;
     let actual: String = Sha256::digest(&bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -474,7 +459,7 @@ pub async fn document(
             role.as_str()
         )));
     }
-    Ok((col(&row, "media_type").map_err(internal)?, bytes))
+    Ok((col(&row, "media_type")?, bytes))
 }
 
 /// The applications `ids`, in that order, read in `tx` (then ended).
@@ -483,7 +468,7 @@ async fn load_all(mut tx: Tx, ids: Vec<i64>) -> Result<Vec<ApplicationView>, App
     for id in ids {
         out.push(load(&mut tx, id).await?);
     }
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(out)
 }
 
@@ -494,17 +479,15 @@ async fn load(tx: &mut Tx, id: i64) -> Result<ApplicationView, AppError> {
     )
     .bind(id)
     .fetch_optional(&mut **tx)
-    .await
-    .map_err(internal)?
+    .await?
     .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such application"))?;
     let docs = sqlx::query(
         "SELECT role, sha256, media_type, bytes FROM documents WHERE application_id = $1 ORDER BY role",
     )
     .bind(id)
     .fetch_all(&mut **tx)
-    .await
-    .map_err(internal)?;
-    read(&row, &docs).map_err(internal)
+    .await?;
+    read(&row, &docs).map_err(AppError::internal)
 }
 
 fn read(row: &AnyRow, docs: &[AnyRow]) -> Result<ApplicationView, String> {

@@ -73,26 +73,25 @@ pub async fn lookup(executor: &mut Tx, k: &IdemKey) -> Result<Prior, AppError> {
         .bind(&k.owner)
         .bind(&k.key)
         .fetch_optional(&mut **executor)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     let Some(row) = row else { return Ok(Prior::None) };
-    let hash: String = col(&row, "request_hash").map_err(AppError::internal)?;
+    let hash: String = col(&row, "request_hash")?;
     if hash != k.hash {
         return Err(AppError::new(
             ErrorCode::IdempotencyMismatch,
             "this Idempotency-Key was used before with a different request",
         ));
     }
-    let status: i64 = col(&row, "status").map_err(AppError::internal)?;
+    let status: i64 = col(&row, "status")?;
     Ok(Prior::Replay {
         status: u16::try_from(status).unwrap_or(200),
-        body: col(&row, "body").map_err(AppError::internal)?,
+        body: col(&row, "body")?,
     })
 }
 
 /// The same, outside a transaction.
 pub async fn lookup_now(db: &Db, k: &IdemKey) -> Result<Prior, AppError> {
-    let mut tx = db.begin_read().await.map_err(AppError::internal)?;
+    let mut tx = db.begin_read().await?;
     let prior = lookup(&mut tx, k).await;
     let _ = tx.rollback().await;
     prior
@@ -184,10 +183,7 @@ pub async fn commit_with<T: serde::Serialize>(
 ) -> Result<Result<T, Prior>, AppError> {
     if let Some(k) = k {
         let body = serde_json::to_string(&view).unwrap_or_default();
-        if !record(&mut tx, k, status, &body, now)
-            .await
-            .map_err(AppError::internal)?
-        {
+        if !record(&mut tx, k, status, &body, now).await? {
             let _ = tx.rollback().await;
             return match lookup_now(db, k).await? {
                 Prior::Replay { status, body } => Ok(Err(Prior::Replay { status, body })),
@@ -195,6 +191,6 @@ pub async fn commit_with<T: serde::Serialize>(
             };
         }
     }
-    tx.commit().await.map_err(AppError::internal)?;
+    tx.commit().await?;
     Ok(Ok(view))
 }

@@ -43,19 +43,16 @@ pub async fn issue(
             "a mobile number has 11 digits and starts with 1",
         )
     })?;
-    let resident = residents::by_phone(db, &phone)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or_else(|| {
-            AppError::new(
-                ErrorCode::NotFound,
-                "no resident has signed in with this mobile number: ask the customer to open the wallet once",
-            )
-        })?;
+    let resident = residents::by_phone(db, &phone).await?.ok_or_else(|| {
+        AppError::new(
+            ErrorCode::NotFound,
+            "no resident has signed in with this mobile number: ask the customer to open the wallet once",
+        )
+    })?;
     let date = now.china_date();
     // The round is known before the lock: a pool per round.
     let round = campaign.round_on(date).map_or(0, |r| i64::from(r.number));
-    let mut tx = db.begin_write().await.map_err(AppError::internal)?;
+    let mut tx = db.begin_write().await?;
     let pool = sqlx::query(&format!(
         "SELECT available FROM pools WHERE campaign = $1 AND kind = $2 AND round = $3{}",
         db.dialect.for_update()
@@ -64,10 +61,9 @@ pub async fn issue(
     .bind(kind.id.as_str())
     .bind(round)
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     let available = match pool {
-        Some(r) => Fen(col(&r, "available").map_err(AppError::internal)?),
+        Some(r) => Fen(col(&r, "available")?),
         None => Fen::ZERO,
     };
     let rows = sqlx::query(
@@ -78,12 +74,11 @@ pub async fn issue(
     .bind(campaign.id.as_str())
     .bind(kind.id.as_str())
     .fetch_all(&mut *tx)
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     let mut usage = Usage::default();
     for row in &rows {
-        let scope: String = col(row, "scope").map_err(AppError::internal)?;
-        let n = u32::try_from(col::<i64>(row, "n").map_err(AppError::internal)?).unwrap_or(u32::MAX);
+        let scope: String = col(row, "scope")?;
+        let n = u32::try_from(col::<i64>(row, "n")?).unwrap_or(u32::MAX);
         if scope == format!("day:{date}") {
             usage.claims_today = n;
         } else if scope == "campaign" {
@@ -110,9 +105,8 @@ pub async fn issue(
     .bind(now.millis())
     .bind(grant.expires.millis())
     .fetch_one(&mut *tx)
-    .await
-    .map_err(AppError::internal)?;
-    let coupon: i64 = col(&row, "id").map_err(AppError::internal)?;
+    .await?;
+    let coupon: i64 = col(&row, "id")?;
     for scope in scopes(kind, 0, i64::from(grant.round), date) {
         let taken = match scope.name.as_str() {
             "campaign" => usage.claims_in_campaign,
@@ -129,8 +123,7 @@ pub async fn issue(
         .bind(i64::from(taken) + 1)
         .bind(coupon)
         .execute(&mut *tx)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     }
     ledger::record(
         &mut tx,
@@ -148,8 +141,7 @@ pub async fn issue(
             redemption: None,
         },
     )
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     apply_delta(
         &mut tx,
         campaign.id.as_str(),
@@ -157,8 +149,7 @@ pub async fn issue(
         i64::from(grant.round),
         claim_delta(grant.value),
     )
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     let benefit = quan_core::rules::Benefit::Rate {
         basis_points: u32::try_from(rate).unwrap_or(0),
         cap: Some(grant.value),

@@ -19,10 +19,6 @@ use crate::error::AppError;
 /// Wrong PINs a card takes in a China day before it locks until the next.
 pub const PIN_TRIES: i64 = 5;
 
-fn internal(e: impl std::fmt::Display) -> AppError {
-    AppError::internal(e)
-}
-
 /// The HMAC of a card's PIN (with its number, so equal PINs differ).
 fn pin_mac(key: &[u8], number: &str, pin: &str) -> String {
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
@@ -64,11 +60,10 @@ pub async fn left(db: &Db, campaign: &str, resident: i64, now: Timestamp) -> Res
     .bind(resident)
     .bind(now.millis())
     .fetch_one(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok((
-        u64::try_from(col::<i64>(&row, "n").map_err(internal)?).unwrap_or(0),
-        Fen(col(&row, "v").map_err(internal)?),
+        u64::try_from(col::<i64>(&row, "n")?).unwrap_or(0),
+        Fen(col(&row, "v")?),
     ))
 }
 
@@ -82,7 +77,7 @@ async fn issue_one(
 ) -> Result<PrintedCard, AppError> {
     let number = new_number();
     let pin = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO love_cards (number, campaign, resident_id, pin_mac, status, issued_at) VALUES ($1, $2, $3, $4, 'active', $5)",
     )
@@ -92,9 +87,8 @@ async fn issue_one(
     .bind(pin_mac(pin_key, &number, &pin))
     .bind(now.millis())
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+    .await?;
+    tx.commit().await?;
     let (coupons, value) = left(db, campaign, resident, now).await?;
     Ok(PrintedCard {
         number,
@@ -120,12 +114,11 @@ pub async fn issue_all(
     )
     .bind(campaign)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in &rows {
-        let resident: i64 = col(row, "resident_id").map_err(internal)?;
-        let name: String = col(row, "name").map_err(internal)?;
+        let resident: i64 = col(row, "resident_id")?;
+        let name: String = col(row, "name")?;
         out.push(issue_one(db, pin_key, campaign, resident, &name, now).await?);
     }
     Ok(out)
@@ -145,16 +138,15 @@ pub async fn list(db: &Db, campaign: &str, now: Timestamp) -> Result<Vec<CardVie
     .bind(campaign)
     .bind(now.millis())
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     rows.iter()
         .map(|row| {
             Ok(CardView {
-                number: col(row, "number").map_err(internal)?,
-                holder: col(row, "name").map_err(internal)?,
-                active: col::<String>(row, "status").map_err(internal)? == "active",
-                coupons: u64::try_from(col::<i64>(row, "n").map_err(internal)?).unwrap_or(0),
-                value: Fen(col(row, "v").map_err(internal)?),
+                number: col(row, "number")?,
+                holder: col(row, "name")?,
+                active: col::<String>(row, "status")? == "active",
+                coupons: u64::try_from(col::<i64>(row, "n")?).unwrap_or(0),
+                value: Fen(col(row, "v")?),
             })
         })
         .collect()
@@ -162,34 +154,24 @@ pub async fn list(db: &Db, campaign: &str, now: Timestamp) -> Result<Vec<CardVie
 
 /// Revokes a lost card and issues its holder a new one, which carries what was left.
 pub async fn reissue(db: &Db, pin_key: &[u8], number: &str, now: Timestamp) -> Result<PrintedCard, AppError> {
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let row = sqlx::query(
         "SELECT c.campaign, c.resident_id, r.name FROM love_cards c JOIN residents r ON r.id = c.resident_id \
          WHERE c.number = $1 AND c.status = 'active'",
     )
     .bind(number)
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(internal)?
+    .await?
     .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no active card has this number"))?;
     sqlx::query("UPDATE love_cards SET status = 'revoked', revoked_at = $1 WHERE number = $2")
         .bind(now.millis())
         .bind(number)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
-    let campaign: String = col(&row, "campaign").map_err(internal)?;
-    let name: String = col(&row, "name").map_err(internal)?;
-    issue_one(
-        db,
-        pin_key,
-        &campaign,
-        col(&row, "resident_id").map_err(internal)?,
-        &name,
-        now,
-    )
-    .await
+        .await?;
+    tx.commit().await?;
+    let campaign: String = col(&row, "campaign")?;
+    let name: String = col(&row, "name")?;
+    issue_one(db, pin_key, &campaign, col(&row, "resident_id")?, &name, now).await
 }
 
 /// The holder of an active card whose PIN is right, or why not. Wrong PINs count; the sixth try
@@ -210,7 +192,7 @@ pub async fn open(
     // databases: the row is locked while it is written), and only then is the PIN compared. So
     // however many tries come at once, no more than PIN_TRIES PINs are ever compared in a day. A
     // right PIN gives its try back.
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let row = sqlx::query(
         "UPDATE love_cards SET \
              failures = CASE WHEN failures_day = $2 THEN failures + 1 ELSE 1 END, failures_day = $2 \
@@ -221,15 +203,13 @@ pub async fn open(
     .bind(&today)
     .bind(PIN_TRIES)
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+    .await?;
+    tx.commit().await?;
     let Some(row) = row else {
         let active = sqlx::query("SELECT 1 AS one FROM love_cards WHERE number = $1 AND status = 'active'")
             .bind(number)
             .fetch_optional(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
         return Err(match active {
             Some(_) => AppError::new(
                 ErrorCode::Forbidden,
@@ -238,28 +218,24 @@ pub async fn open(
             None => not_found(),
         });
     };
-    let tried: i64 = col(&row, "failures").map_err(internal)?;
-    let stored: String = col(&row, "pin_mac").map_err(internal)?;
+    let tried: i64 = col(&row, "failures")?;
+    let stored: String = col(&row, "pin_mac")?;
     if !crate::auth::constant_time_eq(pin_mac(pin_key, number, pin.trim()).as_bytes(), stored.as_bytes()) {
         return Err(AppError::new(
             ErrorCode::Unauthorized,
             format!("wrong PIN ({} tries left today)", (PIN_TRIES - tried).max(0)),
         ));
     }
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "UPDATE love_cards SET failures = failures - 1 WHERE number = $1 AND failures_day = $2 AND failures > 0",
     )
     .bind(number)
     .bind(&today)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
-    Ok((
-        col(&row, "campaign").map_err(internal)?,
-        ResidentId(col(&row, "resident_id").map_err(internal)?),
-    ))
+    .await?;
+    tx.commit().await?;
+    Ok((col(&row, "campaign")?, ResidentId(col(&row, "resident_id")?)))
 }
 
 /// The code a till would read from the holder's wallet, for the love coupon that expires first:
@@ -279,10 +255,9 @@ pub async fn code_for(
     .bind(resident.0)
     .bind(now.millis())
     .fetch_optional(&db.pool)
-    .await
-    .map_err(internal)?
+    .await?
     .ok_or_else(|| AppError::new(ErrorCode::AlreadyRedeemed, "nothing is left on this card"))?;
-    let coupon = CouponRow::read(&row).map_err(internal)?;
+    let coupon = CouponRow::read(&row)?;
     let key = CouponKey::derive(coupon_master, coupon.id);
     let shown = code::generate(&key, coupon.id, now, coupon.expires_at)
         .ok_or_else(|| AppError::new(ErrorCode::CodeExpired, "the card's coupons have expired"))?;
@@ -294,7 +269,6 @@ pub async fn holder(db: &Db, resident: ResidentId) -> Result<String, AppError> {
     let row = sqlx::query("SELECT name FROM residents WHERE id = $1")
         .bind(resident.0)
         .fetch_one(&db.pool)
-        .await
-        .map_err(internal)?;
-    col(&row, "name").map_err(internal)
+        .await?;
+    col(&row, "name").map_err(AppError::internal)
 }

@@ -19,10 +19,6 @@ use crate::error::AppError;
 /// The most coupons one offer may hold.
 pub const MAX_QUANTITY: u32 = 100_000;
 
-fn internal(e: impl std::fmt::Display) -> AppError {
-    AppError::internal(e)
-}
-
 /// Sets up an offer: the merchant must be listed for the kind, the kind set up by merchants.
 pub async fn create(
     db: &Db,
@@ -53,7 +49,7 @@ pub async fn create(
             format!("an offer holds 1 to {MAX_QUANTITY} coupons"),
         ));
     }
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let row = sqlx::query(
         "INSERT INTO merchant_offers (campaign, kind, merchant_id, threshold, off, quantity, claimed, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, 0, $7) RETURNING id",
@@ -66,37 +62,36 @@ pub async fn create(
     .bind(i64::from(req.quantity))
     .bind(now.millis())
     .fetch_one(&mut *tx)
-    .await
-    .map_err(internal)?;
-    let id: i64 = col(&row, "id").map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+    .await?;
+    let id: i64 = col(&row, "id")?;
+    tx.commit().await?;
     one(db, campaigns, id)
         .await?
         .ok_or_else(|| AppError::internal("the offer just made is gone"))
 }
 
 fn read(campaigns: &Campaigns, row: &AnyRow) -> Result<MerchantOffer, AppError> {
-    let campaign: String = col(row, "campaign").map_err(internal)?;
-    let kind: String = col(row, "kind").map_err(internal)?;
+    let campaign: String = col(row, "campaign")?;
+    let kind: String = col(row, "kind")?;
     let benefit = Benefit::ThresholdOff {
-        threshold: Fen(col(row, "threshold").map_err(internal)?),
-        off: Fen(col(row, "off").map_err(internal)?),
+        threshold: Fen(col(row, "threshold")?),
+        off: Fen(col(row, "off")?),
     };
     let count = |name: &str| {
         col::<i64>(row, name)
             .map(|n| u32::try_from(n).unwrap_or(0))
-            .map_err(internal)
+            .map_err(AppError::internal)
     };
     Ok(MerchantOffer {
-        id: col(row, "id").map_err(internal)?,
+        id: col(row, "id")?,
         kind_name: campaigns
             .kind(&campaign, &kind)
             .map(|(_, k)| k.name.clone())
             .unwrap_or_default(),
         campaign: CampaignId::from(campaign.as_str()),
         kind: KindId::from(kind.as_str()),
-        merchant: MerchantId(col(row, "merchant_id").map_err(internal)?),
-        merchant_name: col(row, "merchant_name").map_err(internal)?,
+        merchant: MerchantId(col(row, "merchant_id")?),
+        merchant_name: col(row, "merchant_name")?,
         words: benefit.words_zh(),
         benefit,
         quantity: count("quantity")?,
@@ -111,8 +106,7 @@ async fn one(db: &Db, campaigns: &Campaigns, id: i64) -> Result<Option<MerchantO
     let row = sqlx::query(&format!("{SELECT} WHERE o.id = $1"))
         .bind(id)
         .fetch_optional(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     row.map(|r| read(campaigns, &r)).transpose()
 }
 
@@ -138,8 +132,7 @@ pub async fn list(
             .fetch_all(&db.pool)
             .await
         }
-    }
-    .map_err(internal)?;
+    }?;
     let running = |o: &MerchantOffer| {
         campaigns
             .get(o.campaign.as_str())
@@ -181,14 +174,13 @@ pub async fn claim(
     let round = campaign
         .round_on(now.china_date())
         .map_or(0, |r| i64::from(r.number));
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     // The offer's row first: claims of one offer are decided one after another.
     let counted =
         sqlx::query("UPDATE merchant_offers SET claimed = claimed + 1 WHERE id = $1 AND claimed < quantity")
             .bind(id)
             .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
     if counted.rows_affected() != 1 {
         return Err(AppError::new(
             ErrorCode::SoldOut,
@@ -204,8 +196,7 @@ pub async fn claim(
     .bind(kind.id.as_str())
     .bind(round)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     if pooled.rows_affected() != 1 {
         return Err(AppError::new(ErrorCode::SoldOut, "the kind's budget is spent"));
     }
@@ -225,9 +216,8 @@ pub async fn claim(
     .bind(coupon_expiry(campaign, kind, now).millis())
     .bind(offer.merchant.0)
     .fetch_one(&mut *tx)
-    .await
-    .map_err(internal)?;
-    let coupon = CouponRow::read(&row).map_err(internal)?;
+    .await?;
+    let coupon = CouponRow::read(&row)?;
     // One coupon of each offer a resident: the slot's key refuses a second.
     let slot = sqlx::query(
         "INSERT INTO limit_slots (resident_id, campaign, kind, scope, slot, coupon_id) VALUES ($1, $2, $3, $4, 1, $5) \
@@ -239,17 +229,14 @@ pub async fn claim(
     .bind(format!("offer:{id}"))
     .bind(coupon.id.0)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     if slot.rows_affected() != 1 {
         return Err(AppError::new(
             ErrorCode::LimitReached,
             "one coupon of each offer a resident",
         ));
     }
-    ledger::record(&mut tx, &Entry::of(&coupon, now, "claim", value))
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+    ledger::record(&mut tx, &Entry::of(&coupon, now, "claim", value)).await?;
+    tx.commit().await?;
     Ok(coupon.view(campaigns, coupon_master, now))
 }

@@ -30,8 +30,7 @@ pub async fn read_code(
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM coupons WHERE id = $1"))
         .bind(parsed.coupon.0)
         .fetch_optional(&db.pool)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     let coupon = match row {
         Some(r) => CouponRow::read(&r).map_err(db_err)?,
         None => return Err(AppError::new(ErrorCode::CodeInvalid, "no coupon has this code")),
@@ -150,8 +149,7 @@ pub async fn redeem(
     .bind(coupon.id.0)
     .bind(now.millis())
     .execute(&mut *tx)
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     if done.rows_affected() != 1 {
         let _ = tx.rollback().await;
         // Someone else's till was faster (or midnight passed): say which.
@@ -181,8 +179,7 @@ pub async fn redeem(
     .bind(now.millis())
     .bind(&day)
     .fetch_one(&mut *tx)
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     let id: i64 = col(&row, "id").map_err(db_err)?;
     ledger::record(
         &mut tx,
@@ -228,8 +225,7 @@ pub async fn reverse(
     .bind(id.0)
     .bind(merchant.0)
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     let Some(row) = row else {
         return Err(AppError::new(
             ErrorCode::NotFound,
@@ -248,8 +244,7 @@ pub async fn reverse(
     let c = sqlx::query(&format!("SELECT {COLUMNS} FROM coupons WHERE id = $1{lock}"))
         .bind(coupon_id)
         .fetch_one(&mut *tx)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     let mut coupon = CouponRow::read(&c).map_err(db_err)?;
     let given = coupon.given;
     // A redeemed coupon whose day is over but not yet swept is settled first.
@@ -267,8 +262,7 @@ pub async fn reverse(
         .bind(status_str(to))
         .bind(coupon.id.0)
         .execute(&mut *tx)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     apply_delta(&mut tx, &coupon.campaign, &coupon.kind, coupon.round, delta)
         .await
         .map_err(db_err)?;
@@ -277,8 +271,7 @@ pub async fn reverse(
         .bind(account)
         .bind(id.0)
         .execute(&mut *tx)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     ledger::record(
         &mut tx,
         &ledger::Entry::of(&coupon, now, "reverse", given).at_till(order, merchant, id.0),
@@ -317,8 +310,7 @@ pub async fn merchant_day(
     .bind(merchant.0)
     .bind(day.to_string())
     .fetch_all(&db.pool)
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     let mut out = MerchantDay {
         day,
         redemptions: Vec::new(),
