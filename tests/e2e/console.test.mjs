@@ -156,7 +156,7 @@ test('love-coupon cards are printed, redeemed at the till with the PIN, and a lo
 
 test('a till\'s account cannot open the console, and is told so', async () => {
   const { context, page } = await consoleSignedIn('retail');
-  await page.getByRole('alert').filter({ hasText: '不是运营或审核账号' }).waitFor();
+  await page.getByRole('alert').filter({ hasText: '此账号是商户账号，不能打开后台' }).waitFor();
   await page.getByRole('button', { name: '退出' }).first().click();
   await page.getByLabel('账号').waitFor();
   await context.close();
