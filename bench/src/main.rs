@@ -233,8 +233,8 @@ struct SignInReport {
 
 /// Staff signing in at once: this many, each again as soon as it is answered.
 const SIGNERS: usize = 64;
-/// `/time` requests in each phase, and how many at a time.
-const PROBES: usize = 3_000;
+/// `/time` requests in each phase (some seconds of them), and how many at a time.
+const PROBES: usize = 50_000;
 const PROBE_CONCURRENCY: usize = 4;
 
 async fn sign_ins(url: String, db_url: String) -> Result<SignInReport, String> {
