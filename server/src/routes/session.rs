@@ -101,10 +101,11 @@ async fn account(
         Ok((session, id)) => (Some(*id), format!("ok: {}", session.role.as_str())),
         Err(e) => (None, e.code.as_str().to_owned()),
     };
-    if outcome.is_err() && username.len() <= 200 {
-        if let Some(ip) = address {
-            state.limiter.sign_in_failed(ip, now);
-        }
+    // A wrong name or password counts against the address; a full hashing queue does not.
+    let wrong =
+        matches!(&outcome, Err(e) if matches!(e.code, ErrorCode::Unauthorized | ErrorCode::AccountLocked));
+    if let (true, Some(ip)) = (wrong, address) {
+        state.limiter.sign_in_failed(ip, now);
     }
     let act = AuditAct {
         account,
