@@ -6,7 +6,7 @@
 mod common;
 
 use common::{qinshui_day3, spawn, Options, TestApp};
-use quan_core::api::{CardLookup, PrintedCard, RedemptionView};
+use quan_core::api::{CardLookup, PrintedCard, RedemptionView, Role};
 use quan_core::{ErrorCode, Fen, Problem};
 use quan_server::clock::Clock;
 use quan_server::store::love_cards::is_card_number;
@@ -253,4 +253,36 @@ async fn a_hundred_wrong_pins_at_once_are_five_tries() {
         )
         .await;
     assert_eq!(problem(right).await, (403, ErrorCode::Forbidden));
+}
+
+#[tokio::test]
+async fn another_countys_operator_cannot_reissue_a_card() {
+    let app = spawn(Options::default()).await;
+    let (_, cards) = with_cards(&app).await;
+    let db = &app.state.db;
+    let hash = quan_server::auth::hash_password("Ji-Shan-2023x").unwrap();
+    let now = app.clock.now();
+    for (name, county) in [("jishan.op", "稷山县"), ("qinshui.op", "沁水县")] {
+        quan_server::store::accounts::create(db, name, &hash, Role::Operator, None, name, county, false, now)
+            .await
+            .unwrap();
+    }
+    let token = |name: &'static str| {
+        let app = &app;
+        async move {
+            let res = app
+                .client
+                .post(app.url("/session/account"))
+                .json(&json!({"username": name, "password": "Ji-Shan-2023x"}))
+                .send()
+                .await
+                .unwrap();
+            res.json::<quan_core::api::Session>().await.unwrap().token
+        }
+    };
+    let reissue = format!("/operator/love-cards/{}/reissue", cards[0].number);
+    let away = app.post(&reissue, &token("jishan.op").await, json!({})).await;
+    assert_eq!(problem(away).await, (404, ErrorCode::NotFound));
+    let home = app.post(&reissue, &token("qinshui.op").await, json!({})).await;
+    assert_eq!(home.status(), 201, "the card's own county reissues it");
 }

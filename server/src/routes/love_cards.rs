@@ -53,10 +53,18 @@ async fn issue(
 #[utoipa::path(post, path = "/api/v1/operator/love-cards/{number}/reissue", tag = "operator", params(("number" = String, Path)), security(("bearer" = [])), responses((status = 201, description = "The lost card revoked; a new one, with what was left on it", body = PrintedCard), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
 async fn reissue(
     State(state): State<AppState>,
-    _op: Staff<Bureau>,
+    op: Staff<Bureau>,
     Path(number): Path<String>,
 ) -> AppResult<Response> {
-    let card = love_cards::reissue(&state.db, &state.secrets.card_pins, &number, state.clock.now()).await?;
+    let may = |campaign: &str| state.campaigns.for_staff(campaign, &op).is_ok();
+    let card = love_cards::reissue(
+        &state.db,
+        &state.secrets.card_pins,
+        &number,
+        may,
+        state.clock.now(),
+    )
+    .await?;
     Ok(created(card))
 }
 

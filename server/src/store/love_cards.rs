@@ -152,8 +152,15 @@ pub async fn list(db: &Db, campaign: &str, now: Timestamp) -> Result<Vec<CardVie
         .collect()
 }
 
-/// Revokes a lost card and issues its holder a new one, which carries what was left.
-pub async fn reissue(db: &Db, pin_key: &[u8], number: &str, now: Timestamp) -> Result<PrintedCard, AppError> {
+/// Revokes a lost card and issues its holder a new one, which carries what was left; if `may`
+/// the card's campaign (an operator of another county may not, and is told of no such card).
+pub async fn reissue(
+    db: &Db,
+    pin_key: &[u8],
+    number: &str,
+    may: impl Fn(&str) -> bool,
+    now: Timestamp,
+) -> Result<PrintedCard, AppError> {
     let mut tx = db.begin_write().await?;
     let row = sqlx::query(
         "SELECT c.campaign, c.resident_id, r.name FROM love_cards c JOIN residents r ON r.id = c.resident_id \
@@ -162,6 +169,7 @@ pub async fn reissue(db: &Db, pin_key: &[u8], number: &str, now: Timestamp) -> R
     .bind(number)
     .fetch_optional(&mut *tx)
     .await?
+    .filter(|row| col::<String>(row, "campaign").is_ok_and(|c| may(&c)))
     .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no active card has this number"))?;
     sqlx::query("UPDATE love_cards SET status = 'revoked', revoked_at = $1 WHERE number = $2")
         .bind(now.millis())
