@@ -752,3 +752,32 @@ pub async fn add_merchant(
         .await
         .map_err(|f| f.error)
 }
+
+/// `POST /operator/accounts/{id}/password-reset`: a shop account's new one-time password.
+pub async fn reset_shop_account(token: &str, id: i64) -> Result<quan_core::api::StaffSlip, ApiError> {
+    post(
+        &format!("/operator/accounts/{id}/password-reset"),
+        Some(token),
+        &Nothing {},
+        None,
+    )
+    .await
+    .map_err(|f| f.error)
+}
+
+/// `POST /operator/accounts/{id}/disable`.
+pub async fn disable_shop_account(
+    token: &str,
+    id: i64,
+    disabled: bool,
+) -> Result<quan_core::api::StaffView, ApiError> {
+    let body = quan_core::api::DisableRequest { disabled };
+    post(
+        &format!("/operator/accounts/{id}/disable"),
+        Some(token),
+        &body,
+        None,
+    )
+    .await
+    .map_err(|f| f.error)
+}

@@ -82,6 +82,8 @@ use crate::routes;
         routes::staff::add_cashier,
         routes::staff::reset_cashier,
         routes::staff::disable_cashier,
+        routes::staff::reset_shop_account,
+        routes::staff::disable_shop_account,
     ),
     components(schemas(quan_core::ErrorCode)),
     modifiers(&Bearer, &Refusals),

@@ -716,6 +716,36 @@ async fn the_bureau_opens_a_manager_who_adds_resets_and_disables_the_shops_cashi
         .unwrap();
     let names: Vec<&str> = staff.iter().map(|s| s.username.as_str()).collect();
     assert_eq!(names, ["dian.zhang", "shou.yin"]);
+    // The bureau resets a manager who forgot, and can disable any shop account, but no other.
+    let manager_id = slip.account.id;
+    let res = app
+        .post(
+            &format!("/operator/accounts/{manager_id}/password-reset"),
+            &op,
+            json!(null),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let fresh: quan_core::api::StaffSlip = res.json().await.unwrap();
+    assert!(fresh.account.must_change_password);
+    assert_eq!(
+        app.get("/merchant/staff", &manager).await.status(),
+        401,
+        "the reset ends the manager's session"
+    );
+    let op_id = accounts::find_account(db, "op").await.unwrap().unwrap().id;
+    let res = app
+        .post(
+            &format!("/operator/accounts/{op_id}/disable"),
+            &op,
+            json!({"disabled": true}),
+        )
+        .await;
+    assert_eq!(
+        code(res).await,
+        (404, ErrorCode::NotFound),
+        "an operator is no shop account"
+    );
     // The trail names the accounts made, and never a password.
     let trail = audit::read(db, &Filter::default()).await.unwrap();
     let made: Vec<&str> = trail
@@ -732,10 +762,16 @@ async fn the_bureau_opens_a_manager_who_adds_resets_and_disables_the_shops_cashi
             "account shou.yin",
             "account shou.yin, disabled: true",
             "account shou.yin, disabled: false",
+            "account dian.zhang",
         ]
     );
     for e in &trail {
-        for p in [&slip.password, &cashier.password, &reset.password] {
+        for p in [
+            &slip.password,
+            &cashier.password,
+            &reset.password,
+            &fresh.password,
+        ] {
             assert!(!format!("{e:?}").contains(p.as_str()), "a password in the trail");
         }
     }

@@ -119,6 +119,8 @@ const TABLE: &[(&str, &str, &[Caller])] = &[
     ("POST", "/api/v1/merchant/staff", SHOP),
     ("POST", "/api/v1/merchant/staff/{id}/password-reset", SHOP),
     ("POST", "/api/v1/merchant/staff/{id}/disable", SHOP),
+    ("POST", "/api/v1/operator/accounts/{id}/password-reset", BUREAU),
+    ("POST", "/api/v1/operator/accounts/{id}/disable", BUREAU),
     ("GET", "/api/v1/audit/entries", AUDIT),
     ("GET", "/api/v1/audit/entries.csv", AUDIT),
 ];

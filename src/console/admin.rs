@@ -4,7 +4,7 @@
 
 use quan_core::api::{
     AllocationReport, AllocationRequest, BlacklistRequest, CampaignView, ImportOutcome, MerchantImport,
-    MerchantView, NewStaff, Reallocation, ReallocationRequest, StaffSlip,
+    MerchantView, NewStaff, Reallocation, ReallocationRequest,
 };
 use quan_core::campaign::Issuance;
 use quan_core::{Fen, KindId};
@@ -12,7 +12,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::components::error_notice;
+use crate::components::{error_notice, use_slip_outcome, SlipOutcome};
 use crate::context::use_prefs;
 use crate::i18n::money;
 
@@ -217,60 +217,75 @@ struct OpenManagerProps {
     merchants: Vec<MerchantView>,
 }
 
-/// A shop's manager account, opened by the bureau: a one-time password on a slip to hand over.
+/// A shop's accounts, for the bureau: its manager opened with a one-time password on a slip to
+/// hand over; any of its accounts reset (a new slip) or disabled.
 #[function_component]
 fn OpenManager(props: &OpenManagerProps) -> Html {
     let lang = use_prefs().lang;
-    let shop = use_node_ref();
+    let chosen = use_state(|| None::<quan_core::MerchantId>);
     let username = use_node_ref();
     let display = use_node_ref();
-    let slip = use_state(|| None::<StaffSlip>);
-    let error = use_state(|| None::<ApiError>);
+    let staff = use_state(Vec::<quan_core::api::StaffView>::new);
+    let SlipOutcome {
+        slip,
+        error,
+        reload,
+        done,
+    } = use_slip_outcome();
+    let shop = (*chosen).or_else(|| props.merchants.first().map(|m| m.id));
+    {
+        let (staff, token) = (staff.clone(), props.token.clone());
+        use_effect_with((shop, *reload), move |(shop, _)| {
+            let shop = *shop;
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Some(m) = shop {
+                    staff.set(api::shop_staff(&token, m).await.unwrap_or_default());
+                }
+            });
+        });
+    }
+    let onchange = {
+        let chosen = chosen.clone();
+        Callback::from(move |e: Event| {
+            let id = e
+                .target_dyn_into::<HtmlSelectElement>()
+                .and_then(|s| s.value().parse::<i64>().ok())
+                .map(quan_core::MerchantId);
+            chosen.set(id);
+        })
+    };
     let onsubmit = {
-        let (token, shop, username, display, slip, error) = (
+        let (token, username, display, done) = (
             props.token.clone(),
-            shop.clone(),
             username.clone(),
             display.clone(),
-            slip.clone(),
-            error.clone(),
+            done.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Some(merchant) = shop
-                .cast::<HtmlSelectElement>()
-                .and_then(|s| s.value().parse::<i64>().ok())
-                .map(quan_core::MerchantId)
-            else {
-                return;
-            };
+            let Some(merchant) = shop else { return };
             let who = NewStaff {
                 username: crate::components::input_value(&username),
                 display_name: crate::components::input_value(&display),
             };
-            let (token, slip, error) = (token.clone(), slip.clone(), error.clone());
+            let (token, done) = (token.clone(), done.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match api::open_manager(&token, merchant, &who).await {
-                    Ok(s) => {
-                        error.set(None);
-                        slip.set(Some(s));
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
+                done.emit(api::open_manager(&token, merchant, &who).await.map(Some));
             });
         })
     };
+    let on_done = done.clone();
     html! {
         <>
-            <h3>{ lang.pick("开设店长账号", "Open a shop manager's account") }</h3>
+            <h3>{ lang.pick("商户账号", "Shop accounts") }</h3>
             <p class="muted">{ lang.pick(
-                "店长用交接单上的一次性密码首次登录收银台，设置自己的密码后再添加本店收银员。",
-                "The manager signs in at the till with the slip's one-time password, chooses their own, then adds the shop's cashiers.",
+                "店长用交接单上的一次性密码首次登录收银台，设置自己的密码后再添加本店收银员。忘记密码时在此重置，会生成新的交接单。",
+                "The manager signs in at the till with the slip's one-time password, chooses their own, then adds the shop's cashiers. A forgotten password is reset here, on a new slip.",
             ) }</p>
             <form class="form" {onsubmit}>
                 <label for="manager-shop">{ lang.pick("商户", "Merchant") }</label>
-                <select id="manager-shop" ref={shop}>
-                    { for props.merchants.iter().map(|m| html! { <option value={m.id.0.to_string()}>{ &m.name }</option> }) }
+                <select id="manager-shop" {onchange}>
+                    { for props.merchants.iter().map(|m| html! { <option value={m.id.0.to_string()} selected={Some(m.id) == shop}>{ &m.name }</option> }) }
                 </select>
                 <label for="manager-username">{ lang.pick("店长账号（不含空格）", "Manager's account name (no spaces)") }</label>
                 <input id="manager-username" ref={username} required=true maxlength="64" autocomplete="off" />
@@ -278,6 +293,9 @@ fn OpenManager(props: &OpenManagerProps) -> Html {
                 <input id="manager-display" ref={display} maxlength="100" autocomplete="off" />
                 <button type="submit" class="button button-primary">{ lang.pick("开设并生成一次性密码", "Open, with a one-time password") }</button>
             </form>
+            if !staff.is_empty() {
+                <crate::components::StaffList token={props.token.clone()} people={(*staff).clone()} as_bureau=true {on_done} testid="shop-accounts" />
+            }
             if let Some(s) = &*slip {
                 <crate::components::StaffSlipCard slip={s.clone()} sign_in_at={AttrValue::from("/merchant/")} />
             }

@@ -124,7 +124,7 @@ pub fn MerchantApp() -> Html {
             Tab::Today => html! { <today::Today token={s.token.clone()} {manager} /> },
             Tab::Issue => html! { <issue::Issue token={s.token.clone()} kinds={shop_kinds.clone()} /> },
             Tab::Offers => html! { <offers::Offers token={s.token.clone()} kinds={offer_kinds.clone()} /> },
-            Tab::Staff if manager => html! { <staff::StaffList token={s.token.clone()} /> },
+            Tab::Staff if manager => html! { <staff::ShopStaff token={s.token.clone()} /> },
             Tab::Staff => html! { <till::Till token={s.token.clone()} /> },
         },
     };

@@ -1,11 +1,11 @@
 //! The shop's people, for its manager: the cashiers, each added with a one-time password on a
 //! slip, reset when forgotten, disabled when they leave (their tills sign out at once).
 
-use quan_core::api::{NewStaff, Role, StaffSlip, StaffView};
+use quan_core::api::{NewStaff, StaffView};
 use yew::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::components::{error_notice, input_value, StaffSlipCard};
+use crate::components::{error_notice, input_value, use_slip_outcome, SlipOutcome, StaffList, StaffSlipCard};
 use crate::context::use_prefs;
 
 #[derive(Properties, PartialEq)]
@@ -14,12 +14,15 @@ pub struct StaffProps {
 }
 
 #[function_component]
-pub fn StaffList(props: &StaffProps) -> Html {
+pub fn ShopStaff(props: &StaffProps) -> Html {
     let lang = use_prefs().lang;
     let list = use_state(|| None::<Result<Vec<StaffView>, ApiError>>);
-    let reload = use_state(|| 0u32);
-    let slip = use_state(|| None::<StaffSlip>);
-    let error = use_state(|| None::<ApiError>);
+    let SlipOutcome {
+        slip,
+        error,
+        reload,
+        done,
+    } = use_slip_outcome();
     let username = use_node_ref();
     let display = use_node_ref();
     {
@@ -30,18 +33,6 @@ pub fn StaffList(props: &StaffProps) -> Html {
             });
         });
     }
-    // Each call shows its slip or its refusal, and reloads the list.
-    let done = {
-        let (slip, error, reload) = (slip.clone(), error.clone(), reload.clone());
-        move |result: Result<Option<StaffSlip>, ApiError>| match result {
-            Ok(s) => {
-                error.set(None);
-                slip.set(s);
-                reload.set(*reload + 1);
-            }
-            Err(e) => error.set(Some(e)),
-        }
-    };
     let add = {
         let (token, username, display, done) = (
             props.token.clone(),
@@ -57,62 +48,16 @@ pub fn StaffList(props: &StaffProps) -> Html {
             };
             let (token, done) = (token.clone(), done.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                done(api::add_cashier(&token, &who).await.map(Some));
+                done.emit(api::add_cashier(&token, &who).await.map(Some));
             });
         })
     };
-    let reset = |id: i64| {
-        let (token, done) = (props.token.clone(), done.clone());
-        Callback::from(move |_: MouseEvent| {
-            let (token, done) = (token.clone(), done.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                done(api::reset_cashier(&token, id).await.map(Some));
-            });
-        })
-    };
-    let disable = |id: i64, to: bool| {
-        let (token, done) = (props.token.clone(), done.clone());
-        Callback::from(move |_: MouseEvent| {
-            let (token, done) = (token.clone(), done.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                done(api::disable_cashier(&token, id, to).await.map(|_| None));
-            });
-        })
-    };
+    let on_done = done.clone();
     let rows = match &*list {
         None => html! {},
         Some(Err(e)) => error_notice(lang, e),
         Some(Ok(people)) => html! {
-            <ul class="redemptions" data-testid="staff">
-                { for people.iter().map(|p| {
-                    let role = match p.role {
-                        Role::MerchantManager => lang.pick("店长", "manager"),
-                        _ => lang.pick("收银员", "cashier"),
-                    };
-                    let state = if p.disabled {
-                        lang.pick("已停用", "disabled")
-                    } else if p.must_change_password {
-                        lang.pick("尚未首次登录", "not signed in yet")
-                    } else {
-                        lang.pick("在用", "active")
-                    };
-                    html! {
-                        <li class="redemption">
-                            <span class="redemption-what">{ format!("{} · {} · {} · {}", p.display_name, p.username, role, state) }</span>
-                            if p.role == Role::Cashier {
-                                <span class="confirm">
-                                    <button type="button" class="button" onclick={reset(p.id)}
-                                        aria-label={format!("{} {}", lang.pick("重置密码", "Reset the password of"), p.username)}>{ lang.pick("重置密码", "Reset password") }</button>
-                                    <button type="button" class="button" onclick={disable(p.id, !p.disabled)}
-                                        aria-label={format!("{} {}", if p.disabled { lang.pick("启用", "Enable") } else { lang.pick("停用", "Disable") }, p.username)}>
-                                        { if p.disabled { lang.pick("启用", "Enable") } else { lang.pick("停用", "Disable") } }
-                                    </button>
-                                </span>
-                            }
-                        </li>
-                    }
-                }) }
-            </ul>
+            <StaffList token={props.token.clone()} people={people.clone()} {on_done} testid="staff" />
         },
     };
     html! {

@@ -1,5 +1,5 @@
-//! Staff accounts at the shops: the bureau opens a shop's manager; the manager adds, resets and
-//! disables the shop's cashiers. Each new or reset account gets a one-time password, shown once
+//! Staff accounts at the shops: the bureau opens a shop's manager, and resets or disables any
+//! shop account in its county; the manager adds, resets and disables the shop's cashiers. Each new or reset account gets a one-time password, shown once
 //! for its slip, which the holder replaces at the first sign-in.
 
 use axum::extract::State;
@@ -26,6 +26,8 @@ pub fn router() -> Router<AppState> {
         .route("/merchant/staff", get(my_staff).post(add_cashier))
         .route("/merchant/staff/{id}/password-reset", post(reset_cashier))
         .route("/merchant/staff/{id}/disable", post(disable_cashier))
+        .route("/operator/accounts/{id}/password-reset", post(reset_shop_account))
+        .route("/operator/accounts/{id}/disable", post(disable_shop_account))
 }
 
 fn view(a: Account) -> StaffView {
@@ -148,6 +150,49 @@ async fn my_cashier(state: &AppState, auth: &MerchantAuth<Shop>, id: i64) -> App
         .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such cashier at this shop"))
 }
 
+/// A shop account of a merchant in the operator's county.
+async fn county_shop_account(state: &AppState, op: &Staff<Bureau>, id: i64) -> AppResult<Account> {
+    let acc = accounts::account(&state.db, id)
+        .await?
+        .filter(|a| a.role.at_till())
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such shop account"))?;
+    let shop = match acc.merchant {
+        Some(m) => accounts::merchant(&state.db, m).await?,
+        None => None,
+    };
+    match shop {
+        Some(m) if op.covers(&m.county) => Ok(acc),
+        _ => Err(AppError::new(ErrorCode::NotFound, "no such shop account")),
+    }
+}
+
+/// A new one-time password for `acc`, its sessions ended: the slip, as the response.
+async fn reset(state: &AppState, acc: Account) -> AppResult<Response> {
+    let password = one_time_password();
+    let hash = state.hasher.hash(password.clone()).await?;
+    accounts::set_password(&state.db, acc.id, &hash, true).await?;
+    sessions::revoke_all(&state.db, acc.id, None, state.clock.now()).await?;
+    let account = accounts::account(&state.db, acc.id)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such account"))?;
+    let detail = format!("account {}", account.username);
+    let slip = StaffSlip {
+        account: view(account),
+        password,
+    };
+    Ok(audit::with_detail(Json(slip).into_response(), detail))
+}
+
+/// `acc` disabled (its sessions end at once) or enabled again, as the response.
+async fn disable(state: &AppState, acc: Account, disabled: bool) -> AppResult<Response> {
+    accounts::set_disabled(&state.db, acc.id, disabled, state.clock.now()).await?;
+    let detail = format!("account {}, disabled: {disabled}", acc.username);
+    let account = accounts::account(&state.db, acc.id)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such account"))?;
+    Ok(audit::with_detail(Json(view(account)).into_response(), detail))
+}
+
 #[utoipa::path(post, path = "/api/v1/merchant/staff/{id}/password-reset", tag = "merchant", params(("id" = i64, Path, description = "Account id")), security(("bearer" = [])), responses((status = 200, description = "A new one-time password for the slip (shown this once); the cashier's sessions are ended", body = StaffSlip), (status = 404, description = "not_found: no such cashier at this shop", body = Problem, content_type = "application/problem+json")))]
 async fn reset_cashier(
     State(state): State<AppState>,
@@ -155,17 +200,7 @@ async fn reset_cashier(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let cashier = my_cashier(&state, &auth, id).await?;
-    let password = one_time_password();
-    let hash = state.hasher.hash(password.clone()).await?;
-    accounts::set_password(&state.db, cashier.id, &hash, true).await?;
-    sessions::revoke_all(&state.db, cashier.id, None, state.clock.now()).await?;
-    let account = my_cashier(&state, &auth, id).await?;
-    let detail = format!("account {}", account.username);
-    let slip = StaffSlip {
-        account: view(account),
-        password,
-    };
-    Ok(audit::with_detail(Json(slip).into_response(), detail))
+    reset(&state, cashier).await
 }
 
 #[utoipa::path(post, path = "/api/v1/merchant/staff/{id}/disable", tag = "merchant", params(("id" = i64, Path, description = "Account id")), request_body = DisableRequest, security(("bearer" = [])), responses((status = 200, description = "Disabled (its sessions end at once) or enabled again", body = StaffView), (status = 404, description = "not_found: no such cashier at this shop", body = Problem, content_type = "application/problem+json")))]
@@ -176,8 +211,26 @@ async fn disable_cashier(
     Json(body): Json<DisableRequest>,
 ) -> AppResult<Response> {
     let cashier = my_cashier(&state, &auth, id).await?;
-    accounts::set_disabled(&state.db, cashier.id, body.disabled, state.clock.now()).await?;
-    let detail = format!("account {}, disabled: {}", cashier.username, body.disabled);
-    let account = view(my_cashier(&state, &auth, id).await?);
-    Ok(audit::with_detail(Json(account).into_response(), detail))
+    disable(&state, cashier, body.disabled).await
+}
+
+#[utoipa::path(post, path = "/api/v1/operator/accounts/{id}/password-reset", tag = "operator", params(("id" = i64, Path, description = "Account id")), security(("bearer" = [])), responses((status = 200, description = "A shop account's new one-time password for the slip (shown this once); its sessions are ended", body = StaffSlip), (status = 404, description = "not_found: no such shop account in this county", body = Problem, content_type = "application/problem+json")))]
+async fn reset_shop_account(
+    State(state): State<AppState>,
+    op: Staff<Bureau>,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let acc = county_shop_account(&state, &op, id).await?;
+    reset(&state, acc).await
+}
+
+#[utoipa::path(post, path = "/api/v1/operator/accounts/{id}/disable", tag = "operator", params(("id" = i64, Path, description = "Account id")), request_body = DisableRequest, security(("bearer" = [])), responses((status = 200, description = "The shop account disabled (its sessions end at once) or enabled again", body = StaffView), (status = 404, description = "not_found: no such shop account in this county", body = Problem, content_type = "application/problem+json")))]
+async fn disable_shop_account(
+    State(state): State<AppState>,
+    op: Staff<Bureau>,
+    Path(id): Path<i64>,
+    Json(body): Json<DisableRequest>,
+) -> AppResult<Response> {
+    let acc = county_shop_account(&state, &op, id).await?;
+    disable(&state, acc, body.disabled).await
 }
