@@ -408,6 +408,11 @@ pub async fn review(
         .map_err(|f| f.error)
 }
 
+/// `GET /review/applications/{id}/payment-details`: the bank card and mobile in full (audited).
+pub async fn payment_details(token: &str, id: i64) -> Result<quan_core::api::PaymentDetails, ApiError> {
+    get(&format!("/review/applications/{id}/payment-details"), Some(token)).await
+}
+
 /// A document of an application, as bytes in the page (for a reviewer, or its applicant).
 pub async fn document(path: &str, token: &str) -> Result<js_sys::Uint8Array, ApiError> {
     use wasm_bindgen::JsCast;
@@ -462,6 +467,22 @@ pub async fn blacklist(
 ) -> Result<quan_core::api::MerchantView, ApiError> {
     post(
         &format!("/operator/merchants/{}/blacklist", id.0),
+        Some(token),
+        request,
+        None,
+    )
+    .await
+    .map_err(|f| f.error)
+}
+
+/// `POST /operator/merchants/{id}/suspension`.
+pub async fn suspension(
+    token: &str,
+    id: quan_core::MerchantId,
+    request: &quan_core::api::SuspensionRequest,
+) -> Result<quan_core::api::MerchantView, ApiError> {
+    post(
+        &format!("/operator/merchants/{}/suspension", id.0),
         Some(token),
         request,
         None,
@@ -723,18 +744,22 @@ pub async fn disable_cashier(
         .map_err(|f| f.error)
 }
 
-/// `POST /operator/merchants/import`: the county's list file as it is (UTF-8 or GBK), previewed
-/// or, with `commit`, imported.
+/// `POST /operator/merchants/import`: the county's list file as it is (an Excel workbook, or CSV
+/// in UTF-8 or GBK), previewed or, with `commit`, imported.
 pub async fn import_merchants(
     token: &str,
     file: &web_sys::File,
     commit: bool,
 ) -> Result<quan_core::api::MerchantImport, ApiError> {
+    let kind = match file.type_() {
+        t if t.is_empty() => "application/octet-stream".to_owned(),
+        t => t,
+    };
     let text = exchange(
         "POST",
         &format!("/operator/merchants/import?commit={commit}"),
         Some(token),
-        Some((file.into(), "text/csv")),
+        Some((file.into(), &kind)),
         None,
         "application/json",
     )

@@ -399,9 +399,14 @@ pub fn error_words(lang: Lang, error: &ApiError) -> &'static str {
             ErrorCode::CodeExpired => pick("此券已过期。", "This coupon has expired."),
             ErrorCode::CodeInvalid => pick("无效的券码。", "This is not a valid coupon code."),
             ErrorCode::AlreadyRedeemed => pick("此券已使用。", "This coupon has already been used."),
-            ErrorCode::MerchantBlacklisted => {
-                pick("本商户已被暂停核销资格。", "This shop may not redeem coupons.")
-            }
+            ErrorCode::MerchantBlacklisted => pick(
+                "本商户已被列入黑名单，不能核销。",
+                "This shop is blacklisted and may not redeem coupons.",
+            ),
+            ErrorCode::MerchantSuspended => pick(
+                "本商户暂停核销，恢复前请联系县商务部门。",
+                "This shop is suspended from redeeming for now: ask the county bureau.",
+            ),
             ErrorCode::NotReversible => pick("这笔核销无法撤销。", "This redemption cannot be undone."),
             ErrorCode::NotFound => pick("没有找到。", "Not found."),
             ErrorCode::Unauthorized => pick("请先登录。", "Please sign in."),

@@ -469,7 +469,15 @@ pub struct MerchantView {
     /// The county whose bureau lists it.
     #[serde(default)]
     pub county: String,
+    /// On the blacklist (market supervision's finding): out of the campaign.
     pub blacklisted: bool,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub blacklist_reason: String,
+    /// Suspended by the bureau for now (moved, under inquiry, …); resumed later.
+    #[serde(default)]
+    pub suspended: bool,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub suspension_reason: String,
     /// Its unified social credit code (统一社会信用代码), when the registry has it.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub credit_code: String,
@@ -786,8 +794,10 @@ pub struct ApplicationView {
     pub invoice_date: ChinaDate,
     pub vehicle: crate::campaign::VehicleClass,
     pub dealer: Dealer,
-    /// Masked: the last four digits.
+    /// Masked: its first and last four digits, `6222 **** **** 1234`. In full:
+    /// [`PaymentDetails`], for the application's reviewer.
     pub bank_card: String,
+    /// Masked: `138****0001`.
     pub phone: String,
     /// The subsidy the rules give (6% or 5% of the invoice, at least the floor).
     pub expected: Fen,
@@ -799,6 +809,16 @@ pub struct ApplicationView {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub reason: String,
     pub documents: Vec<DocumentView>,
+}
+
+/// `GET /review/applications/{id}/payment-details`: the applicant's bank card and mobile number in
+/// full, to pay the subsidy and to call. Only the reviewer who took the application up reads them,
+/// and every read is in the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PaymentDetails {
+    pub bank_card: String,
+    pub phone: String,
 }
 
 /// What a reviewer decides.
@@ -872,6 +892,32 @@ pub struct Settlement {
     pub discount: Fen,
 }
 
+impl MerchantView {
+    /// Why the merchant may redeem nothing now, if it may not: the blacklist, or a suspension.
+    pub fn refusal(&self) -> Option<crate::ErrorCode> {
+        if self.blacklisted {
+            Some(crate::ErrorCode::MerchantBlacklisted)
+        } else if self.suspended {
+            Some(crate::ErrorCode::MerchantSuspended)
+        } else {
+            None
+        }
+    }
+}
+
+/// `POST /operator/merchants/{id}/suspension`: suspend a merchant for now, or resume it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SuspensionRequest {
+    /// `true` to suspend, `false` to resume.
+    pub suspended: bool,
+    /// Why, in words the till shows; needed to suspend.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
+    pub reason: String,
+}
+
 /// `POST /operator/merchants/{id}/blacklist`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -879,7 +925,9 @@ pub struct Settlement {
 pub struct BlacklistRequest {
     /// `true` to blacklist, `false` to lift it.
     pub blacklisted: bool,
+    /// Why (needed to blacklist); kept on the merchant and in the audit trail.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub reason: String,
 }
 

@@ -32,6 +32,8 @@ pub enum ErrorCode {
     AlreadyRedeemed,
     /// The merchant is blacklisted and may redeem nothing.
     MerchantBlacklisted,
+    /// The bureau has suspended the merchant for now: it redeems nothing until resumed.
+    MerchantSuspended,
     /// The redemption was already reversed, or cannot be.
     NotReversible,
     /// No such resource.
@@ -69,7 +71,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 28] = [
+    pub const ALL: [ErrorCode; 29] = [
         ErrorCode::SoldOut,
         ErrorCode::NotStarted,
         ErrorCode::Ended,
@@ -81,6 +83,7 @@ impl ErrorCode {
         ErrorCode::CodeInvalid,
         ErrorCode::AlreadyRedeemed,
         ErrorCode::MerchantBlacklisted,
+        ErrorCode::MerchantSuspended,
         ErrorCode::NotReversible,
         ErrorCode::NotFound,
         ErrorCode::Unauthorized,
@@ -113,6 +116,7 @@ impl ErrorCode {
             ErrorCode::CodeInvalid => "code_invalid",
             ErrorCode::AlreadyRedeemed => "already_redeemed",
             ErrorCode::MerchantBlacklisted => "merchant_blacklisted",
+            ErrorCode::MerchantSuspended => "merchant_suspended",
             ErrorCode::NotReversible => "not_reversible",
             ErrorCode::NotFound => "not_found",
             ErrorCode::Unauthorized => "unauthorized",
@@ -150,7 +154,10 @@ impl ErrorCode {
             | ErrorCode::CodeInvalid
             | ErrorCode::InvalidRequest
             | ErrorCode::IdempotencyMismatch => 422,
-            ErrorCode::MerchantBlacklisted | ErrorCode::Forbidden | ErrorCode::PasswordChangeRequired => 403,
+            ErrorCode::MerchantBlacklisted
+            | ErrorCode::MerchantSuspended
+            | ErrorCode::Forbidden
+            | ErrorCode::PasswordChangeRequired => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::Unauthorized => 401,
             ErrorCode::MalformedRequest => 400,
@@ -178,6 +185,7 @@ impl ErrorCode {
             ErrorCode::CodeInvalid => "Code is not valid",
             ErrorCode::AlreadyRedeemed => "Coupon already used",
             ErrorCode::MerchantBlacklisted => "Merchant may not redeem coupons",
+            ErrorCode::MerchantSuspended => "Merchant suspended from redeeming for now",
             ErrorCode::NotReversible => "Redemption cannot be reversed",
             ErrorCode::NotFound => "Not found",
             ErrorCode::Unauthorized => "Sign-in required",

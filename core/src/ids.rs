@@ -94,9 +94,26 @@ pub fn masked_mobile(digits: &str) -> String {
     }
 }
 
+/// A bank card number as lists show it: its first four and last four digits, `6222 **** **** 1234`.
+pub fn masked_card(digits: &str) -> String {
+    let n = digits.len();
+    match (digits.get(..4), digits.get(n.saturating_sub(4)..)) {
+        (Some(head), Some(tail)) if n >= 8 => format!("{head} **** **** {tail}"),
+        _ => "****".to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod mobile_tests {
     use super::*;
+
+    #[test]
+    fn card_numbers_show_only_their_ends() {
+        assert_eq!(masked_card("6222021234567890123"), "6222 **** **** 0123");
+        assert_eq!(masked_card("622202123456"), "6222 **** **** 3456");
+        assert_eq!(masked_card("1234567"), "****");
+        assert_eq!(masked_mobile("13800000001"), "138****0001");
+    }
 
     #[test]
     fn mobile_numbers_as_people_write_them() {

@@ -119,7 +119,15 @@ const COLUMNS: [(&str, &[&str]); 6] = [
 /// on the second.
 pub fn read(text: &str, categories: &[(String, String)]) -> Result<Vec<Line>, String> {
     let text = text.trim_start_matches('\u{feff}');
-    let mut records = split_csv(text)?;
+    read_rows(split_csv(text)?, categories)
+}
+
+/// Reads the list from its rows of cells, as [`read`] does from CSV (a spreadsheet's first sheet,
+/// read by the server).
+pub fn read_rows(
+    mut records: Vec<Vec<String>>,
+    categories: &[(String, String)],
+) -> Result<Vec<Line>, String> {
     if records.is_empty() {
         return Err("the file is empty: its first line names the columns".into());
     }

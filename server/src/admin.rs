@@ -26,6 +26,9 @@ quan-server admin disable NAME            the account's sessions end at once
 quan-server admin enable NAME
 quan-server admin list
 quan-server audit verify                  checks the audit trail's chain, names the first broken entry
+quan-server data-key new                  prints a new data key (64 hex digits) for QUAN_DATA_KEY_FILE
+quan-server data-key rotate               seals applicants' bank cards, phones and documents again
+                                          under QUAN_DATA_KEY, opening them with QUAN_DATA_KEY_PREVIOUS
 
 A password is asked for on the terminal, or read as one line from standard input.";
 
@@ -300,5 +303,40 @@ pub async fn audit_command(db: &Db, args: &[String]) -> Result<String, Refusal> 
             ))),
         },
         _ => Err(Refusal("quan-server audit verify".into())),
+    }
+}
+
+/// Runs `quan-server data-key new` or `quan-server data-key rotate` (see [`crate::vault`]).
+pub async fn data_key_command(
+    config: &crate::config::Config,
+    args: &[String],
+    now: Timestamp,
+) -> Result<String, Refusal> {
+    use crate::vault::{DataKey, Vault};
+    match args.first().map(String::as_str) {
+        Some("new") => Ok(DataKey::generate().to_hex()),
+        Some("rotate") => {
+            let key = config.data_key.clone().ok_or_else(|| {
+                Refusal("rotate needs the new key as QUAN_DATA_KEY (or QUAN_DATA_KEY_FILE), and the old ones as QUAN_DATA_KEY_PREVIOUS".into())
+            })?;
+            let vault = Vault::new(key, &config.previous_data_keys);
+            let db = Db::connect(&config.database_url, 2).await?;
+            let done = crate::store::applications::reseal(&db, &vault, &config.uploads_dir)
+                .await
+                .map_err(|e| {
+                    Refusal(format!(
+                        "{e}: what was sealed again so far stays so; run it again"
+                    ))
+                })?;
+            let words = format!(
+                "sealed again under data key {}: {} applications, {} documents; the previous keys can now be dropped",
+                vault.key_id(),
+                done.applications,
+                done.documents
+            );
+            audit::record(&db, act("data_key_rotate", &vault.key_id(), words.clone()), now).await?;
+            Ok(words)
+        }
+        _ => Err(Refusal("quan-server data-key new | rotate".into())),
     }
 }

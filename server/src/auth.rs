@@ -206,10 +206,14 @@ pub fn client_address(parts: &Parts) -> String {
 }
 
 /// Which staff requests the audit trail keeps: every one that changes something, every export
-/// (CSV) and every document opened, and every read of the trail itself.
+/// (CSV), every document or full bank card opened (or tried), and every read of the trail itself.
 pub fn audited(method: &Method, path: &str) -> bool {
     let reads = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
-    !reads || path.ends_with(".csv") || path.contains("/documents/") || path.starts_with("/api/v1/audit")
+    !reads
+        || path.ends_with(".csv")
+        || path.contains("/documents/")
+        || path.ends_with("/payment-details")
+        || path.starts_with("/api/v1/audit")
 }
 
 /// `ok`, or the refusal's error code (its HTTP status when it has none).

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use quan_core::{ChinaDate, TimeOfDay, Timestamp};
 
+use crate::vault::DataKey;
+
 /// How the server runs.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -58,6 +60,25 @@ pub struct Config {
     /// Wrong passwords one address may send in a row before it is slowed to one a half-minute;
     /// 0 turns it off.
     pub sign_in_failures: u64,
+    /// The key that seals applicants' bank cards, phones and documents ([`crate::vault`]); needed
+    /// outside demo mode.
+    pub data_key: Option<DataKey>,
+    /// Keys sealed with before, still opened until `quan-server data-key rotate` has run.
+    pub previous_data_keys: Vec<DataKey>,
+}
+
+/// A data key from a file of its own (`QUAN_DATA_KEY_FILE`), readable by the server alone.
+fn key_file(path: &str) -> Result<DataKey, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    DataKey::parse(&text).map_err(|e| format!("{path}: {e}"))
+}
+
+/// Previous data keys, comma- or space-separated.
+fn previous_keys(text: &str) -> Result<Vec<DataKey>, String> {
+    text.split([',', ' '])
+        .filter(|k| !k.trim().is_empty())
+        .map(DataKey::parse)
+        .collect()
 }
 
 /// CIDR blocks or addresses, empty entries skipped.
@@ -130,6 +151,8 @@ impl Default for Config {
             console_idle: Duration::from_secs(30 * 60),
             till_idle: Duration::from_secs(10 * 3600),
             sign_in_failures: 10,
+            data_key: None,
+            previous_data_keys: Vec::new(),
         }
     }
 }
@@ -155,7 +178,8 @@ impl Config {
     /// `QUAN_HEADER_TIMEOUT`, `QUAN_BODY_TIMEOUT`, `QUAN_UPLOAD_TIMEOUT` (seconds),
     /// `QUAN_MAX_CLIENTS`, `QUAN_TRUSTED_PROXIES` (CIDR blocks, comma- or space-separated),
     /// `QUAN_METRICS_TOKEN`, `QUAN_CONSOLE_IDLE`, `QUAN_TILL_IDLE` (minutes),
-    /// `QUAN_SIGN_IN_FAILURES`.
+    /// `QUAN_SIGN_IN_FAILURES`, `QUAN_DATA_KEY` (64 hex digits) or `QUAN_DATA_KEY_FILE` (a file
+    /// holding them), `QUAN_DATA_KEY_PREVIOUS` (keys being rotated out, comma-separated).
     pub fn from_env() -> Result<Config, ConfigError> {
         let mut c = Config::default();
         // First the file named by QUAN_CONFIG, if any; then the environment over it.
@@ -253,6 +277,16 @@ impl Config {
             c.sign_in_failures =
                 bounded("QUAN_SIGN_IN_FAILURES", &v, &FAILURES, "wrong passwords").map_err(ConfigError)?;
         }
+        if let Some(path) = var("QUAN_DATA_KEY_FILE") {
+            c.data_key = Some(key_file(&path).map_err(|e| ConfigError(format!("QUAN_DATA_KEY_FILE: {e}")))?);
+        }
+        if let Some(k) = var("QUAN_DATA_KEY") {
+            c.data_key = Some(DataKey::parse(&k).map_err(|e| ConfigError(format!("QUAN_DATA_KEY: {e}")))?);
+        }
+        if let Some(k) = var("QUAN_DATA_KEY_PREVIOUS") {
+            c.previous_data_keys =
+                previous_keys(&k).map_err(|e| ConfigError(format!("QUAN_DATA_KEY_PREVIOUS: {e}")))?;
+        }
         if let Some(v) = var("QUAN_MAX_CLIENTS") {
             c.max_clients =
                 bounded("QUAN_MAX_CLIENTS", &v, &CLIENTS, "connections").map_err(ConfigError)? as usize;
@@ -265,7 +299,8 @@ impl Config {
 /// lower case (`addr`, `database_url`, `db_connections`, `campaigns`, `dist`, `uploads`, `demo`, `demo_activity`,
 /// `frame_ancestors`, `clock_at`, `host_public_key`, `rate_per_resident`, `rate_per_address`,
 /// `header_timeout`, `body_timeout`, `upload_timeout`, `max_clients`, `trusted_proxies`,
-/// `metrics_token`, `console_idle`, `till_idle`, `sign_in_failures`).
+/// `metrics_token`, `console_idle`, `till_idle`, `sign_in_failures`, `data_key_file`; the data key
+/// itself is not written in this file, only where its own file is).
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileConfig {
@@ -291,6 +326,7 @@ struct FileConfig {
     console_idle: Option<u64>,
     till_idle: Option<u64>,
     sign_in_failures: Option<u64>,
+    data_key_file: Option<String>,
 }
 
 impl Config {
@@ -375,6 +411,9 @@ impl Config {
         }
         if let Some(t) = f.metrics_token {
             self.metrics_token = Some(metrics_token(&t).map_err(|e| format!("metrics_token: {e}"))?);
+        }
+        if let Some(path) = f.data_key_file {
+            self.data_key = Some(key_file(&path).map_err(|e| format!("data_key_file: {e}"))?);
         }
         Ok(())
     }

@@ -19,7 +19,9 @@ pub mod proxy;
 pub mod routes;
 pub mod startup;
 pub mod store;
+pub mod vault;
 pub mod web;
+pub mod xlsx;
 
 pub use config::Config;
 pub use startup::Application;

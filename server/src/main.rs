@@ -12,9 +12,10 @@ async fn main() -> std::process::ExitCode {
         Some("backup") => return backup(args.get(1)).await,
         Some(command @ ("admin" | "audit")) => return administer(command, &args[1..]).await,
         Some("check-campaigns") => return check_campaigns(args.get(1)),
+        Some("data-key") => return data_key(&args[1..]).await,
         Some(other) if !other.starts_with('-') => {
             eprintln!(
-                "unknown command {other:?}: quan-server [openapi | backup PATH | admin … | audit verify | check-campaigns DIR]"
+                "unknown command {other:?}: quan-server [openapi | backup PATH | admin … | audit verify | check-campaigns DIR | data-key new|rotate]"
             );
             return std::process::ExitCode::from(2);
         }
@@ -123,10 +124,14 @@ async fn administer(command: &str, args: &[String]) -> std::process::ExitCode {
         Err(code) => return code,
     };
     let now = Clock::system().now();
-    let done = match command {
+    said(match command {
         "admin" => quan_server::admin::admin(&db, args, now).await,
         _ => quan_server::admin::audit_command(&db, args).await,
-    };
+    })
+}
+
+/// A command's outcome in words: what it did on standard output, or why not on standard error.
+fn said(done: Result<String, quan_server::admin::Refusal>) -> std::process::ExitCode {
     match done {
         Ok(words) => {
             println!("{words}");
@@ -137,6 +142,18 @@ async fn administer(command: &str, args: &[String]) -> std::process::ExitCode {
             std::process::ExitCode::from(1)
         }
     }
+}
+
+/// `quan-server data-key new | rotate` ([`quan_server::admin::data_key_command`]).
+async fn data_key(args: &[String]) -> std::process::ExitCode {
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("configuration: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    said(quan_server::admin::data_key_command(&config, args, Clock::system().now()).await)
 }
 
 /// `quan-server backup PATH`: the configured database (SQLite) and its uploads, copied into the

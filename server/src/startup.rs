@@ -35,6 +35,7 @@ use crate::store::accounts;
 use crate::store::claims::Claims;
 use crate::store::idempotency::InFlight;
 use crate::store::sessions::Idle;
+use crate::vault::{DataKey, Vault};
 use crate::{demo, routes, store, web};
 
 /// What every handler can reach.
@@ -60,6 +61,24 @@ pub struct AppState {
     pub idle: Idle,
     /// Password hashing, off the request path.
     pub hasher: Hasher,
+    /// Seals sensitive personal information at rest.
+    pub vault: Arc<Vault>,
+}
+
+/// The data key: the one configured; in demo mode without one, a key derived from the database's
+/// own secret (so a demo needs no set-up, and keeps nothing worth the name). Outside demo mode the
+/// server does not start without one.
+fn data_key(config: &Config, master: &[u8]) -> Result<DataKey, String> {
+    match &config.data_key {
+        Some(k) => Ok(k.clone()),
+        None if config.demo => Ok(DataKey::derived(master, b"demo data key")),
+        None => Err(
+            "no data key: applicants' bank cards, phones and documents are encrypted at rest \
+             with a key kept apart from the database. Make one with `quan-server data-key new > FILE` \
+             (readable by the server alone) and give it as QUAN_DATA_KEY_FILE=FILE"
+                .into(),
+        ),
+    }
 }
 
 /// Reads every `*.toml` campaign file in `dir`, in name order.
@@ -222,11 +241,14 @@ impl Application {
         let db = Db::connect(&config.database_url, config.max_connections)
             .await
             .map_err(|e| format!("database {}: {e}", config.database_url))?;
-        store::ensure_pools(&db, &campaigns)
+        store::pools::ensure(&db, &campaigns)
             .await
             .map_err(|e| format!("pools: {e}"))?;
-        let secrets = Arc::new(Secrets::from_master(
-            &store::master_secret(&db).await.map_err(|e| e.to_string())?,
+        let master = store::master_secret(&db).await.map_err(|e| e.to_string())?;
+        let secrets = Arc::new(Secrets::from_master(&master));
+        let vault = Arc::new(Vault::new(
+            data_key(&config, &master)?,
+            &config.previous_data_keys,
         ));
         let campaigns = Arc::new(Campaigns(campaigns));
         let claims = Claims::start(
@@ -266,6 +288,7 @@ impl Application {
                 till_ms: config.till_idle.as_millis().min(i64::MAX as u128) as i64,
             },
             hasher: Hasher::start(),
+            vault,
         };
         if config.demo {
             demo::seed(&state, config.demo_activity)

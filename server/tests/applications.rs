@@ -115,7 +115,8 @@ async fn the_subsidy_is_six_or_five_percent_at_least_3000_for_an_invoice_inside_
     let (_, small) = submitted(&app, "jishan-2023", "c", 40_000, "fuel").await;
     assert_eq!(small.expected, Fen(300_000), "2,000 raised to the 3,000 floor");
     assert_eq!(small.status, ApplicationStatus::Submitted);
-    assert_eq!(small.bank_card, "**** 7890");
+    assert_eq!(small.bank_card, "6222 **** **** 7890");
+    assert_eq!(small.phone, "138****1111");
     // An invoice dated outside the campaign is refused, in words.
     let (_, token) = app.resident("d").await;
     let res = app
@@ -171,7 +172,11 @@ async fn documents_are_checked_kept_by_hash_and_required_before_submission() {
     let hash: String = Sha256::digest(JPEG).iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(doc.sha256, hash);
     let stored = std::fs::read(app.state.uploads.join(&hash)).unwrap();
-    assert_eq!(stored, JPEG, "kept outside the database, named by its hash");
+    assert_eq!(
+        app.state.vault.open_file(&hash, stored).unwrap(),
+        JPEG,
+        "kept outside the database, sealed, named by its hash"
+    );
     // Three are missing: submission says which.
     let res = app
         .post(&format!("/applications/{}/submit", draft.id), &token, json!({}))
@@ -345,4 +350,219 @@ async fn concurrent_approvals_never_overspend_the_budget() {
             .await
             .unwrap();
     assert_eq!(reserved, 900_000);
+}
+
+/// The data key of [`sealed_setup`]'s server, so that a test can rotate it.
+const OLD_KEY: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff0";
+
+async fn sealed_setup() -> TestApp {
+    spawn(Options {
+        clock: Clock::starting_at(jishan(12)),
+        tune: |c| c.data_key = Some(DataKey::parse(OLD_KEY).unwrap()),
+        ..Options::default()
+    })
+    .await
+}
+
+use quan_server::vault::{DataKey, Field, Vault};
+
+/// What the database holds for application `id`: its bank card and phone columns.
+async fn stored_numbers(app: &TestApp, id: i64) -> (String, String) {
+    let row: (String, String) = sqlx::query_as("SELECT bank_card, phone FROM applications WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    row
+}
+
+#[tokio::test]
+async fn bank_cards_phones_and_documents_are_sealed_at_rest_and_lists_show_them_masked() {
+    let app = sealed_setup().await;
+    app.merchant("稷山汽贸", "car-dealer").await;
+    let (_, a) = submitted(&app, "jishan-2023", "g", 150_000, "new_energy").await;
+    let (card, phone) = stored_numbers(&app, a.id).await;
+    for (stored, plain) in [(&card, "6222021234567890"), (&phone, "13800001111")] {
+        assert!(stored.starts_with("enc:v1:"), "{stored}");
+        assert!(!stored.contains(plain) && !stored.contains(&plain[plain.len() - 4..]));
+    }
+    let vault = Vault::new(DataKey::parse(OLD_KEY).unwrap(), &[]);
+    assert_eq!(
+        vault.open(Field::ApplicationBankCard, &card).unwrap(),
+        "6222021234567890"
+    );
+    // The files on disk are neither the photo nor the PDF, nor contain them.
+    for d in &a.documents {
+        let on_disk = std::fs::read(app.state.uploads.join(&d.sha256)).unwrap();
+        assert!(!on_disk.starts_with(b"\xFF\xD8\xFF") && !on_disk.starts_with(b"%PDF"));
+        assert!(!on_disk.windows(10).any(|w| w == &PDF[..10] || w == &JPEG[6..16]));
+    }
+    // The applicant and the reviewer still get the document as uploaded.
+    let bank = reviewer(&app).await;
+    let pdf = app
+        .get(&format!("/review/applications/{}/documents/invoice", a.id), &bank)
+        .await;
+    assert_eq!(pdf.status(), 200);
+    assert_eq!(pdf.bytes().await.unwrap().as_ref(), PDF);
+    // Lists show both masked.
+    let queue: Vec<ApplicationView> = app.get("/review/applications", &bank).await.json().await.unwrap();
+    assert_eq!(
+        (queue[0].bank_card.as_str(), queue[0].phone.as_str()),
+        ("6222 **** **** 7890", "138****1111")
+    );
+}
+
+#[tokio::test]
+async fn only_the_applications_reviewer_sees_the_full_card_and_every_look_is_in_the_audit_trail() {
+    let app = sealed_setup().await;
+    app.merchant("稷山汽贸", "car-dealer").await;
+    let (buyer, a) = submitted(&app, "jishan-2023", "g", 150_000, "new_energy").await;
+    let first = app.staff("bank.li", Role::Reviewer, None).await;
+    let second = app.staff("bank.wang", Role::Reviewer, None).await;
+    let op = app.operator().await;
+    let auditor = app.staff("shen.ji", Role::Auditor, None).await;
+    let path = format!("/review/applications/{}/payment-details", a.id);
+    // Before anyone takes it up, nobody; and never the bureau, the auditor or the applicant here.
+    assert_eq!(
+        problem(app.get(&path, &first).await).await,
+        (403, ErrorCode::Forbidden)
+    );
+    for token in [&op, &auditor, &buyer] {
+        assert_eq!(app.get(&path, token).await.status(), 403);
+    }
+    let res = app
+        .post(
+            &format!("/review/applications/{}", a.id),
+            &first,
+            json!({"action": "review"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let full: quan_core::api::PaymentDetails = app.get(&path, &first).await.json().await.unwrap();
+    assert_eq!(
+        (full.bank_card.as_str(), full.phone.as_str()),
+        ("6222021234567890", "13800001111")
+    );
+    assert_eq!(
+        problem(app.get(&path, &second).await).await,
+        (403, ErrorCode::Forbidden)
+    );
+    assert_eq!(
+        app.get("/review/applications/999/payment-details", &first)
+            .await
+            .status(),
+        404
+    );
+    let entries: Vec<quan_core::api::AuditEntry> =
+        app.get("/audit/entries", &auditor).await.json().await.unwrap();
+    let looks: Vec<(String, String)> = entries
+        .iter()
+        .rev()
+        .filter(|e| e.act.action.ends_with("/payment-details"))
+        .map(|e| (e.act.actor.clone(), e.act.result.clone()))
+        .collect();
+    assert_eq!(
+        looks,
+        [
+            ("bank.li", "forbidden"),
+            ("op", "forbidden"),
+            ("shen.ji", "forbidden"),
+            ("bank.li", "ok"),
+            ("bank.wang", "forbidden"),
+            ("bank.li", "not_found"),
+        ]
+        .map(|(a, r)| (a.to_owned(), r.to_owned()))
+    );
+    let ok = entries
+        .iter()
+        .find(|e| e.act.action.ends_with("/payment-details") && e.act.result == "ok")
+        .unwrap();
+    assert!(ok.act.detail.contains("in full"), "{}", ok.act.detail);
+}
+
+#[tokio::test]
+async fn rotating_the_data_key_seals_everything_again_and_the_old_key_can_go() {
+    let app = sealed_setup().await;
+    app.merchant("稷山汽贸", "car-dealer").await;
+    let (_, a) = submitted(&app, "jishan-2023", "g", 150_000, "new_energy").await;
+    // A row from before encryption, plain.
+    sqlx::query("UPDATE applications SET phone = '13800002222' WHERE id = $1")
+        .bind(a.id)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let old = DataKey::parse(OLD_KEY).unwrap();
+    let new = DataKey::generate();
+    let uploads = app.state.uploads.as_ref().clone();
+    // The command, as README has it: the new key, and the old one as the previous.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_quan-server"))
+        .args(["data-key", "rotate"])
+        .env("QUAN_DATABASE_URL", &app.database_url)
+        .env("QUAN_UPLOADS", &uploads)
+        .env("QUAN_DATA_KEY", new.to_hex())
+        .env("QUAN_DATA_KEY_PREVIOUS", OLD_KEY)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("1 applications, 2 documents"),
+        "one application; a photo and a PDF: {said}"
+    );
+    // Run again, it has nothing left to do.
+    let rotating = Vault::new(new.clone(), std::slice::from_ref(&old));
+    let again = quan_server::store::applications::reseal(&app.state.db, &rotating, &uploads)
+        .await
+        .unwrap();
+    assert_eq!((again.applications, again.documents), (0, 0));
+    // The new key alone opens everything; the old key alone opens nothing.
+    let new_only = Vault::new(new, &[]);
+    let old_only = Vault::new(old, &[]);
+    let (card, phone) = stored_numbers(&app, a.id).await;
+    assert_eq!(
+        new_only.open(Field::ApplicationBankCard, &card).unwrap(),
+        "6222021234567890"
+    );
+    assert_eq!(
+        new_only.open(Field::ApplicationPhone, &phone).unwrap(),
+        "13800002222"
+    );
+    assert!(old_only.open(Field::ApplicationPhone, &phone).is_err());
+    for d in &a.documents {
+        let on_disk = std::fs::read(uploads.join(&d.sha256)).unwrap();
+        let plain = new_only.open_file(&d.sha256, on_disk.clone()).unwrap();
+        assert_eq!(format!("{:x}", Sha256::digest(&plain)), d.sha256);
+        assert!(old_only.open_file(&d.sha256, on_disk).is_err());
+    }
+    // The rotation is in the audit trail.
+    let auditor = app.staff("shen.ji", Role::Auditor, None).await;
+    let entries: Vec<quan_core::api::AuditEntry> =
+        app.get("/audit/entries", &auditor).await.json().await.unwrap();
+    assert!(entries
+        .iter()
+        .any(|e| e.act.action == "data_key_rotate" && e.act.role == "admin"));
+}
+
+#[tokio::test]
+async fn outside_demo_mode_the_server_does_not_start_without_a_data_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = quan_server::Config {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        database_url: format!("sqlite:{}", dir.path().join("q.db").display()),
+        uploads_dir: dir.path().join("uploads"),
+        ..quan_server::Config::default()
+    };
+    let e = quan_server::Application::build(config.clone(), Clock::system())
+        .await
+        .err()
+        .expect("refused");
+    assert!(
+        e.contains("data key") && e.contains("quan-server data-key new"),
+        "{e}"
+    );
+    // In demo mode it starts, with a key of its own.
+    let demo = quan_server::Config { demo: true, ..config };
+    assert!(quan_server::Application::build(demo, Clock::system())
+        .await
+        .is_ok());
 }

@@ -68,7 +68,7 @@ async fn no_oversell_2000_concurrent_claims_on_a_pool_of_100() {
         }
     }
     assert_eq!(issued, 100);
-    let acc = quan_server::store::conservation(&app.state.db, "rush", "snack")
+    let acc = quan_server::store::pools::conservation(&app.state.db, "rush", "snack")
         .await
         .unwrap();
     assert_eq!(acc.available.0, 0, "{acc:?}");

@@ -27,6 +27,15 @@ async fn with_coupon(app: &TestApp, who: &str) -> (String, CouponView) {
     (token, res.json().await.unwrap())
 }
 
+/// What the till `till` sees when it scans `code`.
+async fn lookup(app: &TestApp, till: &str, code: &str) -> LookupResult {
+    app.post("/merchant/lookup", till, json!({"code": code}))
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
 fn code_now(app: &TestApp, c: &CouponView) -> String {
     let key: &CouponKey = c.key.as_ref().unwrap();
     code::generate(key, c.id, app.clock.now(), c.expires_at)
@@ -99,12 +108,7 @@ async fn redeem_shows_the_discount_then_the_resident_sees_it_used() {
     let (resident, coupon) = with_coupon(&app, "shopper").await;
     let (_, till) = app.merchant("百货", "retail").await;
     let code = code_now(&app, &coupon);
-    let look: LookupResult = app
-        .post("/merchant/lookup", &till, json!({"code": code}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let look = lookup(&app, &till, &code).await;
     assert!(look.applies_here);
     assert_eq!(look.words, "满200减40");
     let res = app
@@ -278,12 +282,7 @@ async fn redemption_rules_threshold_category_blacklist() {
         problem(redeem(fuel.clone(), 30_000).await).await,
         (422, ErrorCode::WrongCategory)
     );
-    let look: LookupResult = app
-        .post("/merchant/lookup", &fuel, json!({"code": code}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let look = lookup(&app, &fuel, &code).await;
     assert_eq!(
         (look.applies_here, look.refusal),
         (false, Some(ErrorCode::WrongCategory))
@@ -490,5 +489,74 @@ async fn order_amounts_are_bounded_and_sums_at_the_bound_hold() {
             "{path}: the orders' sum in yuan"
         );
     }
+    app.assert_conserved().await;
+}
+
+#[tokio::test]
+async fn a_suspended_merchant_redeems_nothing_until_resumed_and_both_standings_keep_their_reasons() {
+    let app = setup().await;
+    let (_, coupon) = with_coupon(&app, "shopper").await;
+    let (shop, till) = app.merchant("百货", "retail").await;
+    let op = app.operator().await;
+    let standing = |what: &str, on: bool, reason: &str| {
+        let body = if what == "suspension" {
+            json!({"suspended": on, "reason": reason})
+        } else {
+            json!({"blacklisted": on, "reason": reason})
+        };
+        let (app, op, path) = (&app, op.clone(), format!("/operator/merchants/{}/{what}", shop.0));
+        async move { app.post(&path, &op, body).await }
+    };
+    // Neither is set without a reason.
+    for what in ["suspension", "blacklist"] {
+        assert_eq!(
+            problem(standing(what, true, "  ").await).await,
+            (422, ErrorCode::InvalidRequest)
+        );
+    }
+    let m: quan_core::api::MerchantView = standing("suspension", true, "门店搬迁，暂停三天")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(m.suspended && !m.blacklisted && m.suspension_reason == "门店搬迁，暂停三天");
+    let code = code_now(&app, &coupon);
+    let look = lookup(&app, &till, &code).await;
+    assert_eq!(
+        (look.applies_here, look.refusal),
+        (false, Some(ErrorCode::MerchantSuspended))
+    );
+    let redeem = || {
+        app.post(
+            "/merchant/redemptions",
+            &till,
+            json!({"code": code_now(&app, &coupon), "order_amount": 20_000}),
+        )
+    };
+    assert_eq!(problem(redeem().await).await, (403, ErrorCode::MerchantSuspended));
+    // Resumed, it redeems; the reason stays on record.
+    let m: quan_core::api::MerchantView = standing("suspension", false, "").await.json().await.unwrap();
+    assert!(!m.suspended && m.suspension_reason == "门店搬迁，暂停三天");
+    assert_eq!(redeem().await.status(), 201);
+    // The blacklist is its own standing, and taking a merchant off it keeps why it was put on.
+    standing("blacklist", true, "刷空单套现").await;
+    let m: quan_core::api::MerchantView = standing("blacklist", false, "").await.json().await.unwrap();
+    assert!(!m.blacklisted && m.blacklist_reason == "刷空单套现");
+    // Each act is in the audit trail with its reason.
+    let auditor = app.staff("shen.ji", quan_core::api::Role::Auditor, None).await;
+    let entries: Vec<quan_core::api::AuditEntry> =
+        app.get("/audit/entries", &auditor).await.json().await.unwrap();
+    let details: Vec<&str> = entries
+        .iter()
+        .rev()
+        .filter(|e| e.act.result == "ok")
+        .map(|e| e.act.detail.as_str())
+        .collect();
+    assert!(
+        details.contains(&"百货 suspended: 门店搬迁，暂停三天"),
+        "{details:?}"
+    );
+    assert!(details.contains(&"百货 resumed"), "{details:?}");
+    assert!(details.contains(&"百货 blacklisted: 刷空单套现"), "{details:?}");
     app.assert_conserved().await;
 }

@@ -1,4 +1,4 @@
-//! The merchant registry: the county's list, in UTF-8 or GBK, previewed (nothing written) and
+//! The merchant registry: the county's list, in UTF-8 or GBK or as an Excel workbook, previewed (nothing written) and
 //! then imported; imported again, it updates by credit code and adds no one twice; single
 //! merchants added and edited.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -85,6 +85,62 @@ async fn a_gbk_list_is_previewed_then_imported_and_imported_again_adds_no_one_tw
     assert_eq!(listed[1].name, "沁河人家饭店（新店）");
     // A file that is no list says so, and writes nothing.
     let res = import(&app, &op, b"just some text".to_vec(), true).await;
+    assert_eq!(res.status(), 422);
+}
+
+/// A workbook saved by a spreadsheet program (openpyxl): a sheet 商户名单 with a 序号 column, a
+/// contact typed as a number, an empty row, and a line whose code is wrong; then a second sheet.
+const WORKBOOK: &[u8] = include_bytes!("data/merchants.xlsx");
+
+#[tokio::test]
+async fn an_excel_workbooks_first_sheet_is_read_as_the_list_and_a_bomb_is_refused_unopened() {
+    let app = spawn(Options::default()).await;
+    let op = app.operator().await;
+    let preview: MerchantImport = import(&app, &op, WORKBOOK.to_vec(), false)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((preview.new, preview.updated, preview.refused), (2, 0, 1));
+    let bad = preview
+        .lines
+        .iter()
+        .find(|l| l.outcome == ImportOutcome::Refused)
+        .unwrap();
+    assert_eq!(bad.line, 5, "the row's number as the spreadsheet shows it");
+    assert!(bad.problem.as_deref().unwrap().contains("校验位"), "{bad:?}");
+    let done: MerchantImport = import(&app, &op, WORKBOOK.to_vec(), true)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((done.committed, done.new), (true, 2));
+    let listed: Vec<MerchantView> = app.get("/operator/merchants", &op).await.json().await.unwrap();
+    let names: Vec<&str> = listed.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["沁水百货大楼", "沁河人家饭店"],
+        "the second sheet is not the list"
+    );
+    assert_eq!(listed[1].contact, "13800000001", "a number keeps all its digits");
+    assert_eq!(listed[1].credit_code, "91140521MA0K2XY01L");
+    // A workbook whose table of contents says it unpacks to gigabytes is refused before it is opened.
+    let mut bomb = WORKBOOK.to_vec();
+    let entry = bomb.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+    bomb[entry + 24..entry + 28].copy_from_slice(&u32::MAX.to_le_bytes());
+    let res = import(&app, &op, bomb, false).await;
+    assert_eq!(res.status(), 422);
+    let problem: Problem = res.json().await.unwrap();
+    assert!(
+        problem
+            .detail
+            .as_deref()
+            .unwrap_or("")
+            .contains("unpacks to more than"),
+        "{problem:?}"
+    );
+    // Cut short, it is no workbook, in words.
+    let res = import(&app, &op, WORKBOOK[..WORKBOOK.len() / 2].to_vec(), false).await;
     assert_eq!(res.status(), 422);
 }
 

@@ -286,7 +286,7 @@ async fn budget_moves_between_kinds_on_record_and_never_beyond_what_is_left() {
         "the campaign's budget is unchanged"
     );
     for kind in ["fuel", "retail"] {
-        let acc = quan_server::store::conservation(&app.state.db, CAMPAIGN, kind)
+        let acc = quan_server::store::pools::conservation(&app.state.db, CAMPAIGN, kind)
             .await
             .unwrap();
         assert!(acc.holds(), "{kind}: {acc:?}");

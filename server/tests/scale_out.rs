@@ -132,6 +132,7 @@ async fn start_process(db: &str, campaigns: &std::path::Path) -> (tokio::process
         .env("QUAN_DATABASE_URL", db)
         .env("QUAN_CAMPAIGNS", campaigns)
         .env("QUAN_CLOCK_AT", "2026-01-05 10:00:00")
+        .env("QUAN_DATA_KEY", "5".repeat(64))
         .env("QUAN_RATE_PER_ADDRESS", "0")
         .env("QUAN_RATE_PER_RESIDENT", "0")
         .env("RUST_LOG", "error")
@@ -219,7 +220,7 @@ async fn killed_mid_rush_and_restarted_it_loses_no_acknowledged_claim() {
             .unwrap();
         assert_eq!(n, 1, "acknowledged coupon {id} survived");
     }
-    let acc = quan_server::store::conservation(&db, "rush", "snack")
+    let acc = quan_server::store::pools::conservation(&db, "rush", "snack")
         .await
         .unwrap();
     assert!(acc.holds(), "{acc:?}");

@@ -1,10 +1,11 @@
-//! The bureau's lists: the merchant registry (the county's list imported, a preview first), the
-//! blacklist (a blacklisted merchant redeems nothing), each shop's manager account; and the
+//! The bureau's lists: the merchant registry (the county's list imported, a preview first), each
+//! merchant's standing (suspended for now, or blacklisted: either way it redeems nothing, and
+//! each keeps its reason), each shop's manager account; and the
 //! love-coupon list, imported as CSV of ID numbers and allocated at once.
 
 use quan_core::api::{
     AllocationReport, AllocationRequest, BlacklistRequest, CampaignView, ImportOutcome, MerchantImport,
-    MerchantView, NewStaff, Reallocation, ReallocationRequest,
+    MerchantView, NewStaff, Reallocation, ReallocationRequest, SuspensionRequest,
 };
 use quan_core::campaign::Issuance;
 use quan_core::{Fen, KindId};
@@ -36,23 +37,42 @@ pub fn Merchants(props: &AdminProps) -> Html {
             });
         });
     }
-    let toggle = |m: &MerchantView| {
-        let (token, reload, reason, error, id, to) = (
+    // Suspends or resumes (`blacklist` false), or blacklists or lifts it (`blacklist` true).
+    let toggle = |m: &MerchantView, blacklist: bool| {
+        let (token, reload, reason, error, id) = (
             props.token.clone(),
             reload.clone(),
             reason.clone(),
             error.clone(),
             m.id,
-            !m.blacklisted,
         );
+        let to = if blacklist { !m.blacklisted } else { !m.suspended };
         Callback::from(move |_: MouseEvent| {
-            let request = BlacklistRequest {
-                blacklisted: to,
-                reason: crate::components::input_value(&reason),
-            };
+            let reason = crate::components::input_value(&reason);
             let (token, reload, error) = (token.clone(), reload.clone(), error.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match api::blacklist(&token, id, &request).await {
+                let done = if blacklist {
+                    api::blacklist(
+                        &token,
+                        id,
+                        &BlacklistRequest {
+                            blacklisted: to,
+                            reason,
+                        },
+                    )
+                    .await
+                } else {
+                    api::suspension(
+                        &token,
+                        id,
+                        &SuspensionRequest {
+                            suspended: to,
+                            reason,
+                        },
+                    )
+                    .await
+                };
+                match done {
                     Ok(_) => {
                         error.set(None);
                         reload.set(*reload + 1);
@@ -69,10 +89,10 @@ pub fn Merchants(props: &AdminProps) -> Html {
     };
     html! {
         <section aria-labelledby="merchants">
-            <h2 id="merchants">{ lang.pick("商户与黑名单", "Merchants and the blacklist") }</h2>
+            <h2 id="merchants">{ lang.pick("商户、暂停核销与黑名单", "Merchants, suspensions and the blacklist") }</h2>
             <div class="form">
-                <label for="blacklist-reason">{ lang.pick("列入黑名单的原因（记录在案）", "Why (kept on record)") }</label>
-                <input id="blacklist-reason" ref={reason.clone()} autocomplete="off" />
+                <label for="standing-reason">{ lang.pick("暂停核销或列入黑名单的原因（记录在案）", "Why it is suspended or blacklisted (kept on record)") }</label>
+                <input id="standing-reason" ref={reason.clone()} autocomplete="off" maxlength="200" />
             </div>
             <div class="table-scroll">
                 <table class="figures queue" data-testid="merchants">
@@ -87,10 +107,17 @@ pub fn Merchants(props: &AdminProps) -> Html {
                             <tr>
                                 <th scope="row">{ &m.name }</th>
                                 <td>{ m.category.as_str() }</td>
-                                <td>{ if m.blacklisted { lang.pick("黑名单：不能核销", "Blacklisted: cannot redeem") } else { lang.pick("正常", "Listed") } }</td>
-                                <td><button type="button" class="chip" onclick={toggle(m)}>
-                                    { format!("{} {}", if m.blacklisted { lang.pick("移出黑名单", "Lift the blacklist for") } else { lang.pick("列入黑名单", "Blacklist") }, m.name) }
-                                </button></td>
+                                <td data-testid="standing">{ standing_words(lang, m) }</td>
+                                <td class="actions">
+                                    if !m.blacklisted {
+                                        <button type="button" class="chip" onclick={toggle(m, false)}>
+                                            { format!("{} {}", if m.suspended { lang.pick("恢复核销", "Resume") } else { lang.pick("暂停核销", "Suspend") }, m.name) }
+                                        </button>
+                                    }
+                                    <button type="button" class="chip" onclick={toggle(m, true)}>
+                                        { format!("{} {}", if m.blacklisted { lang.pick("移出黑名单", "Lift the blacklist for") } else { lang.pick("列入黑名单", "Blacklist") }, m.name) }
+                                    </button>
+                                </td>
                             </tr>
                         }) }
                     </tbody>
@@ -102,6 +129,21 @@ pub fn Merchants(props: &AdminProps) -> Html {
             <ImportList token={props.token.clone()} on_done={let reload = reload.clone(); Callback::from(move |_| reload.set(*reload + 1))} />
             <OpenManager token={props.token.clone()} merchants={rows.clone()} />
         </section>
+    }
+}
+
+/// A merchant's standing in words, with its reason.
+fn standing_words(lang: crate::i18n::Lang, m: &MerchantView) -> String {
+    if m.blacklisted {
+        format!("{}{}", lang.pick("黑名单：", "Blacklisted: "), m.blacklist_reason)
+    } else if m.suspended {
+        format!(
+            "{}{}",
+            lang.pick("暂停核销：", "Suspended: "),
+            m.suspension_reason
+        )
+    } else {
+        lang.pick("正常", "Listed").to_owned()
     }
 }
 
@@ -163,11 +205,11 @@ fn ImportList(props: &ImportListProps) -> Html {
         <>
             <h3>{ lang.pick("导入商户名单", "Import the merchant list") }</h3>
             <p class="muted">{ lang.pick(
-                "CSV 文件（Excel 另存为 CSV 即可，UTF-8 或 GBK 均可）。第一行为列名：名称、统一社会信用代码、类别，可另有县、地址、联系人。按统一社会信用代码更新，不会重复添加。",
-                "A CSV file (as Excel saves it, UTF-8 or GBK). The first line names the columns: 名称, 统一社会信用代码, 类别, and optionally 县, 地址, 联系人. Merchants are updated by their credit code, never added twice.",
+                "Excel 工作簿（.xlsx，读第一个工作表）或 CSV 文件（UTF-8 或 GBK 均可）。第一行为列名：名称、统一社会信用代码、类别，可另有县、地址、联系人。按统一社会信用代码更新，不会重复添加。",
+                "An Excel workbook (.xlsx, its first sheet) or a CSV file (UTF-8 or GBK). The first line names the columns: 名称, 统一社会信用代码, 类别, and optionally 县, 地址, 联系人. Merchants are updated by their credit code, never added twice.",
             ) }</p>
             <div class="filters">
-                <label>{ lang.pick("名单文件", "List file") }<input type="file" accept=".csv,text/csv" ref={file.clone()} /></label>
+                <label>{ lang.pick("名单文件", "List file") }<input type="file" accept=".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" ref={file.clone()} /></label>
                 <button type="button" class="button" onclick={send(false)}>{ lang.pick("预览", "Preview") }</button>
             </div>
             if let Some(e) = &*error {

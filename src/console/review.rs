@@ -1,8 +1,12 @@
 //! The bank's review of car-subsidy applications: the queue in submission order (first come,
 //! first served), each application's details and documents, and the decisions — take up,
-//! approve (reserving the subsidy), reject with a reason, mark paid.
+//! approve (reserving the subsidy), reject with a reason, mark paid. The bank card and mobile show
+//! masked; the reviewer who took the application up may show them in full, which the audit trail
+//! records.
 
-use quan_core::api::{ApplicationStatus, ApplicationView, DocumentRole, ReviewAction, ReviewRequest};
+use quan_core::api::{
+    ApplicationStatus, ApplicationView, DocumentRole, PaymentDetails, ReviewAction, ReviewRequest,
+};
 use quan_core::campaign::VehicleClass;
 use yew::prelude::*;
 
@@ -53,6 +57,7 @@ pub fn ReviewQueue(props: &ReviewProps) -> Html {
     let reload = use_state(|| 0u32);
     let error = use_state(|| None::<ApiError>);
     let shown = use_state(|| None::<Shown>);
+    let full = use_state(|| None::<(i64, PaymentDetails)>);
     let reason = use_node_ref();
     {
         let (queue, token) = (queue.clone(), props.token.clone());
@@ -88,6 +93,21 @@ pub fn ReviewQueue(props: &ReviewProps) -> Html {
                     Ok(_) => {
                         error.set(None);
                         reload.set(*reload + 1);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let show_full = |id: i64| {
+        let (token, full, error) = (props.token.clone(), full.clone(), error.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (token, full, error) = (token.clone(), full.clone(), error.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::payment_details(&token, id).await {
+                    Ok(details) => {
+                        error.set(None);
+                        full.set(Some((id, details)));
                     }
                     Err(e) => error.set(Some(e)),
                 }
@@ -132,6 +152,7 @@ pub fn ReviewQueue(props: &ReviewProps) -> Html {
             VehicleClass::Fuel => lang.pick("燃油车", "Fuel"),
         };
         let open_now = matches!(a.status, ApplicationStatus::Submitted | ApplicationStatus::UnderReview);
+        let in_full = full.as_ref().filter(|(id, _)| *id == a.id).map(|(_, d)| d);
         html! {
             <section class="review-detail" aria-labelledby="application">
                 <h3 id="application">{ format!("#{} · {}", a.id, a.applicant) }</h3>
@@ -141,8 +162,10 @@ pub fn ReviewQueue(props: &ReviewProps) -> Html {
                     <dt>{ lang.pick("车辆", "Vehicle") }</dt><dd>{ vehicle }</dd>
                     <dt>{ lang.pick("发票", "Invoice") }</dt><dd>{ format!("{} · {}", money(lang, a.invoice_amount), a.invoice_date) }</dd>
                     <dt>{ lang.pick("应补贴", "Subsidy by the rules") }</dt><dd>{ money(lang, a.expected) }</dd>
-                    <dt>{ lang.pick("银行卡", "Bank card") }</dt><dd>{ &a.bank_card }</dd>
-                    <dt>{ lang.pick("手机号", "Mobile") }</dt><dd>{ &a.phone }</dd>
+                    <dt>{ lang.pick("银行卡", "Bank card") }</dt>
+                    <dd data-testid="bank-card">{ in_full.map_or(&a.bank_card, |d| &d.bank_card) }</dd>
+                    <dt>{ lang.pick("手机号", "Mobile") }</dt>
+                    <dd data-testid="mobile">{ in_full.map_or(&a.phone, |d| &d.phone) }</dd>
                     if a.granted.is_positive() {
                         <dt>{ lang.pick("已批准金额", "Granted") }</dt><dd>{ money(lang, a.granted) }</dd>
                     }
@@ -151,6 +174,11 @@ pub fn ReviewQueue(props: &ReviewProps) -> Html {
                     }
                 </dl>
                 <div class="actions">
+                    if a.status != ApplicationStatus::Submitted && in_full.is_none() {
+                        <button type="button" class="button" onclick={show_full(a.id)}>
+                            { lang.pick("显示完整卡号（留痕）", "Show the full numbers (recorded)") }
+                        </button>
+                    }
                     { for a.documents.iter().map(|d| html! {
                         <button type="button" class="button" onclick={view_doc(a.id, d.role, d.media_type.clone())}>
                             { format!("{} {}", lang.pick("查看", "View"), role_words(lang, d.role)) }

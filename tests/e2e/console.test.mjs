@@ -88,7 +88,7 @@ test('the console shows the run\'s claim and redemption, its charts, and the CSV
   await context.close();
 });
 
-test('the operator blacklists a merchant and lifts it, and imports the love-coupon list', async () => {
+test('the operator suspends a merchant and resumes it, blacklists it and lifts it, and imports the love-coupon list', async () => {
   const { context, page, problems } = await consoleSignedIn('operator');
   // Budget moved from fuel to retail, on record; the figures follow.
   await page.getByLabel('调出券种（未发放部分）').selectOption({ label: '加油券' });
@@ -100,11 +100,20 @@ test('the operator blacklists a merchant and lifts it, and imports the love-coup
   const retail = page.getByTestId('figures').getByRole('row', { name: /零售通用券/ });
   await retail.getByRole('cell').first().filter({ hasText: '4001000 元' }).waitFor();
   await page.getByRole('button', { name: '商户' }).click();
-  await page.getByLabel('列入黑名单的原因（记录在案）').fill('刷空单');
-  await page.getByRole('button', { name: '列入黑名单 沁河人家饭店' }).click();
+  const reason = page.getByLabel('暂停核销或列入黑名单的原因（记录在案）');
   const row = page.getByTestId('merchants').getByRole('row', { name: /沁河人家饭店/ });
-  await row.getByText('黑名单：不能核销').waitFor();
+  // Suspended for now, with its reason, then resumed.
+  await reason.fill('门店装修，暂停一周');
+  await page.getByRole('button', { name: '暂停核销 沁河人家饭店' }).click();
+  await row.getByText('暂停核销：门店装修，暂停一周').waitFor();
+  await page.getByRole('button', { name: '恢复核销 沁河人家饭店' }).click();
+  await row.getByText('正常').waitFor();
+  // Blacklisted with its reason, and lifted.
+  await reason.fill('刷空单');
+  await page.getByRole('button', { name: '列入黑名单 沁河人家饭店' }).click();
+  await row.getByText('黑名单：刷空单').waitFor();
   assert.deepEqual(await axeViolations(page), [], 'merchants');
+  await screenshot(page, 'console-merchants-blacklisted');
   await page.getByRole('button', { name: '移出黑名单 沁河人家饭店' }).click();
   await row.getByText('正常').waitFor();
 

@@ -1,6 +1,7 @@
 // The first page, built by trunk in release and served by the real server, in real Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { startServer, launchBrowser, phonePage, screenshot, skewClock } from './helpers.mjs';
 
 let server;
@@ -8,7 +9,7 @@ let browser;
 
 before(async () => {
   // 07:00 on the 28th in China is still the evening of the 27th in New York.
-  server = await startServer({ QUAN_CLOCK_AT: '2022-09-28 07:00:00' });
+  server = await startServer({ QUAN_CLOCK_AT: '2022-09-28 07:00:00', QUAN_DATA_KEY: randomBytes(32).toString('hex') });
   browser = await launchBrowser();
 });
 

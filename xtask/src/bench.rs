@@ -53,7 +53,12 @@ impl Drop for Server {
 /// Starts the optimised server with `env` on a free port; its URL once it listens.
 fn spawn_server(env: &[(&str, String)]) -> Result<(Server, String)> {
     let mut c = Command::new(sh::root().join("target/server/quan-server"));
+    // Outside demo mode the server needs a data key; a benchmark's data is thrown away.
     c.env("QUAN_ADDR", "127.0.0.1:0")
+        .env(
+            "QUAN_DATA_KEY",
+            "be9c4d0e3a5f61728394a5b6c7d8e9f00123456789abcdef0123456789abcdef",
+        )
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped());
     for (k, v) in env {

@@ -8,7 +8,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::Router;
 use quan_core::api::{
-    ApplicationRequest, ApplicationView, Dealer, DocumentRole, DocumentView, ReviewRequest, SubsidyView,
+    ApplicationRequest, ApplicationView, Dealer, DocumentRole, DocumentView, PaymentDetails, ReviewRequest,
+    SubsidyView,
 };
 use quan_core::ErrorCode;
 
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/review/applications", get(queue))
         .route("/review/applications/{id}", post(decide))
         .route("/review/applications/{id}/documents/{role}", get(review_document))
+        .route("/review/applications/{id}/payment-details", get(payment_details))
 }
 
 fn role_of(word: &str) -> AppResult<DocumentRole> {
@@ -106,8 +108,15 @@ async fn create(
     body: Bytes,
 ) -> AppResult<Response> {
     let request: ApplicationRequest = parse_json(&headers, &body)?;
-    let view =
-        applications::create(&state.db, &state.campaigns, resident, &request, state.clock.now()).await?;
+    let view = applications::create(
+        &state.db,
+        &state.vault,
+        &state.campaigns,
+        resident,
+        &request,
+        state.clock.now(),
+    )
+    .await?;
     Ok(created(view))
 }
 
@@ -136,6 +145,7 @@ async fn upload(
     Ok(Json(
         applications::put_document(
             &state.db,
+            &state.vault,
             &state.uploads,
             resident,
             id,
@@ -165,8 +175,15 @@ async fn my_document(
     ResidentAuth(resident): ResidentAuth,
     Path((id, role)): Path<(i64, String)>,
 ) -> AppResult<Response> {
-    let (media_type, bytes) =
-        applications::document(&state.db, &state.uploads, Some(resident), id, role_of(&role)?).await?;
+    let (media_type, bytes) = applications::document(
+        &state.db,
+        &state.vault,
+        &state.uploads,
+        Some(resident),
+        id,
+        role_of(&role)?,
+    )
+    .await?;
     Ok(file(media_type, bytes))
 }
 
@@ -202,6 +219,19 @@ async fn review_document(
     Path((id, role)): Path<(i64, String)>,
 ) -> AppResult<Response> {
     let (media_type, bytes) =
-        applications::document(&state.db, &state.uploads, None, id, role_of(&role)?).await?;
+        applications::document(&state.db, &state.vault, &state.uploads, None, id, role_of(&role)?).await?;
     Ok(file(media_type, bytes))
+}
+
+#[utoipa::path(get, path = "/api/v1/review/applications/{id}/payment-details", tag = "applications", params(("id" = i64, Path)), security(("bearer" = [])), responses((status = 200, description = "The bank card and mobile number in full; the read is in the audit trail", body = PaymentDetails), (status = 403, description = "forbidden: not this application's reviewer", body = Problem, content_type = "application/problem+json")))]
+async fn payment_details(
+    State(state): State<AppState>,
+    reviewer: Staff<Bank>,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let details = applications::payment_details(&state.db, &state.vault, reviewer.account, id).await?;
+    Ok(crate::audit::with_detail(
+        Json(details).into_response(),
+        format!("read application {id}'s bank card and mobile number in full"),
+    ))
 }

@@ -1,12 +1,14 @@
 //! The operator's calls: the merchant registry (the county's list imported, single merchants
-//! added or edited) and the blacklist, the love-coupon list.
+//! added, edited or suspended) and the blacklist, the love-coupon list.
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::Router;
-use quan_core::api::{AllocationRequest, BlacklistRequest, MerchantImport, MerchantRequest, MerchantView};
+use quan_core::api::{
+    AllocationRequest, BlacklistRequest, MerchantImport, MerchantRequest, MerchantView, SuspensionRequest,
+};
 use quan_core::registry::{self, Fields, Listed};
 use quan_core::{ErrorCode, MerchantId};
 
@@ -14,8 +16,9 @@ use crate::auth::{Bureau, Staff};
 use crate::error::{AppError, AppResult};
 use crate::extract::{created, Json, Path, Query};
 use crate::startup::AppState;
+use crate::store::accounts::{self, Standing};
+use crate::store::allocations;
 use crate::store::merchants::{self, Refused};
-use crate::store::{accounts, allocations};
 #[allow(unused_imports)]
 use quan_core::Problem;
 
@@ -25,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/operator/merchants/{id}", put(edit_merchant))
         .route("/operator/merchants/import", post(import_merchants))
         .route("/operator/merchants/{id}/blacklist", post(blacklist))
+        .route("/operator/merchants/{id}/suspension", post(suspension))
         .route("/operator/allocations", post(allocate))
 }
 
@@ -35,25 +39,80 @@ async fn merchants(State(state): State<AppState>, op: Staff<Bureau>) -> AppResul
     Ok(Json(list))
 }
 
-#[utoipa::path(post, path = "/api/v1/operator/merchants/{id}/blacklist", tag = "operator", params(("id" = i64, Path, description = "Merchant id")), request_body = BlacklistRequest, security(("bearer" = [])), responses((status = 200, body = MerchantView), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
+/// Sets `standing` on merchant `id` (or lifts it), with its reason when set; the reason is in the
+/// audit trail's entry too.
+async fn set_standing(
+    state: &AppState,
+    op: &Staff<Bureau>,
+    id: i64,
+    standing: Standing,
+    on: bool,
+    reason: &str,
+) -> AppResult<Response> {
+    let reason = reason.trim();
+    if on && reason.is_empty() {
+        return Err(AppError::new(
+            ErrorCode::InvalidRequest,
+            "say why, in words the merchant and the audit office will read",
+        ));
+    }
+    if reason.chars().count() > 200 {
+        return Err(AppError::new(
+            ErrorCode::InvalidRequest,
+            "a reason has at most 200 characters",
+        ));
+    }
+    let known = accounts::merchant(&state.db, MerchantId(id)).await?;
+    if !known.is_some_and(|m| op.covers(&m.county)) {
+        return Err(AppError::new(ErrorCode::NotFound, "no such merchant"));
+    }
+    let found = accounts::set_standing(&state.db, MerchantId(id), standing, on, reason).await?;
+    let what = match (standing, on) {
+        (Standing::Blacklisted, true) => "blacklisted",
+        (Standing::Blacklisted, false) => "taken off the blacklist",
+        (Standing::Suspended, true) => "suspended",
+        (Standing::Suspended, false) => "resumed",
+    };
+    if !found {
+        return Err(AppError::new(ErrorCode::NotFound, "no such merchant"));
+    }
+    let view = accounts::merchant(&state.db, MerchantId(id))
+        .await?
+        .ok_or_else(|| AppError::code(ErrorCode::NotFound))?;
+    let detail = if reason.is_empty() {
+        format!("{} {what}", view.name)
+    } else {
+        format!("{} {what}: {reason}", view.name)
+    };
+    Ok(crate::audit::with_detail(Json(view).into_response(), detail))
+}
+
+#[utoipa::path(post, path = "/api/v1/operator/merchants/{id}/blacklist", tag = "operator", params(("id" = i64, Path, description = "Merchant id")), request_body = BlacklistRequest, security(("bearer" = [])), responses((status = 200, body = MerchantView), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json"), (status = 422, description = "invalid_request: blacklisting without a reason", body = Problem, content_type = "application/problem+json")))]
 async fn blacklist(
     State(state): State<AppState>,
     op: Staff<Bureau>,
     Path(id): Path<i64>,
     Json(body): Json<BlacklistRequest>,
-) -> AppResult<Json<MerchantView>> {
-    let known = accounts::merchant(&state.db, MerchantId(id)).await?;
-    if !known.is_some_and(|m| op.covers(&m.county)) {
-        return Err(AppError::new(ErrorCode::NotFound, "no such merchant"));
-    }
-    let found = accounts::set_blacklisted(&state.db, MerchantId(id), body.blacklisted, &body.reason).await?;
-    if !found {
-        return Err(AppError::new(ErrorCode::NotFound, "no such merchant"));
-    }
-    accounts::merchant(&state.db, MerchantId(id))
-        .await?
-        .map(Json)
-        .ok_or_else(|| AppError::code(ErrorCode::NotFound))
+) -> AppResult<Response> {
+    set_standing(
+        &state,
+        &op,
+        id,
+        Standing::Blacklisted,
+        body.blacklisted,
+        &body.reason,
+    )
+    .await
+}
+
+#[utoipa::path(post, path = "/api/v1/operator/merchants/{id}/suspension", tag = "operator", params(("id" = i64, Path, description = "Merchant id")), request_body = SuspensionRequest, security(("bearer" = [])), responses((status = 200, description = "Suspended (it redeems nothing; its offers and dealership are hidden) or resumed", body = MerchantView), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json"), (status = 422, description = "invalid_request: suspending without a reason", body = Problem, content_type = "application/problem+json")))]
+async fn suspension(
+    State(state): State<AppState>,
+    op: Staff<Bureau>,
+    Path(id): Path<i64>,
+    Json(body): Json<SuspensionRequest>,
+) -> AppResult<Response> {
+    set_standing(&state, &op, id, Standing::Suspended, body.suspended, &body.reason).await
 }
 
 #[utoipa::path(post, path = "/api/v1/operator/allocations", tag = "operator", request_body = AllocationRequest, security(("bearer" = [])), responses((status = 200, description = "What the import allocated and refused", body = allocations::AllocationReport)))]
@@ -113,16 +172,26 @@ pub struct ImportParams {
     pub commit: bool,
 }
 
-#[utoipa::path(post, path = "/api/v1/operator/merchants/import", tag = "operator", params(ImportParams), request_body(content = String, description = "The county's list as CSV, UTF-8 or GBK: a header line naming 名称, 统一社会信用代码 and 类别 (and 县, 地址, 联系人), then a merchant a line", content_type = "text/csv"), security(("bearer" = [])), responses((status = 200, description = "Each line's outcome or problem; written only with commit=true, and then only the lines without a problem", body = MerchantImport), (status = 422, description = "invalid_request: the file has no header naming the columns, or is not CSV", body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v1/operator/merchants/import", tag = "operator", params(ImportParams), request_body(content = String, description = "The county's list as CSV (UTF-8 or GBK) or as an Excel workbook (.xlsx, its first sheet): a header line naming 名称, 统一社会信用代码 and 类别 (and 县, 地址, 联系人), then a merchant a line", content_type = "text/csv"), security(("bearer" = [])), responses((status = 200, description = "Each line's outcome or problem; written only with commit=true, and then only the lines without a problem", body = MerchantImport), (status = 422, description = "invalid_request: the file has no header naming the columns, or is neither CSV nor a readable workbook", body = Problem, content_type = "application/problem+json")))]
 async fn import_merchants(
     State(state): State<AppState>,
     op: Staff<Bureau>,
     Query(params): Query<ImportParams>,
     body: Bytes,
 ) -> AppResult<Json<MerchantImport>> {
-    let text = decode(&body);
-    let mut lines = registry::read(&text, &categories(&state))
-        .map_err(|e| AppError::new(ErrorCode::InvalidRequest, e))?;
+    let categories = categories(&state);
+    let lines = if crate::xlsx::is_workbook(&body) {
+        // Unpacking and reading a workbook is work for a thread of its own.
+        tokio::task::spawn_blocking(move || {
+            crate::xlsx::first_sheet(&body, registry::MAX_LINES + 1)
+                .and_then(|rows| registry::read_rows(rows, &categories))
+        })
+        .await
+        .map_err(AppError::internal)?
+    } else {
+        registry::read(&decode(&body), &categories)
+    };
+    let mut lines = lines.map_err(|e| AppError::new(ErrorCode::InvalidRequest, e))?;
     for line in &mut lines {
         if let Ok(m) = &line.outcome {
             line.outcome = in_county(&op, m.clone());

@@ -239,7 +239,7 @@ pub async fn has_operator(db: &Db) -> Result<bool, DbError> {
 }
 
 pub async fn merchant(db: &Db, id: MerchantId) -> Result<Option<MerchantView>, DbError> {
-    let row = sqlx::query("SELECT id, name, category, county, blacklisted, credit_code, address, contact FROM merchants WHERE id = $1")
+    let row = sqlx::query("SELECT id, name, category, county, blacklisted, blacklist_reason, suspended, suspension_reason, credit_code, address, contact FROM merchants WHERE id = $1")
         .bind(id.0)
         .fetch_optional(&db.pool)
         .await?;
@@ -253,6 +253,9 @@ pub fn read_merchant(row: &sqlx::any::AnyRow) -> Result<MerchantView, DbError> {
         category: CategoryId(col(row, "category")?),
         county: col(row, "county")?,
         blacklisted: col::<i64>(row, "blacklisted")? != 0,
+        blacklist_reason: col(row, "blacklist_reason")?,
+        suspended: col::<i64>(row, "suspended")? != 0,
+        suspension_reason: col(row, "suspension_reason")?,
         credit_code: col::<Option<String>>(row, "credit_code")?.unwrap_or_default(),
         address: col(row, "address")?,
         contact: col(row, "contact")?,
@@ -260,7 +263,7 @@ pub fn read_merchant(row: &sqlx::any::AnyRow) -> Result<MerchantView, DbError> {
 }
 
 pub async fn merchants(db: &Db) -> Result<Vec<MerchantView>, DbError> {
-    let rows = sqlx::query("SELECT id, name, category, county, blacklisted, credit_code, address, contact FROM merchants ORDER BY id")
+    let rows = sqlx::query("SELECT id, name, category, county, blacklisted, blacklist_reason, suspended, suspension_reason, credit_code, address, contact FROM merchants ORDER BY id")
         .fetch_all(&db.pool)
         .await?;
     rows.iter().map(read_merchant).collect()
@@ -295,15 +298,39 @@ pub async fn ensure_merchant(
     Ok(MerchantId(col(&row, "id")?))
 }
 
-/// Puts a merchant on the blacklist (it may redeem nothing) or takes it off.
-pub async fn set_blacklisted(db: &Db, id: MerchantId, on: bool, reason: &str) -> Result<bool, DbError> {
-    let mut tx = db.begin_write().await?;
-    let done = sqlx::query("UPDATE merchants SET blacklisted = $1, blacklist_reason = $2 WHERE id = $3")
-        .bind(i64::from(on))
-        .bind(reason)
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
+/// What the bureau may set on a merchant, apart from its particulars. Either way it redeems
+/// nothing, and its offers and its dealership are hidden.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// Market supervision's finding: out of the campaign.
+    Blacklisted,
+    /// For a while (moved, under inquiry), then resumed.
+    Suspended,
+}
+
+/// Sets `standing` on a merchant with its reason, or lifts it. Lifted, the merchant keeps the
+/// reason it was last set for; the audit trail has both acts.
+pub async fn set_standing(
+    db: &Db,
+    id: MerchantId,
+    standing: Standing,
+    on: bool,
+    reason: &str,
+) -> Result<bool, DbError> {
+    let (flag, why) = match standing {
+        Standing::Blacklisted => ("blacklisted", "blacklist_reason"),
+        Standing::Suspended => ("suspended", "suspension_reason"),
+    };
+    let sql = if on {
+        format!("UPDATE merchants SET {flag} = 1, {why} = $1 WHERE id = $2")
+    } else {
+        format!("UPDATE merchants SET {flag} = 0 WHERE id = $1")
+    };
+    let query = if on {
+        sqlx::query(&sql).bind(reason)
+    } else {
+        sqlx::query(&sql)
+    };
+    let done = query.bind(id.0).execute(&db.pool).await?;
     Ok(done.rows_affected() == 1)
 }

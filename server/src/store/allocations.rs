@@ -6,7 +6,7 @@ use quan_core::rules::{claim_delta, coupon_expiry};
 use quan_core::{ErrorCode, Fen, Timestamp};
 use sha2::{Digest, Sha256};
 
-use super::sweep::apply_delta;
+use super::pools;
 use crate::db::{col, Db};
 use crate::error::AppError;
 
@@ -161,7 +161,7 @@ pub async fn import(
         report.amount += per_person;
         report.allocated += 1;
     }
-    apply_delta(
+    pools::apply(
         &mut tx,
         campaign.id.as_str(),
         kind.id.as_str(),

@@ -3,12 +3,16 @@
 //! reviewers' decisions, each logged with who and when. Approval reserves the subsidy from the
 //! budget in one conditional update, so concurrent approvals never overspend it; first come,
 //! first served is the queue's order (submission time) and the grant rule of the campaign file.
+//!
+//! The applicant's bank card and phone, and the documents, are sealed with the data key
+//! ([`crate::vault`]); lists carry them masked, and only the application's reviewer reads them in
+//! full ([`payment_details`]).
 
 use std::path::Path;
 
 use quan_core::api::{
-    ApplicationRequest, ApplicationStatus, ApplicationView, Dealer, DocumentRole, DocumentView, ReviewAction,
-    ReviewRequest,
+    ApplicationRequest, ApplicationStatus, ApplicationView, Dealer, DocumentRole, DocumentView,
+    PaymentDetails, ReviewAction, ReviewRequest,
 };
 use quan_core::campaign::VehicleClass;
 use quan_core::rules::{car_subsidy, grant, invoice_date_ok, review_step};
@@ -19,6 +23,7 @@ use sqlx::any::AnyRow;
 use crate::campaigns::Campaigns;
 use crate::db::{col, Db, Tx};
 use crate::error::AppError;
+use crate::vault::{Field, Vault};
 
 /// The largest document accepted: a phone photo or a scanned PDF.
 pub const MAX_DOCUMENT_BYTES: usize = 8 * 1024 * 1024;
@@ -58,7 +63,7 @@ pub async fn dealers(
         .and_then(|c| c.subsidies.iter().find(|s| s.id.as_str() == subsidy))
         .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such campaign or subsidy"))?;
     let rows =
-        sqlx::query("SELECT id, name FROM merchants WHERE category = $1 AND blacklisted = 0 ORDER BY id")
+        sqlx::query("SELECT id, name FROM merchants WHERE category = $1 AND blacklisted = 0 AND suspended = 0 ORDER BY id")
             .bind(sub.dealer_category.as_str())
             .fetch_all(&db.pool)
             .await?;
@@ -76,6 +81,7 @@ pub async fn dealers(
 /// campaign, a vehicle class with a rate, a bank card and a mobile number.
 pub async fn create(
     db: &Db,
+    vault: &Vault,
     campaigns: &Campaigns,
     resident: ResidentId,
     req: &ApplicationRequest,
@@ -127,11 +133,17 @@ pub async fn create(
             "the dealer is not one of the listed dealers",
         ));
     }
+    let sealed_card = vault
+        .seal(Field::ApplicationBankCard, &card)
+        .map_err(AppError::internal)?;
+    let sealed_phone = vault
+        .seal(Field::ApplicationPhone, &phone)
+        .map_err(AppError::internal)?;
     let mut tx = db.begin_write().await?;
     let row = sqlx::query(
         "INSERT INTO applications (campaign, subsidy, resident_id, created_at, invoice_amount, invoice_date, vehicle, \
-         dealer_id, bank_card, phone, expected, status) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'draft') RETURNING id",
+         dealer_id, bank_card, phone, bank_card_masked, phone_masked, expected, status) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'draft') RETURNING id",
     )
     .bind(req.campaign.as_str())
     .bind(req.subsidy.as_str())
@@ -141,8 +153,10 @@ pub async fn create(
     .bind(req.invoice_date.to_string())
     .bind(vehicle_str(req.vehicle))
     .bind(req.dealer.0)
-    .bind(&card)
-    .bind(&phone)
+    .bind(&sealed_card)
+    .bind(&sealed_phone)
+    .bind(quan_core::ids::masked_card(&card))
+    .bind(quan_core::ids::masked_mobile(&phone))
     .bind(expected.0)
     .fetch_one(&mut *tx)
     .await?;
@@ -152,11 +166,12 @@ pub async fn create(
     Ok(view)
 }
 
-/// Stores a document of a draft of `resident`'s: checked for size and kind, written to
+/// Stores a document of a draft of `resident`'s: checked for size and kind, sealed and written to
 /// `uploads` under its SHA-256, recorded with it (a second upload of a role replaces the first).
 #[allow(clippy::too_many_arguments)]
 pub async fn put_document(
     db: &Db,
+    vault: &Vault,
     uploads: &Path,
     resident: ResidentId,
     id: i64,
@@ -192,7 +207,12 @@ pub async fn put_document(
     let sha256: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
     let mut tx = db.begin_write().await?;
     let app = owned_draft(&mut tx, resident, id).await?;
-    write_file(uploads, &sha256, bytes).await?;
+    write_file(
+        uploads,
+        &sha256,
+        &vault.seal_file(&sha256, bytes).map_err(AppError::internal)?,
+    )
+    .await?;
     sqlx::query("DELETE FROM documents WHERE application_id = $1 AND role = $2")
         .bind(app)
         .bind(role.as_str())
@@ -221,16 +241,20 @@ pub async fn put_document(
 /// Writes the file once (a file of the same hash is the same file), through a temporary name so
 /// that a reader never sees half of it.
 async fn write_file(uploads: &Path, sha256: &str, bytes: &[u8]) -> Result<(), AppError> {
-    let path = uploads.join(sha256);
-    if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+    if tokio::fs::try_exists(uploads.join(sha256)).await.unwrap_or(false) {
         return Ok(());
     }
-    tokio::fs::create_dir_all(uploads)
+    replace_file(uploads, sha256, bytes)
         .await
-        .map_err(AppError::internal)?;
-    let temp = uploads.join(format!("{sha256}.{}.part", std::process::id()));
-    tokio::fs::write(&temp, bytes).await.map_err(AppError::internal)?;
-    tokio::fs::rename(&temp, &path).await.map_err(AppError::internal)
+        .map_err(AppError::internal)
+}
+
+/// Writes the file `name` in `uploads`, whole or not at all: through a temporary name, then renamed.
+pub async fn replace_file(uploads: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    tokio::fs::create_dir_all(uploads).await?;
+    let temp = uploads.join(format!("{name}.{}.part", std::process::id()));
+    tokio::fs::write(&temp, bytes).await?;
+    tokio::fs::rename(&temp, uploads.join(name)).await
 }
 
 /// The application `id` if it is `resident`'s and still a draft.
@@ -427,6 +451,7 @@ pub async fn decide(
 /// A document's file and kind, for its applicant or a reviewer (`resident` `None`).
 pub async fn document(
     db: &Db,
+    vault: &Vault,
     uploads: &Path,
     resident: Option<ResidentId>,
     id: i64,
@@ -446,9 +471,10 @@ pub async fn document(
         return Err(AppError::new(ErrorCode::NotFound, "no such document"));
     }
     let sha256: String = col(&row, "sha256")?;
-    let bytes = tokio::fs::read(uploads.join(&sha256))
+    let stored = tokio::fs::read(uploads.join(&sha256))
         .await
         .map_err(AppError::internal)?;
+    let bytes = vault.open_file(&sha256, stored).map_err(AppError::internal)?;
     let actual: String = Sha256::digest(&bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -460,6 +486,115 @@ pub async fn document(
         )));
     }
     Ok((col(&row, "media_type")?, bytes))
+}
+
+/// The applicant's bank card and phone in full, for `account` if it is the application's reviewer:
+/// the first to act on it in the review log.
+pub async fn payment_details(
+    db: &Db,
+    vault: &Vault,
+    account: i64,
+    id: i64,
+) -> Result<PaymentDetails, AppError> {
+    let row = sqlx::query("SELECT bank_card, phone FROM applications WHERE id = $1 AND status <> 'draft'")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such application"))?;
+    let reviewer: Option<i64> =
+        sqlx::query_scalar("SELECT account_id FROM review_log WHERE application_id = $1 ORDER BY id LIMIT 1")
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?;
+    match reviewer {
+        None => Err(AppError::new(
+            ErrorCode::Forbidden,
+            "take the application up for review first: only its reviewer sees the full numbers",
+        )),
+        Some(r) if r != account => Err(AppError::new(
+            ErrorCode::Forbidden,
+            "another reviewer has this application: only its reviewer sees the full numbers",
+        )),
+        Some(_) => Ok(PaymentDetails {
+            bank_card: vault
+                .open(Field::ApplicationBankCard, &col::<String>(&row, "bank_card")?)
+                .map_err(AppError::internal)?,
+            phone: vault
+                .open(Field::ApplicationPhone, &col::<String>(&row, "phone")?)
+                .map_err(AppError::internal)?,
+        }),
+    }
+}
+
+/// What a rotation of the data key sealed again.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Resealed {
+    pub applications: u64,
+    pub documents: u64,
+}
+
+/// Seals again, under the current data key, every application's bank card and phone and every
+/// document that is not sealed under it yet: sealed under a previous key, or written before
+/// encryption. A document is checked against its hash before it is written back.
+pub async fn reseal(db: &Db, vault: &Vault, uploads: &Path) -> Result<Resealed, String> {
+    let mut done = Resealed::default();
+    let rows = sqlx::query("SELECT id, bank_card, phone FROM applications ORDER BY id")
+        .fetch_all(&db.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    for row in rows {
+        let (card, phone): (String, String) = (
+            col(&row, "bank_card").map_err(|e| e.to_string())?,
+            col(&row, "phone").map_err(|e| e.to_string())?,
+        );
+        if vault.is_current(&card) && vault.is_current(&phone) {
+            continue;
+        }
+        let reseal = |field, stored: &str| {
+            vault
+                .open(field, stored)
+                .and_then(|plain| vault.seal(field, &plain))
+                .map_err(|e| e.to_string())
+        };
+        sqlx::query("UPDATE applications SET bank_card = $1, phone = $2 WHERE id = $3 AND bank_card = $4 AND phone = $5")
+            .bind(reseal(Field::ApplicationBankCard, &card)?)
+            .bind(reseal(Field::ApplicationPhone, &phone)?)
+            .bind(col::<i64>(&row, "id").map_err(|e| e.to_string())?)
+            .bind(&card)
+            .bind(&phone)
+            .execute(&db.pool)
+            .await
+        .map_err(|e| e.to_string())?;
+        done.applications += 1;
+    }
+    let files: Vec<String> = sqlx::query_scalar("SELECT DISTINCT sha256 FROM documents ORDER BY sha256")
+        .fetch_all(&db.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    for sha256 in files {
+        let stored = tokio::fs::read(uploads.join(&sha256))
+            .await
+            .map_err(|e| format!("document {sha256}: {e}"))?;
+        if vault.file_is_current(&stored) {
+            continue;
+        }
+        let plain = vault.open_file(&sha256, stored).map_err(|e| e.to_string())?;
+        let actual: String = Sha256::digest(&plain)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        if actual != sha256 {
+            return Err(format!(
+                "document {sha256} does not match its hash; it is left as it is"
+            ));
+        }
+        let sealed = vault.seal_file(&sha256, &plain).map_err(|e| e.to_string())?;
+        replace_file(uploads, &sha256, &sealed)
+            .await
+            .map_err(|e| format!("document {sha256}: {e}"))?;
+        done.documents += 1;
+    }
+    Ok(done)
 }
 
 /// The applications `ids`, in that order, read in `tx` (then ended).
@@ -495,7 +630,6 @@ fn read(row: &AnyRow, docs: &[AnyRow]) -> Result<ApplicationView, String> {
     let status: String = col(row, "status").map_err(e)?;
     let vehicle: String = col(row, "vehicle").map_err(e)?;
     let date: String = col(row, "invoice_date").map_err(e)?;
-    let card: String = col(row, "bank_card").map_err(e)?;
     let documents = docs
         .iter()
         .map(|d| {
@@ -525,8 +659,8 @@ fn read(row: &AnyRow, docs: &[AnyRow]) -> Result<ApplicationView, String> {
             id: MerchantId(col(row, "dealer_id").map_err(e)?),
             name: col(row, "dealer_name").map_err(e)?,
         },
-        bank_card: format!("**** {}", card.get(card.len().saturating_sub(4)..).unwrap_or("")),
-        phone: quan_core::ids::masked_mobile(&col::<String>(row, "phone").map_err(e)?),
+        bank_card: col(row, "bank_card_masked").map_err(e)?,
+        phone: col(row, "phone_masked").map_err(e)?,
         expected: Fen(col(row, "expected").map_err(e)?),
         granted: Fen(col(row, "granted").map_err(e)?),
         submitted_at: col::<Option<i64>>(row, "submitted_at").map_err(e)?.map(Timestamp),

@@ -23,7 +23,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::coupons::{CouponRow, COLUMNS};
 use super::idempotency::{self, IdemKey, Prior};
-use super::sweep;
+use super::{pools, sweep};
 use crate::campaigns::{benefit_of, Campaigns};
 use crate::clock::Clock;
 use crate::db::{col, Db, DbError, Tx};
@@ -256,18 +256,7 @@ impl Batcher {
                     .bind(date.to_string())
                     .execute(&mut *tx)
                     .await?;
-                let d = claim_delta(day.claimed_now);
-                sqlx::query(
-                    "UPDATE pools SET available = available + $1, held = held + $2 \
-                     WHERE campaign = $3 AND kind = $4 AND round = $5",
-                )
-                .bind(d.available.0)
-                .bind(d.held.0)
-                .bind(campaign)
-                .bind(kind)
-                .bind(day.round)
-                .execute(&mut *tx)
-                .await?;
+                pools::apply(&mut tx, campaign, kind, day.round, claim_delta(day.claimed_now)).await?;
             }
         }
         tx.commit().await?;

@@ -11,8 +11,8 @@ use quan_core::{ErrorCode, Fen, Timestamp};
 use super::claims::scopes;
 use super::idempotency::{self, IdemKey, Prior};
 use super::ledger::{self, Entry};
+use super::pools;
 use super::residents;
-use super::sweep::apply_delta;
 use crate::campaigns::Campaigns;
 use crate::db::{col, Db};
 use crate::error::AppError;
@@ -142,7 +142,7 @@ pub async fn issue(
         },
     )
     .await?;
-    apply_delta(
+    pools::apply(
         &mut tx,
         campaign.id.as_str(),
         kind.id.as_str(),

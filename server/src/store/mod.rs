@@ -12,6 +12,7 @@ pub mod ledger;
 pub mod love_cards;
 pub mod merchants;
 pub mod offers;
+pub mod pools;
 pub mod redemptions;
 pub mod reports;
 pub mod residents;
@@ -19,54 +20,9 @@ pub mod sessions;
 pub mod sweep;
 
 use quan_core::campaign::Campaign;
-use quan_core::Fen;
 use rand::RngCore;
 
 use crate::db::{col, Db, DbError};
-
-/// Creates each kind's pools (one per round, plus round 0 for what no round gives out) if they
-/// are not there yet. Runs at start-up on every instance; creating twice changes nothing.
-pub async fn ensure_pools(db: &Db, campaigns: &[Campaign]) -> Result<(), DbError> {
-    let mut tx = db.begin_write().await?;
-    for c in campaigns {
-        for sub in &c.subsidies {
-            sqlx::query(
-                "INSERT INTO subsidy_budgets (campaign, subsidy, budget, reserved, paid) \
-                 VALUES ($1, $2, $3, 0, 0) ON CONFLICT DO NOTHING",
-            )
-            .bind(c.id.as_str())
-            .bind(sub.id.as_str())
-            .bind(sub.budget.0)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for k in &c.kinds {
-            let mut rest = k.budget;
-            let mut rows: Vec<(i64, Fen)> = Vec::new();
-            for r in &c.rounds {
-                if let Some(q) = r.quota.get(&k.id) {
-                    rows.push((i64::from(r.number), *q));
-                    rest -= *q;
-                }
-            }
-            rows.push((0, rest));
-            for (round, budget) in rows {
-                sqlx::query(
-                    "INSERT INTO pools (campaign, kind, round, budget, available, held, redeemed) \
-                     VALUES ($1, $2, $3, $4, $4, 0, 0) ON CONFLICT DO NOTHING",
-                )
-                .bind(c.id.as_str())
-                .bind(k.id.as_str())
-                .bind(round)
-                .bind(budget.0)
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
-    }
-    tx.commit().await?;
-    Ok(())
-}
 
 /// The master secret all instances share: made once, at the first start, and kept.
 pub async fn master_secret(db: &Db) -> Result<Vec<u8>, DbError> {
@@ -90,31 +46,6 @@ pub async fn master_secret(db: &Db) -> Result<Vec<u8>, DbError> {
         .map_err(|_| DbError("the stored master secret is not hexadecimal".into()))
 }
 
-/// One kind's accounts, summed over its pools: the conservation check.
-pub async fn conservation(
-    db: &Db,
-    campaign: &str,
-    kind: &str,
-) -> Result<quan_core::rules::Conservation, DbError> {
-    let row = sqlx::query(
-        "SELECT CAST(COALESCE(SUM(budget), 0) AS BIGINT) AS budget, \
-                CAST(COALESCE(SUM(available), 0) AS BIGINT) AS available, \
-                CAST(COALESCE(SUM(held), 0) AS BIGINT) AS held, \
-                CAST(COALESCE(SUM(redeemed), 0) AS BIGINT) AS redeemed \
-         FROM pools WHERE campaign = $1 AND kind = $2",
-    )
-    .bind(campaign)
-    .bind(kind)
-    .fetch_one(&db.pool)
-    .await?;
-    Ok(quan_core::rules::Conservation {
-        budget: Fen(col(&row, "budget")?),
-        available: Fen(col(&row, "available")?),
-        held: Fen(col(&row, "held")?),
-        redeemed: Fen(col(&row, "redeemed")?),
-    })
-}
-
 /// A kind a merchant acts on itself (issuing in the shop, or setting up its own coupons): it must
 /// exist, be issued that way, and apply in the merchant's category; a blacklisted merchant does
 /// nothing.
@@ -136,8 +67,8 @@ pub fn merchant_kind<'a>(
             "this kind is not issued that way",
         ));
     }
-    if merchant.blacklisted {
-        return Err(AppError::code(ErrorCode::MerchantBlacklisted));
+    if let Some(refusal) = merchant.refusal() {
+        return Err(AppError::code(refusal));
     }
     if !k.applies_in(&merchant.category) {
         return Err(AppError::new(

@@ -6,12 +6,13 @@
 
 use quan_core::api::{CouponView, MerchantOffer, MerchantView, OfferRequest};
 use quan_core::campaign::Issuance;
-use quan_core::rules::{coupon_expiry, Benefit};
+use quan_core::rules::{claim_delta, coupon_expiry, Benefit};
 use quan_core::{CampaignId, ErrorCode, Fen, KindId, MerchantId, ResidentId, Timestamp};
 use sqlx::any::AnyRow;
 
 use super::coupons::{CouponRow, COLUMNS};
 use super::ledger::{self, Entry};
+use super::pools;
 use crate::campaigns::Campaigns;
 use crate::db::{col, Db};
 use crate::error::AppError;
@@ -127,8 +128,8 @@ pub async fn list(
         }
         None => {
             sqlx::query(&format!(
-                "{SELECT} WHERE o.claimed < o.quantity AND m.blacklisted = 0 ORDER BY o.id"
-            ))
+            "{SELECT} WHERE o.claimed < o.quantity AND m.blacklisted = 0 AND m.suspended = 0 ORDER BY o.id"
+        ))
             .fetch_all(&db.pool)
             .await
         }
@@ -187,17 +188,15 @@ pub async fn claim(
             "this offer's coupons are all claimed",
         ));
     }
-    let pooled = sqlx::query(
-        "UPDATE pools SET available = available - $1, held = held + $1 \
-         WHERE campaign = $2 AND kind = $3 AND round = $4 AND available >= $1",
+    if !pools::take(
+        &mut tx,
+        campaign.id.as_str(),
+        kind.id.as_str(),
+        round,
+        claim_delta(value),
     )
-    .bind(value.0)
-    .bind(campaign.id.as_str())
-    .bind(kind.id.as_str())
-    .bind(round)
-    .execute(&mut *tx)
-    .await?;
-    if pooled.rows_affected() != 1 {
+    .await?
+    {
         return Err(AppError::new(ErrorCode::SoldOut, "the kind's budget is spent"));
     }
     let row = sqlx::query(&format!(

@@ -10,7 +10,7 @@ use quan_core::{CouponId, ErrorCode, Fen, KindId, MerchantId, RedemptionId, Time
 use super::coupons::{status_str, CouponRow, COLUMNS};
 use super::idempotency::{self, IdemKey, Prior};
 use super::ledger;
-use super::sweep::apply_delta;
+use super::pools;
 use crate::campaigns::Campaigns;
 use crate::db::{col, Db, DbError};
 use crate::error::AppError;
@@ -66,8 +66,8 @@ fn usable(c: &CouponRow, now: Timestamp) -> Result<(), AppError> {
 /// What the till shows after a scan.
 pub fn describe(campaigns: &Campaigns, coupon: &CouponRow, merchant: &MerchantView) -> LookupResult {
     let kind = campaigns.kind(&coupon.campaign, &coupon.kind).map(|(_, k)| k);
-    let refusal = if merchant.blacklisted {
-        Some(ErrorCode::MerchantBlacklisted)
+    let refusal = if let Some(refusal) = merchant.refusal() {
+        Some(refusal)
     } else if !kind.is_some_and(|k| k.applies_in(&merchant.category))
         || coupon.merchant.is_some_and(|m| m != merchant.id.0)
     {
@@ -107,11 +107,8 @@ pub async fn redeem(
     if let Some(prior) = idempotency::replayed(db, idem).await? {
         return Ok(Err(prior));
     }
-    if merchant.blacklisted {
-        return Err(AppError::new(
-            ErrorCode::MerchantBlacklisted,
-            "this merchant may not redeem coupons",
-        ));
+    if let Some(refusal) = merchant.refusal() {
+        return Err(AppError::new(refusal, "this merchant may not redeem coupons now"));
     }
     if !order.is_positive() {
         return Err(AppError::new(
@@ -163,7 +160,7 @@ pub async fn redeem(
             again.unwrap_or_else(|| AppError::new(ErrorCode::AlreadyRedeemed, "this coupon has been used"))
         );
     }
-    apply_delta(&mut tx, &coupon.campaign, &coupon.kind, coupon.round, delta)
+    pools::apply(&mut tx, &coupon.campaign, &coupon.kind, coupon.round, delta)
         .await
         .map_err(db_err)?;
     let day = now.china_date().to_string();
@@ -251,7 +248,7 @@ pub async fn reverse(
     if coupon.status == CouponStatus::Redeemed && now > coupon.expires_at {
         let (to, d) =
             transition(coupon.status, coupon.value, given, Event::Expire).map_err(AppError::code)?;
-        apply_delta(&mut tx, &coupon.campaign, &coupon.kind, coupon.round, d)
+        pools::apply(&mut tx, &coupon.campaign, &coupon.kind, coupon.round, d)
             .await
             .map_err(db_err)?;
         coupon.status = to;
@@ -263,7 +260,7 @@ pub async fn reverse(
         .bind(coupon.id.0)
         .execute(&mut *tx)
         .await?;
-    apply_delta(&mut tx, &coupon.campaign, &coupon.kind, coupon.round, delta)
+    pools::apply(&mut tx, &coupon.campaign, &coupon.kind, coupon.round, delta)
         .await
         .map_err(db_err)?;
     sqlx::query("UPDATE redemptions SET reversed_at = $1, reversed_by = $2 WHERE id = $3")

@@ -118,7 +118,7 @@ pub async fn resolve(
         "SELECT s.last_seen_at, s.expires_at, s.revoked_at, a.id, a.username, a.role, a.county, \
                 a.disabled_at, a.must_change_password, \
                 m.id AS m_id, m.name AS m_name, m.category AS m_category, m.county AS m_county, \
-                m.blacklisted AS m_blacklisted \
+                m.blacklisted AS m_blacklisted, m.suspended AS m_suspended \
          FROM sessions s JOIN accounts a ON a.id = s.account_id \
          LEFT JOIN merchants m ON m.id = a.merchant_id \
          WHERE s.id = $1",
@@ -151,7 +151,10 @@ pub async fn resolve(
             category: CategoryId(col(&row, "m_category")?),
             county: col(&row, "m_county")?,
             blacklisted: col::<i64>(&row, "m_blacklisted")? != 0,
-            // The till needs none of the registry's particulars.
+            suspended: col::<i64>(&row, "m_suspended")? != 0,
+            // The till needs none of the registry's particulars, nor the reasons.
+            blacklist_reason: String::new(),
+            suspension_reason: String::new(),
             credit_code: String::new(),
             address: String::new(),
             contact: String::new(),

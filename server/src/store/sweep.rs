@@ -10,6 +10,7 @@ use quan_core::Timestamp;
 
 use super::coupons::{status_str, CouponRow, COLUMNS};
 use super::ledger;
+use super::pools;
 use crate::clock::Clock;
 use crate::db::{Db, DbError, Tx};
 
@@ -60,37 +61,10 @@ pub async fn expire_due(tx: &mut Tx, db: &Db, now: Timestamp) -> Result<usize, D
             acc.redeemed += delta.redeemed;
         }
         for ((campaign, kind, round), d) in pools {
-            apply_delta(tx, &campaign, &kind, round, d).await?;
+            pools::apply(tx, &campaign, &kind, round, d).await?;
         }
         total += rows.len();
     }
-}
-
-/// Moves a pool's accounts by `d`, all three in one statement (the table checks that they
-/// still add up to the budget after every statement).
-pub async fn apply_delta(
-    tx: &mut Tx,
-    campaign: &str,
-    kind: &str,
-    round: i64,
-    d: Delta,
-) -> Result<(), DbError> {
-    if d == Delta::default() {
-        return Ok(());
-    }
-    sqlx::query(
-        "UPDATE pools SET available = available + $1, held = held + $2, redeemed = redeemed + $3 \
-         WHERE campaign = $4 AND kind = $5 AND round = $6",
-    )
-    .bind(d.available.0)
-    .bind(d.held.0)
-    .bind(d.redeemed.0)
-    .bind(campaign)
-    .bind(kind)
-    .bind(round)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 /// Runs the sweep now and then: every half minute, and right after each China midnight.

@@ -115,6 +115,7 @@ pub async fn spawn(options: Options) -> TestApp {
         // Tests move the clock by days; the idle limits have tests of their own.
         console_idle: std::time::Duration::from_secs(86_400 * 400),
         till_idle: std::time::Duration::from_secs(86_400 * 400),
+        data_key: Some(quan_server::vault::DataKey::generate()),
         ..Config::default()
     };
     (options.tune)(&mut config);
@@ -220,9 +221,10 @@ impl TestApp {
     pub async fn assert_conserved(&self) {
         for c in self.state.campaigns.iter() {
             for k in &c.kinds {
-                let acc = quan_server::store::conservation(&self.state.db, c.id.as_str(), k.id.as_str())
-                    .await
-                    .expect("pools");
+                let acc =
+                    quan_server::store::pools::conservation(&self.state.db, c.id.as_str(), k.id.as_str())
+                        .await
+                        .expect("pools");
                 assert!(acc.holds(), "{}/{}: {acc:?}", c.id, k.id);
                 assert_eq!(acc.budget, k.budget, "{}/{}", c.id, k.id);
             }
