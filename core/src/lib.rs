@@ -15,6 +15,7 @@ pub mod qr;
 pub mod registry;
 pub mod report;
 pub mod rules;
+pub mod slots;
 pub mod summary;
 pub mod time;
 

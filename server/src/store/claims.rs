@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex};
 use quan_core::api::{ClaimRequest, CouponView};
 use quan_core::campaign::{Campaign, Kind};
 use quan_core::rules::{check_claim, claim_delta, daily_release, ClaimRefusal, Usage};
+use quan_core::slots::LimitScope;
 use quan_core::{ChinaDate, ErrorCode, Fen, ResidentId, Timestamp};
 use tokio::sync::{mpsc, oneshot};
 
@@ -298,16 +299,14 @@ impl Batcher {
         let Some(day) = days.get_mut(&key) else {
             return Ok(Err(AppError::code(ErrorCode::Internal)));
         };
-        let scopes = scopes(kind, p.request.denomination, i64::from(round.number), date);
-        let slot_key = |scope: &str| (p.resident.0, key.0.clone(), key.1.clone(), scope.to_owned());
-        let count = |scope: &str| counted.get(&slot_key(scope)).copied().unwrap_or(0);
-        let usage = Usage {
-            claims_this_round: count(&format!("round:{}", round.number)),
-            claims_today: count(&format!("day:{date}")),
-            claims_in_campaign: count("campaign"),
-            held_of_denomination: count(&format!("den:{}:{date}", p.request.denomination)),
-            held_of_kind: count(&format!("kind:{date}")),
-        };
+        let den = p.request.denomination;
+        let scopes = LimitScope::for_coupon(&kind.limits, den, round.number, date);
+        let slot_key = |scope: LimitScope| (p.resident.0, key.0.clone(), key.1.clone(), scope);
+        let mut usage = Usage::default();
+        for scope in &scopes {
+            let n = counted.get(&slot_key(*scope)).copied().unwrap_or(0);
+            usage.count(*scope, n, den, round.number, date);
+        }
         let left = day.released - day.claimed;
         let grant = match check_claim(campaign, kind, p.request.denomination, usage, left, now) {
             Ok(g) => g,
@@ -356,13 +355,13 @@ impl Batcher {
             }
         }
         for scope in scopes {
-            let n = counted.entry(slot_key(&scope.name)).or_insert(0);
+            let n = counted.entry(slot_key(scope)).or_insert(0);
             *n += 1;
             made.slots.push((
                 p.resident.0,
                 key.0.clone(),
                 key.1.clone(),
-                scope.name,
+                scope.key(),
                 i64::from(*n),
                 coupon.id.0,
             ));
@@ -382,7 +381,7 @@ impl Batcher {
 }
 
 /// (resident, campaign, kind, scope).
-type SlotKey = (i64, String, String, String);
+type SlotKey = (i64, String, String, LimitScope);
 
 /// The slots and ledger records a batch makes, written in one statement each.
 #[derive(Default)]
@@ -535,26 +534,6 @@ async fn open_day(
     Ok(day)
 }
 
-/// A scope a claim takes a slot in.
-pub(crate) struct Scope {
-    pub(crate) name: String,
-}
-
-/// The limiting scopes of a claim of denomination `den` of `kind` on `date` in `round`.
-pub(crate) fn scopes(kind: &Kind, den: usize, round: i64, date: ChinaDate) -> Vec<Scope> {
-    let l = kind.limits;
-    [
-        (l.per_round, format!("round:{round}")),
-        (l.per_day, format!("day:{date}")),
-        (l.per_campaign, "campaign".to_owned()),
-        (l.held_per_denomination, format!("den:{den}:{date}")),
-        (l.held_per_kind, format!("kind:{date}")),
-    ]
-    .into_iter()
-    .filter_map(|(limit, name)| limit.map(|_| Scope { name }))
-    .collect()
-}
-
 /// Adds to `counted` the slots the `residents` hold in each scope of this kind.
 async fn usage_counts(
     tx: &mut Tx,
@@ -579,11 +558,14 @@ async fn usage_counts(
         }
         for row in query.fetch_all(&mut **tx).await? {
             let n: i64 = col(&row, "n")?;
+            let Some(scope) = LimitScope::parse(&col::<String>(&row, "scope")?) else {
+                continue;
+            };
             let key = (
                 col(&row, "resident_id")?,
                 campaign.id.0.clone(),
                 kind.id.0.clone(),
-                col(&row, "scope")?,
+                scope,
             );
             counted.insert(key, u32::try_from(n).unwrap_or(u32::MAX));
         }
@@ -670,24 +652,16 @@ pub async fn usage_of(
                 col::<String>(r, "campaign").is_ok_and(|x| x == c.id.0)
                     && col::<String>(r, "kind").is_ok_and(|x| x == k.id.0)
             }) {
-                let scope: String = col(r, "scope")?;
                 let n = u32::try_from(col::<i64>(r, "n")?).unwrap_or(u32::MAX);
-                let today = date.to_string();
-                if round.is_some_and(|n| scope == format!("round:{n}")) {
-                    u.claims_this_round = n;
-                } else if scope == format!("day:{today}") {
-                    u.claims_today = n;
-                } else if scope == "campaign" {
-                    u.claims_in_campaign = n;
-                } else if scope == format!("kind:{today}") {
-                    u.kind_today = n;
-                } else if let Some(den) = scope
-                    .strip_prefix("den:")
-                    .and_then(|rest| rest.strip_suffix(&format!(":{today}")))
-                {
-                    if let Ok(d) = den.parse::<usize>() {
-                        u.denominations_today.push(d);
+                match LimitScope::parse(&col::<String>(r, "scope")?) {
+                    Some(LimitScope::Round(r)) if round == Some(r) => u.claims_this_round = n,
+                    Some(LimitScope::Day(d)) if d == date => u.claims_today = n,
+                    Some(LimitScope::Campaign) => u.claims_in_campaign = n,
+                    Some(LimitScope::Kind(d)) if d == date => u.kind_today = n,
+                    Some(LimitScope::Denomination { index, day }) if day == date => {
+                        u.denominations_today.push(index)
                     }
+                    _ => {}
                 }
             }
             out.push(u);

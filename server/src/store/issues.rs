@@ -6,9 +6,9 @@
 use quan_core::api::{IssueRequest, IssuedCoupon, MerchantView};
 use quan_core::campaign::Issuance;
 use quan_core::rules::{check_issue, claim_delta, Usage};
+use quan_core::slots::LimitScope;
 use quan_core::{ErrorCode, Fen, Timestamp};
 
-use super::claims::scopes;
 use super::idempotency::{self, IdemKey, Prior};
 use super::ledger::{self, Entry};
 use super::pools;
@@ -51,7 +51,8 @@ pub async fn issue(
     })?;
     let date = now.china_date();
     // The round is known before the lock: a pool per round.
-    let round = campaign.round_on(date).map_or(0, |r| i64::from(r.number));
+    let round_number = campaign.round_on(date).map_or(0, |r| r.number);
+    let round = i64::from(round_number);
     let mut tx = db.begin_write().await?;
     let pool = sqlx::query(&format!(
         "SELECT available FROM pools WHERE campaign = $1 AND kind = $2 AND round = $3{}",
@@ -77,14 +78,9 @@ pub async fn issue(
     .await?;
     let mut usage = Usage::default();
     for row in &rows {
-        let scope: String = col(row, "scope")?;
         let n = u32::try_from(col::<i64>(row, "n")?).unwrap_or(u32::MAX);
-        if scope == format!("day:{date}") {
-            usage.claims_today = n;
-        } else if scope == "campaign" {
-            usage.claims_in_campaign = n;
-        } else if scope == format!("round:{round}") {
-            usage.claims_this_round = n;
+        if let Some(scope) = LimitScope::parse(&col::<String>(row, "scope")?) {
+            usage.count(scope, n, 0, round_number, date);
         }
     }
     let grant = check_issue(campaign, kind, usage, available, request.order_amount.fen(), now)
@@ -107,11 +103,13 @@ pub async fn issue(
     .fetch_one(&mut *tx)
     .await?;
     let coupon: i64 = col(&row, "id")?;
-    for scope in scopes(kind, 0, i64::from(grant.round), date) {
-        let taken = match scope.name.as_str() {
-            "campaign" => usage.claims_in_campaign,
-            s if s.starts_with("day:") => usage.claims_today,
-            _ => usage.claims_this_round,
+    for scope in LimitScope::for_coupon(&kind.limits, 0, grant.round, date) {
+        let taken = match scope {
+            LimitScope::Campaign => usage.claims_in_campaign,
+            LimitScope::Day(_) => usage.claims_today,
+            LimitScope::Denomination { .. } => usage.held_of_denomination,
+            LimitScope::Kind(_) => usage.held_of_kind,
+            LimitScope::Round(_) | LimitScope::Offer(_) => usage.claims_this_round,
         };
         sqlx::query(
             "INSERT INTO limit_slots (resident_id, campaign, kind, scope, slot, coupon_id) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -119,7 +117,7 @@ pub async fn issue(
         .bind(resident.0)
         .bind(campaign.id.as_str())
         .bind(kind.id.as_str())
-        .bind(&scope.name)
+        .bind(scope.key())
         .bind(i64::from(taken) + 1)
         .bind(coupon)
         .execute(&mut *tx)

@@ -16,6 +16,7 @@ use super::pools;
 use crate::campaigns::Campaigns;
 use crate::db::{col, Db};
 use crate::error::AppError;
+use quan_core::slots::LimitScope;
 
 /// The most coupons one offer may hold.
 pub const MAX_QUANTITY: u32 = 100_000;
@@ -225,7 +226,7 @@ pub async fn claim(
     .bind(resident.0)
     .bind(campaign.id.as_str())
     .bind(kind.id.as_str())
-    .bind(format!("offer:{id}"))
+    .bind(LimitScope::Offer(id).key())
     .bind(coupon.id.0)
     .execute(&mut *tx)
     .await?;
