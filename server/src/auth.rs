@@ -25,7 +25,7 @@ use sha2::Sha256;
 
 use crate::audit;
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::sessions::{self, Ended, SignedIn};
 use quan_core::api::AuditAct;
 

@@ -18,6 +18,7 @@ pub mod openapi;
 pub mod proxy;
 pub mod routes;
 pub mod startup;
+pub mod state;
 pub mod store;
 pub mod vault;
 pub mod web;

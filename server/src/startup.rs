@@ -2,7 +2,7 @@
 //! routes assembled, listener bound.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -31,39 +31,13 @@ use crate::error::AppError;
 use crate::limits::{Limiter, Rate};
 use crate::metrics::Metrics;
 use crate::proxy::{self, Cidr};
+use crate::state::AppState;
 use crate::store::accounts;
 use crate::store::claims::Claims;
 use crate::store::idempotency::InFlight;
 use crate::store::sessions::Idle;
 use crate::vault::{DataKey, Vault};
 use crate::{demo, routes, store, web};
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub clock: Clock,
-    pub campaigns: Arc<Campaigns>,
-    pub db: Db,
-    pub secrets: Arc<Secrets>,
-    pub claims: Claims,
-    pub in_flight: InFlight,
-    pub limiter: Limiter,
-    pub metrics: Metrics,
-    pub demo: bool,
-    pub host_key: Option<ed25519_dalek::VerifyingKey>,
-    /// Host origins that may frame the widget and talk to it.
-    pub host_origins: Arc<Vec<String>>,
-    /// Where uploaded documents are kept.
-    pub uploads: Arc<PathBuf>,
-    /// The token `/metrics` asks for, if any.
-    pub metrics_token: Option<Arc<str>>,
-    /// How long staff sessions may idle.
-    pub idle: Idle,
-    /// Password hashing, off the request path.
-    pub hasher: Hasher,
-    /// Seals sensitive personal information at rest.
-    pub vault: Arc<Vault>,
-}
 
 /// The data key: the one configured; in demo mode without one, a key derived from the database's
 /// own secret (so a demo needs no set-up, and keeps nothing worth the name). Outside demo mode the

@@ -13,7 +13,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::clock::Clock;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::claims::{Claimed, Claims};
 use crate::store::{redemptions, residents, sweep};
 

@@ -6,7 +6,7 @@
 use quan_core::api::Role;
 use quan_core::KindId;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::{accounts, allocations};
 
 pub mod activity;

@@ -17,7 +17,7 @@ use super::resident::parse_json;
 use crate::auth::{Bank, ResidentAuth, Staff};
 use crate::error::{AppError, AppResult};
 use crate::extract::{created, Json, Path};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::applications::{self, MAX_DOCUMENT_BYTES};
 #[allow(unused_imports)]
 use quan_core::Problem;

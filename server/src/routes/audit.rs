@@ -9,7 +9,7 @@ use crate::audit::{self, Filter};
 use crate::auth::{Audit, Staff};
 use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Query};
-use crate::startup::AppState;
+use crate::state::AppState;
 use quan_core::api::AuditEntry;
 use quan_core::ErrorCode;
 #[allow(unused_imports)]

@@ -11,7 +11,7 @@ use quan_core::ErrorCode;
 
 use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Path};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::claims;
 #[allow(unused_imports)]
 use quan_core::Problem;

@@ -13,7 +13,7 @@ use super::resident::parse_json;
 use crate::auth::{Bureau, MerchantAuth, Staff};
 use crate::error::AppResult;
 use crate::extract::{created, replay, Json, Path};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::idempotency::IdemKey;
 use crate::store::{love_cards, redemptions};
 #[allow(unused_imports)]

@@ -13,7 +13,7 @@ use super::resident::parse_json;
 use crate::auth::MerchantAuth;
 use crate::error::AppResult;
 use crate::extract::{created, replay, Json, Path};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::idempotency::IdemKey;
 use crate::store::{issues, redemptions};
 #[allow(unused_imports)]

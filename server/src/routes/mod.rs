@@ -16,7 +16,7 @@ pub mod time;
 
 use axum::Router;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Every API route, to be nested under `/api/v1`.
 pub fn router() -> Router<AppState> {

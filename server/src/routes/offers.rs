@@ -10,7 +10,7 @@ use quan_core::api::{CouponView, MerchantOffer, OfferRequest};
 use crate::auth::{MerchantAuth, ResidentAuth, Shop};
 use crate::error::AppResult;
 use crate::extract::{created, Json, Path};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::offers;
 #[allow(unused_imports)]
 use quan_core::Problem;

@@ -15,7 +15,7 @@ use quan_core::{ErrorCode, MerchantId};
 use crate::auth::{Bureau, Staff};
 use crate::error::{AppError, AppResult};
 use crate::extract::{created, Json, Path, Query};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::accounts::{self, Standing};
 use crate::store::allocations;
 use crate::store::merchants::{self, Refused};

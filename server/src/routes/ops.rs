@@ -11,7 +11,7 @@ use quan_core::{ErrorCode, Problem};
 use crate::db::col;
 use crate::error::AppError;
 use crate::proxy::Client;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

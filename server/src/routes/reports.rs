@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::auth::{Bureau, MerchantAuth, Reports, Settlements, Shop, Staff};
 use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Path, Query};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::reports::{self as store, AuditRow};
 use crate::store::sessions::SignedIn;
 #[allow(unused_imports)]

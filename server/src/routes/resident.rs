@@ -12,7 +12,7 @@ use quan_core::ErrorCode;
 use crate::auth::ResidentAuth;
 use crate::error::{AppError, AppResult};
 use crate::extract::{created, replay, Json, Path};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::claims::Claimed;
 use crate::store::coupons::{CouponRow, COLUMNS};
 use crate::store::idempotency::{IdemKey, Prior};

@@ -13,7 +13,7 @@ use crate::auth::{verify_host_token, Own, Principal, Staff, SESSION_MS};
 use crate::error::{AppError, AppResult};
 use crate::extract::Json;
 use crate::proxy::Client;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::{accounts, residents, sessions};
 use quan_core::api::AuditAct;
 #[allow(unused_imports)]

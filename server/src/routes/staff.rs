@@ -13,7 +13,7 @@ use crate::audit;
 use crate::auth::{one_time_password, Bureau, MerchantAuth, Shop, Staff};
 use crate::error::{AppError, AppResult};
 use crate::extract::{created, Json, Path};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::accounts::{self, Account};
 use crate::store::sessions;
 #[allow(unused_imports)]

@@ -6,7 +6,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use quan_core::api::{ServerTime, WidgetConfig};
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

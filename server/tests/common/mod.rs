@@ -10,7 +10,7 @@ use quan_core::api::Role;
 use quan_core::{MerchantId, ResidentId, Timestamp};
 use quan_server::auth::Principal;
 use quan_server::clock::Clock;
-use quan_server::startup::AppState;
+use quan_server::state::AppState;
 use quan_server::store::{accounts, residents, sessions};
 use quan_server::{Application, Config};
 
