@@ -1,12 +1,17 @@
 //! Request bodies: axum's JSON extractor, answering bad input with the API's own problem
-//! documents (400 for what is not JSON, 415 without a JSON content type, 422 for a wrong shape).
+//! documents (400 for what is not JSON, 415 without a JSON content type, 422 for a wrong shape);
+//! and [`Idempotent`], the one way a state-changing call reads its body and `Idempotency-Key`.
 
-use axum::extract::{FromRequest, FromRequestParts};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use quan_core::ErrorCode;
 
+use crate::auth::Caller;
 use crate::error::AppError;
-use crate::store::idempotency::Prior;
+use crate::state::AppState;
+use crate::store::idempotency::{IdemKey, InFlightGuard, Prior};
 
 /// JSON in, with the app's errors.
 #[derive(FromRequest)]
@@ -28,6 +33,68 @@ pub struct Path<T>(pub T);
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(AppError))]
 pub struct Query<T>(pub T);
+
+/// A state-changing call: its JSON body, and its `Idempotency-Key` if it sent one, scoped to the
+/// caller and to what the body means (the same key with another body is refused, 422). The key is
+/// held in flight in this instance until the handler is done, so a second call with it meanwhile
+/// is answered 409 at once. The store records the first answer with the effect.
+pub struct Idempotent<T> {
+    pub body: T,
+    pub key: Option<IdemKey>,
+    _in_flight: Option<InFlightGuard>,
+}
+
+/// The `Idempotency-Key` of a call without a body (its meaning is its method and path).
+pub struct IdempotencyKey {
+    pub key: Option<IdemKey>,
+    _in_flight: Option<InFlightGuard>,
+}
+
+/// The key the caller sent, if any, for a request meaning `request`, entered in flight.
+fn enter(
+    parts: &Parts,
+    state: &AppState,
+    request: &[u8],
+) -> Result<(Option<IdemKey>, Option<InFlightGuard>), AppError> {
+    let Some(sent) = parts.headers.get("idempotency-key") else {
+        return Ok((None, None));
+    };
+    let owner = match parts.extensions.get::<Caller>() {
+        Some(Caller::Resident(r)) => format!("r:{}", r.0),
+        Some(Caller::Staff(s)) => format!("a:{}", s.account),
+        _ => return Err(AppError::new(ErrorCode::Unauthorized, "sign in first")),
+    };
+    let key = IdemKey::new(owner, sent.to_str().unwrap_or(""), request)?;
+    let guard = state.in_flight.enter(&key)?;
+    Ok((Some(key), Some(guard)))
+}
+
+impl<T: serde::de::DeserializeOwned + serde::Serialize> FromRequest<AppState> for Idempotent<T> {
+    type Rejection = AppError;
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+        let (parts, body) = req.into_parts();
+        let Json(value) = Json::<T>::from_request(Request::from_parts(parts.clone(), body), state).await?;
+        let meaning = serde_json::to_vec(&value).map_err(AppError::internal)?;
+        let (key, guard) = enter(&parts, state, &meaning)?;
+        Ok(Idempotent {
+            body: value,
+            key,
+            _in_flight: guard,
+        })
+    }
+}
+
+impl FromRequestParts<AppState> for IdempotencyKey {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let meaning = format!("{} {}", parts.method, parts.uri.path());
+        let (key, guard) = enter(parts, state, meaning.as_bytes())?;
+        Ok(IdempotencyKey {
+            key,
+            _in_flight: guard,
+        })
+    }
+}
 
 /// A first answer given again for a retried Idempotency-Key.
 pub fn replay(prior: Prior) -> Response {

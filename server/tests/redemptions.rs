@@ -333,6 +333,44 @@ async fn idempotent_redemption_after_a_dropped_answer_redeems_once() {
         .await
         .unwrap();
     assert_eq!(n, 1);
+    // The key with another order is another request: refused, not replayed.
+    let other = app
+        .client
+        .post(app.url("/merchant/redemptions"))
+        .bearer_auth(&till)
+        .header("Idempotency-Key", "till-7-order-93")
+        .json(&json!({"code": code_now(&app, &coupon), "order_amount": 26_000}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(other).await, (422, ErrorCode::IdempotencyMismatch));
+    // A reversal retried with its key is reversed once, and the retry says it is a replay.
+    let reverse = |key: &'static str, id: i64| {
+        app.client
+            .post(app.url(&format!("/merchant/redemptions/{id}/reverse")))
+            .bearer_auth(&till)
+            .header("Idempotency-Key", key)
+            .send()
+    };
+    let undone = reverse("till-7-undo-93", first.id.0).await.unwrap();
+    assert_eq!(undone.status(), 200);
+    let again = reverse("till-7-undo-93", first.id.0).await.unwrap();
+    assert_eq!(
+        (
+            again.status(),
+            again
+                .headers()
+                .get("idempotent-replayed")
+                .map(|v| v.to_str().unwrap().to_owned())
+        ),
+        (reqwest::StatusCode::OK, Some("true".to_owned()))
+    );
+    // The same key on another redemption's reversal is another request.
+    assert_eq!(
+        problem(reverse("till-7-undo-93", first.id.0 + 1).await.unwrap()).await,
+        (422, ErrorCode::IdempotencyMismatch)
+    );
+    app.assert_conserved().await;
 }
 
 #[tokio::test]

@@ -13,7 +13,6 @@ use quan_core::api::{
 };
 use quan_core::ErrorCode;
 
-use super::resident::parse_json;
 use crate::auth::{Bank, ResidentAuth, Staff};
 use crate::error::{AppError, AppResult};
 use crate::extract::{created, Json, Path};
@@ -104,10 +103,8 @@ async fn subsidies(State(state): State<AppState>) -> AppResult<Json<Vec<SubsidyV
 async fn create(
     State(state): State<AppState>,
     ResidentAuth(resident): ResidentAuth,
-    headers: HeaderMap,
-    body: Bytes,
+    Json(request): Json<ApplicationRequest>,
 ) -> AppResult<Response> {
-    let request: ApplicationRequest = parse_json(&headers, &body)?;
     let view = applications::create(
         &state.db,
         &state.vault,

@@ -1,20 +1,16 @@
 //! Love-coupon cards: the bureau prints them, and reissues a lost one; the till redeems from them
 //! with the holder's PIN.
 
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use quan_core::api::{CardLookup, CardRedeemRequest, CardRequest, CardView, PrintedCard};
 
-use super::resident::parse_json;
 use crate::auth::{Bureau, MerchantAuth, Staff};
 use crate::error::AppResult;
-use crate::extract::{created, replay, Json, Path};
+use crate::extract::{created, replay, Idempotent, Json, Path};
 use crate::state::AppState;
-use crate::store::idempotency::IdemKey;
 use crate::store::{love_cards, redemptions};
 #[allow(unused_imports)]
 use quan_core::api::RedemptionView;
@@ -95,16 +91,13 @@ async fn lookup(
 async fn redeem(
     State(state): State<AppState>,
     auth: MerchantAuth,
-    headers: HeaderMap,
-    body: Bytes,
+    Idempotent {
+        body: request,
+        key: idem,
+        ..
+    }: Idempotent<CardRedeemRequest>,
 ) -> AppResult<Response> {
-    let request: CardRedeemRequest = parse_json(&headers, &body)?;
     let merchant = auth.merchant;
-    let idem = IdemKey::from_headers(&headers, format!("a:{}", auth.account), &body)?;
-    let _guard = match &idem {
-        Some(k) => Some(state.in_flight.enter(k)?),
-        None => None,
-    };
     let now = state.clock.now();
     // A retry of a redemption that went through replays it, before the card is asked again.
     if let Some(prior) = crate::store::idempotency::replayed(&state.db, idem.as_ref()).await? {

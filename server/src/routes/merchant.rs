@@ -1,20 +1,16 @@
 //! The till: look up a scanned code, redeem against an order, reverse, the day's list.
 
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use quan_core::api::{IssueRequest, LookupRequest, LookupResult, MerchantDay, RedeemRequest};
 use quan_core::RedemptionId;
 
-use super::resident::parse_json;
 use crate::auth::MerchantAuth;
 use crate::error::AppResult;
-use crate::extract::{created, replay, Json, Path};
+use crate::extract::{created, replay, IdempotencyKey, Idempotent, Json, Path};
 use crate::state::AppState;
-use crate::store::idempotency::IdemKey;
 use crate::store::{issues, redemptions};
 #[allow(unused_imports)]
 use quan_core::api::{IssuedCoupon, RedemptionView};
@@ -46,16 +42,13 @@ async fn lookup(
 async fn redeem(
     State(state): State<AppState>,
     auth: MerchantAuth,
-    headers: HeaderMap,
-    body: Bytes,
+    Idempotent {
+        body: request,
+        key: idem,
+        ..
+    }: Idempotent<RedeemRequest>,
 ) -> AppResult<Response> {
-    let request: RedeemRequest = parse_json(&headers, &body)?;
     let merchant = auth.merchant;
-    let idem = IdemKey::from_headers(&headers, format!("a:{}", auth.account), &body)?;
-    let _guard = match &idem {
-        Some(k) => Some(state.in_flight.enter(k)?),
-        None => None,
-    };
     let now = state.clock.now();
     let result = redemptions::redeem(
         &state.db,
@@ -83,17 +76,8 @@ async fn reverse(
     State(state): State<AppState>,
     auth: MerchantAuth,
     Path(id): Path<i64>,
-    headers: HeaderMap,
+    IdempotencyKey { key: idem, .. }: IdempotencyKey,
 ) -> AppResult<Response> {
-    let idem = IdemKey::from_headers(
-        &headers,
-        format!("a:{}", auth.account),
-        format!("reverse:{id}").as_bytes(),
-    )?;
-    let _guard = match &idem {
-        Some(k) => Some(state.in_flight.enter(k)?),
-        None => None,
-    };
     let now = state.clock.now();
     let result = redemptions::reverse(
         &state.db,
@@ -123,16 +107,13 @@ async fn today(State(state): State<AppState>, auth: MerchantAuth) -> AppResult<J
 async fn issue(
     State(state): State<AppState>,
     auth: MerchantAuth,
-    headers: HeaderMap,
-    body: Bytes,
+    Idempotent {
+        body: request,
+        key: idem,
+        ..
+    }: Idempotent<IssueRequest>,
 ) -> AppResult<Response> {
-    let request: IssueRequest = parse_json(&headers, &body)?;
     let merchant = auth.merchant;
-    let idem = IdemKey::from_headers(&headers, format!("a:{}", auth.account), &body)?;
-    let _guard = match &idem {
-        Some(k) => Some(state.in_flight.enter(k)?),
-        None => None,
-    };
     match issues::issue(
         &state.db,
         &state.campaigns,

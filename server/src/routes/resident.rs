@@ -1,8 +1,6 @@
 //! The resident's calls: claim, wallet, a coupon's status while its code is shown.
 
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -11,11 +9,11 @@ use quan_core::ErrorCode;
 
 use crate::auth::ResidentAuth;
 use crate::error::{AppError, AppResult};
-use crate::extract::{created, replay, Json, Path};
+use crate::extract::{created, replay, Idempotent, Json, Path};
 use crate::state::AppState;
 use crate::store::claims::Claimed;
 use crate::store::coupons::{CouponRow, COLUMNS};
-use crate::store::idempotency::{IdemKey, Prior};
+use crate::store::idempotency::Prior;
 #[allow(unused_imports)]
 use quan_core::Problem;
 
@@ -31,16 +29,13 @@ pub fn router() -> Router<AppState> {
 async fn claim(
     State(state): State<AppState>,
     ResidentAuth(resident): ResidentAuth,
-    headers: HeaderMap,
-    body: Bytes,
+    Idempotent {
+        body: request,
+        key: idem,
+        ..
+    }: Idempotent<ClaimRequest>,
 ) -> AppResult<Response> {
-    let request: ClaimRequest = parse_json(&headers, &body)?;
     state.limiter.check_resident(resident, state.clock.now())?;
-    let idem = IdemKey::from_headers(&headers, format!("r:{}", resident.0), &body)?;
-    let _guard = match &idem {
-        Some(k) => Some(state.in_flight.enter(k)?),
-        None => None,
-    };
     let outcome = state.claims.claim(resident, request, idem).await;
     state
         .metrics
@@ -49,29 +44,6 @@ async fn claim(
         Claimed::New(view) => Ok(created(*view)),
         Claimed::Replay { status, body } => Ok(replay(Prior::Replay { status, body })),
     }
-}
-
-/// Reads a JSON body the way the `Json` extractor does, for handlers that also need its bytes
-/// (the Idempotency-Key's request hash).
-pub fn parse_json<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> AppResult<T> {
-    let json = headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(';')
-                .next()
-                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
-        });
-    if !json {
-        return Err(AppError::new(
-            ErrorCode::UnsupportedMediaType,
-            "send the body as application/json",
-        ));
-    }
-    serde_json::from_slice(body).map_err(|e| match e.classify() {
-        serde_json::error::Category::Data => AppError::new(ErrorCode::InvalidRequest, e.to_string()),
-        _ => AppError::new(ErrorCode::MalformedRequest, format!("the body is not JSON: {e}")),
-    })
 }
 
 #[utoipa::path(get, path = "/api/v1/me/usage", tag = "resident", security(("bearer" = [])), responses((status = 200, description = "What the resident has used of each kind's limits", body = Vec<quan_core::api::KindUsage>)))]

@@ -8,7 +8,6 @@
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
-use axum::http::HeaderMap;
 use quan_core::{ErrorCode, Timestamp};
 use sha2::{Digest, Sha256};
 
@@ -24,19 +23,9 @@ pub struct IdemKey {
 }
 
 impl IdemKey {
-    /// The key from the headers, if any. `owner` scopes keys to one caller.
-    pub fn from_headers(
-        headers: &HeaderMap,
-        owner: String,
-        request: &[u8],
-    ) -> Result<Option<IdemKey>, AppError> {
-        let Some(v) = headers.get("idempotency-key") else {
-            return Ok(None);
-        };
-        let key = v
-            .to_str()
-            .ok()
-            .map(str::trim)
+    /// `key` as the caller `owner` sent it, for a request whose meaning hashes to `request`.
+    pub fn new(owner: String, key: &str, request: &[u8]) -> Result<IdemKey, AppError> {
+        let key = Some(key.trim())
             .filter(|k| !k.is_empty() && k.len() <= 128 && k.bytes().all(|b| b.is_ascii_graphic()))
             .ok_or_else(|| {
                 AppError::new(
@@ -48,11 +37,11 @@ impl IdemKey {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        Ok(Some(IdemKey {
+        Ok(IdemKey {
             owner,
             key: key.to_owned(),
             hash,
-        }))
+        })
     }
 }
 
