@@ -393,14 +393,19 @@ fn ApplicationForm(props: &FormProps) -> Html {
     }
 }
 
-/// The server's own words for a refusal of this form (its detail says which field), else the
-/// widget's.
+/// A refusal of this form in the widget's own words (the form checks each field before it is
+/// sent, so the server's refusals are the rarer ones).
 fn problem_words(lang: Lang, e: &ApiError) -> String {
     match e {
-        ApiError::Problem(p) => p
-            .detail
-            .clone()
-            .unwrap_or_else(|| crate::i18n::error_words(lang, e).to_owned()),
+        ApiError::Problem(p) if p.code == quan_core::ErrorCode::UnsupportedMediaType => lang
+            .pick(
+                "只能上传照片（JPEG、PNG、WebP）或 PDF 文件。",
+                "Only photos (JPEG, PNG, WebP) or PDF files can be uploaded.",
+            )
+            .to_owned(),
+        ApiError::Problem(p) if p.code == quan_core::ErrorCode::PayloadTooLarge => lang
+            .pick("文件不能超过 8 MB。", "A file may be at most 8 MB.")
+            .to_owned(),
         _ => crate::i18n::error_words(lang, e).to_owned(),
     }
 }

@@ -504,7 +504,24 @@ pub fn Reallocate(props: &ReallocateProps) -> Html {
                         reload.set(*reload + 1);
                         on_done.emit(());
                     }
-                    Err(ApiError::Problem(p)) => error.set(Some(p.detail.unwrap_or(p.title))),
+                    Err(ApiError::Problem(p)) if p.code == quan_core::ErrorCode::InvalidRequest => {
+                        error.set(Some(
+                            lang.pick(
+                                "请选两个不同的券种，金额大于零，并写明调剂依据。",
+                                "Choose two different kinds, an amount above zero, and the grounds.",
+                            )
+                            .into(),
+                        ))
+                    }
+                    Err(ApiError::Problem(p)) if p.code == quan_core::ErrorCode::SoldOut => {
+                        error.set(Some(
+                            lang.pick(
+                                "调出券种未发放的部分不足此金额（或调入券种今天没有发放池）。",
+                                "The first kind has less than that left to give out (or the receiving kind has no pool today).",
+                            )
+                            .into(),
+                        ))
+                    }
                     Err(e) => error.set(Some(crate::i18n::error_words(lang, &e).into())),
                 }
             });

@@ -10,6 +10,8 @@ use quan_core::api::{
 use quan_core::campaign::VehicleClass;
 use yew::prelude::*;
 
+use quan_core::ErrorCode;
+
 use crate::api::{self, ApiError};
 use crate::components::error_notice;
 use crate::context::use_prefs;
@@ -251,18 +253,39 @@ pub fn ReviewQueue(props: &ReviewProps) -> Html {
             }
             { detail.unwrap_or_default() }
             if let Some(e) = &*error {
-                { problem(lang, e) }
+                { refusal(lang, e) }
             }
         </main>
     }
 }
 
-/// A refusal in the server's own words where it gave some (which decision, why), else ours.
-fn problem(lang: Lang, e: &ApiError) -> Html {
-    match e {
-        ApiError::Problem(p) if p.detail.is_some() => html! {
-            <p class="notice notice-error" role="alert">{ p.detail.clone().unwrap_or_default() }</p>
+/// A refusal in the console's own words: the reviewer's own cases said as such, else the
+/// widget's words for the code.
+fn refusal(lang: Lang, e: &ApiError) -> Html {
+    let words = match e {
+        ApiError::Problem(p) => match p.code {
+            ErrorCode::Forbidden => Some(lang.pick(
+                "只有最先受理此申请的审核员可以查看完整卡号；请先受理。",
+                "Only the reviewer who took this application up sees the full numbers: take it up first.",
+            )),
+            ErrorCode::SoldOut => Some(lang.pick(
+                "补贴资金不足以支付此申请，请以此为由驳回。",
+                "The subsidy's budget cannot cover this application: reject it with that reason.",
+            )),
+            ErrorCode::InvalidRequest => Some(lang.pick(
+                "此状态下不能这样处理；驳回须填写原因。",
+                "Not possible in this status; a rejection needs its reason.",
+            )),
+            ErrorCode::IdempotencyInProgress => Some(lang.pick(
+                "另一位审核员刚刚处理了此申请，请刷新。",
+                "Another reviewer decided it just now: reload.",
+            )),
+            _ => None,
         },
-        _ => error_notice(lang, e),
+        _ => None,
+    };
+    match words {
+        Some(w) => html! { <p class="notice notice-error" role="alert">{ w }</p> },
+        None => error_notice(lang, e),
     }
 }
