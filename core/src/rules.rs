@@ -303,6 +303,35 @@ pub fn check_claim(
     })
 }
 
+/// May a resident with `usage` claim a coupon of a merchant's offer, worth `value` of `kind`, at
+/// `now`, with `available` left in the kind's pool for this round? Checked in a claim's order:
+/// the campaign and its round, the kind's limits, then the money. (An offer's own count, and its
+/// one coupon a resident, are the offer's.) Offers are not held to the daily release time.
+pub fn check_offer(
+    campaign: &Campaign,
+    kind: &Kind,
+    value: Fen,
+    usage: Usage,
+    available: Fen,
+    now: Timestamp,
+) -> Result<ClaimGrant, ClaimRefusal> {
+    if kind.issuance != Issuance::Merchant || !value.is_positive() {
+        return Err(ClaimRefusal::NotClaimable);
+    }
+    let round = running_round(campaign, now)?;
+    if let Some(limit) = kind.limits.first_reached(usage) {
+        return Err(ClaimRefusal::LimitReached(limit));
+    }
+    if available < value {
+        return Err(ClaimRefusal::SoldOut);
+    }
+    Ok(ClaimGrant {
+        round: round.number,
+        value,
+        expires: coupon_expiry(campaign, kind, now),
+    })
+}
+
 /// The round running at `now`, or why there is none: before the campaign, between rounds (with
 /// when the next opens), or after.
 fn running_round(campaign: &Campaign, now: Timestamp) -> Result<&crate::campaign::Round, ClaimRefusal> {

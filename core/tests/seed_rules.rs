@@ -4,8 +4,8 @@
 
 use quan_core::campaign::{Campaign, Issuance, Lifetime, VehicleClass};
 use quan_core::rules::{
-    car_subsidy, check_claim, check_issue, coupon_expiry, daily_release, grant, invoice_date_ok, transition,
-    Benefit, ClaimRefusal, Conservation, CouponStatus, Event, IssueRefusal, LimitKind, Usage,
+    car_subsidy, check_claim, check_issue, check_offer, coupon_expiry, daily_release, grant, invoice_date_ok,
+    transition, Benefit, ClaimRefusal, Conservation, CouponStatus, Event, IssueRefusal, LimitKind, Usage,
 };
 use quan_core::{CategoryId, ChinaDate, ErrorCode, Fen, KindId, TimeOfDay, Timestamp};
 
@@ -608,4 +608,58 @@ fn the_demo_moves_a_campaign_keeping_its_shape() {
     assert_eq!(c.rounds[0].ends, Some(date(2026, 12, 6)));
     assert_eq!(c.rounds[1].starts, None);
     assert!(c.validate().is_ok());
+}
+
+// 稷山 四宝消费券: 商户自行设置、居民领取; an offer's coupon is claimed under the same rules as any
+// claim: the campaign's dates, the kind's limits, the kind's budget.
+#[test]
+fn jishan_offers_are_claimed_under_the_campaigns_dates_the_kinds_limits_and_its_budget() {
+    let c = jishan();
+    let treasures = c.kind(&KindId::from("treasures")).unwrap().clone();
+    let value = yuan(20);
+    let day = date(2023, 6, 12);
+    // An unlimited resident's offer of `value` at `when`, with plenty in the pool.
+    let offer_at = |when: Timestamp| check_offer(&c, &treasures, value, Usage::default(), PLENTY, when);
+    let ok = offer_at(at(day, 15, 0)).unwrap();
+    assert_eq!((ok.round, ok.value), (1, value));
+    assert_eq!(ok.expires, coupon_expiry(&c, &treasures, at(day, 15, 0)));
+    // Not held to the 10:00 release: a shop's offer is claimed when the resident passes by.
+    assert!(offer_at(at(day, 8, 0)).is_ok());
+    assert!(matches!(
+        offer_at(at(date(2023, 6, 1), 15, 0)),
+        Err(ClaimRefusal::NotStarted { .. })
+    ));
+    assert_eq!(offer_at(at(date(2023, 7, 1), 15, 0)), Err(ClaimRefusal::Ended));
+    assert_eq!(
+        check_offer(&c, &treasures, value, Usage::default(), yuan(19), at(day, 15, 0)),
+        Err(ClaimRefusal::SoldOut)
+    );
+    // A kind's limits hold for offers too.
+    let mut limited = treasures.clone();
+    limited.limits.per_day = Some(1);
+    let used = Usage {
+        claims_today: 1,
+        ..Usage::default()
+    };
+    assert_eq!(
+        check_offer(&c, &limited, value, used, PLENTY, at(day, 15, 0)),
+        Err(ClaimRefusal::LimitReached(LimitKind::PerDay))
+    );
+    // Only a merchant-set kind has offers, and only of some value.
+    let appliance = c.kind(&KindId::from("appliance")).unwrap();
+    assert_eq!(
+        check_offer(&c, appliance, value, Usage::default(), PLENTY, at(day, 15, 0)),
+        Err(ClaimRefusal::NotClaimable)
+    );
+    assert_eq!(
+        check_offer(
+            &c,
+            &treasures,
+            Fen::ZERO,
+            Usage::default(),
+            PLENTY,
+            at(day, 15, 0)
+        ),
+        Err(ClaimRefusal::NotClaimable)
+    );
 }

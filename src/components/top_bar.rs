@@ -67,7 +67,7 @@ pub fn TopBar(props: &TopBarProps) -> Html {
                 <p class="today">{ sub }</p>
             }
             if let Some(p) = previous {
-                <p class="muted" data-testid="last-sign-in">{ format!("{}：{} · {}", t(lang, Key::LastSignIn), p.at.china_display(), p.from) }</p>
+                <p class="today" data-testid="last-sign-in">{ format!("{}：{} · {}", t(lang, Key::LastSignIn), p.at.china_display(), p.from) }</p>
             }
             <p class="today" data-testid="today">
                 { format!("{} {}", t(lang, Key::TodayIs), date) }

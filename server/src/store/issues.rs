@@ -5,7 +5,7 @@
 
 use quan_core::api::{IssueRequest, IssuedCoupon, MerchantView};
 use quan_core::campaign::Issuance;
-use quan_core::rules::{check_issue, claim_delta, Usage};
+use quan_core::rules::{check_issue, claim_delta};
 use quan_core::slots::LimitScope;
 use quan_core::{ErrorCode, Fen, Timestamp};
 
@@ -13,6 +13,7 @@ use super::idempotency::{self, IdemKey, Prior};
 use super::ledger::{self, Entry};
 use super::pools;
 use super::residents;
+use super::slots::Held;
 use crate::campaigns::Campaigns;
 use crate::db::{col, Db};
 use crate::error::AppError;
@@ -67,22 +68,8 @@ pub async fn issue(
         Some(r) => Fen(col(&r, "available")?),
         None => Fen::ZERO,
     };
-    let rows = sqlx::query(
-        "SELECT scope, CAST(COUNT(*) AS BIGINT) AS n FROM limit_slots \
-         WHERE resident_id = $1 AND campaign = $2 AND kind = $3 GROUP BY scope",
-    )
-    .bind(resident.0)
-    .bind(campaign.id.as_str())
-    .bind(kind.id.as_str())
-    .fetch_all(&mut *tx)
-    .await?;
-    let mut usage = Usage::default();
-    for row in &rows {
-        let n = u32::try_from(col::<i64>(row, "n")?).unwrap_or(u32::MAX);
-        if let Some(scope) = LimitScope::parse(&col::<String>(row, "scope")?) {
-            usage.count(scope, n, 0, round_number, date);
-        }
-    }
+    let held = Held::read(&mut tx, resident, campaign.id.as_str(), kind.id.as_str()).await?;
+    let usage = held.usage(0, round_number, date);
     let grant = check_issue(campaign, kind, usage, available, request.order_amount.fen(), now)
         .map_err(|r| AppError::code(r.code()))?;
     let rate = kind.rate.map_or(0, |r| i64::from(r.basis_points));
@@ -103,25 +90,12 @@ pub async fn issue(
     .fetch_one(&mut *tx)
     .await?;
     let coupon: i64 = col(&row, "id")?;
-    for scope in LimitScope::for_coupon(&kind.limits, 0, grant.round, date) {
-        let taken = match scope {
-            LimitScope::Campaign => usage.claims_in_campaign,
-            LimitScope::Day(_) => usage.claims_today,
-            LimitScope::Denomination { .. } => usage.held_of_denomination,
-            LimitScope::Kind(_) => usage.held_of_kind,
-            LimitScope::Round(_) | LimitScope::Offer(_) => usage.claims_this_round,
-        };
-        sqlx::query(
-            "INSERT INTO limit_slots (resident_id, campaign, kind, scope, slot, coupon_id) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(resident.0)
-        .bind(campaign.id.as_str())
-        .bind(kind.id.as_str())
-        .bind(scope.key())
-        .bind(i64::from(taken) + 1)
-        .bind(coupon)
-        .execute(&mut *tx)
-        .await?;
+    let scopes = LimitScope::for_coupon(&kind.limits, 0, grant.round, date);
+    if !held.take(&mut tx, &scopes, coupon).await? {
+        return Err(AppError::new(
+            ErrorCode::IdempotencyInProgress,
+            "another issue to this customer went through just now: try again",
+        ));
     }
     ledger::record(
         &mut tx,

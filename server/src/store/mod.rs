@@ -17,6 +17,7 @@ pub mod redemptions;
 pub mod reports;
 pub mod residents;
 pub mod sessions;
+pub mod slots;
 pub mod sweep;
 
 use quan_core::campaign::Campaign;

@@ -6,13 +6,14 @@
 
 use quan_core::api::{CouponView, MerchantOffer, MerchantView, OfferRequest};
 use quan_core::campaign::Issuance;
-use quan_core::rules::{claim_delta, coupon_expiry, Benefit};
+use quan_core::rules::{check_offer, claim_delta, Benefit};
 use quan_core::{CampaignId, ErrorCode, Fen, KindId, MerchantId, ResidentId, Timestamp};
 use sqlx::any::AnyRow;
 
 use super::coupons::{CouponRow, COLUMNS};
 use super::ledger::{self, Entry};
 use super::pools;
+use super::slots::Held;
 use crate::campaigns::Campaigns;
 use crate::db::{col, Db};
 use crate::error::AppError;
@@ -167,15 +168,9 @@ pub async fn claim(
                 "the offer's kind is no longer in the campaign",
             )
         })?;
-    match campaign.phase(now) {
-        quan_core::campaign::Phase::Before => return Err(AppError::code(ErrorCode::NotStarted)),
-        quan_core::campaign::Phase::After => return Err(AppError::code(ErrorCode::Ended)),
-        quan_core::campaign::Phase::Running => {}
-    }
     let value = offer.benefit.face_value().unwrap_or(Fen::ZERO);
-    let round = campaign
-        .round_on(now.china_date())
-        .map_or(0, |r| i64::from(r.number));
+    let date = now.china_date();
+    let round = campaign.round_on(date).map_or(0, |r| r.number);
     let mut tx = db.begin_write().await?;
     // The offer's row first: claims of one offer are decided one after another.
     let counted =
@@ -189,6 +184,20 @@ pub async fn claim(
             "this offer's coupons are all claimed",
         ));
     }
+    // Then the rules, as for any claim: the round, the kind's limits, the kind's pool.
+    let held = Held::read(&mut tx, resident, campaign.id.as_str(), kind.id.as_str()).await?;
+    let available: Fen = Fen(sqlx::query_scalar::<_, i64>(
+        "SELECT available FROM pools WHERE campaign = $1 AND kind = $2 AND round = $3",
+    )
+    .bind(campaign.id.as_str())
+    .bind(kind.id.as_str())
+    .bind(i64::from(round))
+    .fetch_optional(&mut *tx)
+    .await?
+    .unwrap_or(0));
+    let grant = check_offer(campaign, kind, value, held.usage(0, round, date), available, now)
+        .map_err(super::claims::refusal)?;
+    let round = i64::from(grant.round);
     if !pools::take(
         &mut tx,
         campaign.id.as_str(),
@@ -209,28 +218,19 @@ pub async fn claim(
     .bind(kind.id.as_str())
     .bind(round)
     .bind(resident.0)
-    .bind(now.china_date().to_string())
+    .bind(date.to_string())
     .bind(value.0)
     .bind(offer.benefit.threshold().0)
     .bind(now.millis())
-    .bind(coupon_expiry(campaign, kind, now).millis())
+    .bind(grant.expires.millis())
     .bind(offer.merchant.0)
     .fetch_one(&mut *tx)
     .await?;
     let coupon = CouponRow::read(&row)?;
-    // One coupon of each offer a resident: the slot's key refuses a second.
-    let slot = sqlx::query(
-        "INSERT INTO limit_slots (resident_id, campaign, kind, scope, slot, coupon_id) VALUES ($1, $2, $3, $4, 1, $5) \
-         ON CONFLICT DO NOTHING",
-    )
-    .bind(resident.0)
-    .bind(campaign.id.as_str())
-    .bind(kind.id.as_str())
-    .bind(LimitScope::Offer(id).key())
-    .bind(coupon.id.0)
-    .execute(&mut *tx)
-    .await?;
-    if slot.rows_affected() != 1 {
+    // The kind's limits' slots, and the offer's own: one coupon of each offer a resident.
+    let mut scopes = LimitScope::for_coupon(&kind.limits, 0, grant.round, date);
+    scopes.push(LimitScope::Offer(id));
+    if !held.take(&mut tx, &scopes, coupon.id.0).await? {
         return Err(AppError::new(
             ErrorCode::LimitReached,
             "one coupon of each offer a resident",
