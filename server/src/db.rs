@@ -101,11 +101,13 @@ impl Db {
         if dialect == Dialect::Sqlite {
             options = options.after_connect(|conn, _| {
                 Box::pin(async move {
+                    // The wait first, so that the pragmas after it (and a connection opened
+                    // while another process writes) wait their turn instead of failing.
+                    conn.execute("PRAGMA busy_timeout = 30000").await?;
                     // WAL lets readers go on while one writer commits; FULL makes a commit
                     // durable before the claim it carries is acknowledged.
                     conn.execute("PRAGMA journal_mode = WAL").await?;
                     conn.execute("PRAGMA synchronous = FULL").await?;
-                    conn.execute("PRAGMA busy_timeout = 30000").await?;
                     conn.execute("PRAGMA foreign_keys = ON").await?;
                     Ok(())
                 })
@@ -118,8 +120,8 @@ impl Db {
                 // after.
                 use sqlx::Connection;
                 let mut conn = sqlx::AnyConnection::connect(&url).await?;
-                conn.execute("PRAGMA foreign_keys = OFF").await?;
                 conn.execute("PRAGMA busy_timeout = 30000").await?;
+                conn.execute("PRAGMA foreign_keys = OFF").await?;
                 SQLITE_MIGRATIONS.run(&mut conn).await?;
                 let broken = sqlx::query("PRAGMA foreign_key_check")
                     .fetch_all(&mut conn)

@@ -556,16 +556,22 @@ pub async fn reseal(db: &Db, vault: &Vault, uploads: &Path) -> Result<Resealed, 
                 .and_then(|plain| vault.seal(field, &plain))
                 .map_err(|e| e.to_string())
         };
-        sqlx::query("UPDATE applications SET bank_card = $1, phone = $2 WHERE id = $3 AND bank_card = $4 AND phone = $5")
-            .bind(reseal(Field::ApplicationBankCard, &card)?)
-            .bind(reseal(Field::ApplicationPhone, &phone)?)
-            .bind(col::<i64>(&row, "id").map_err(|e| e.to_string())?)
-            .bind(&card)
-            .bind(&phone)
-            .execute(&db.pool)
-            .await
+        // A write transaction of its own, as every write here is (on SQLite `BEGIN IMMEDIATE`,
+        // which waits its turn behind a running server's writes).
+        let mut tx = db.begin_write().await.map_err(|e| e.to_string())?;
+        let changed = sqlx::query(
+            "UPDATE applications SET bank_card = $1, phone = $2 WHERE id = $3 AND bank_card = $4 AND phone = $5",
+        )
+        .bind(reseal(Field::ApplicationBankCard, &card)?)
+        .bind(reseal(Field::ApplicationPhone, &phone)?)
+        .bind(col::<i64>(&row, "id").map_err(|e| e.to_string())?)
+        .bind(&card)
+        .bind(&phone)
+        .execute(&mut *tx)
+        .await
         .map_err(|e| e.to_string())?;
-        done.applications += 1;
+        tx.commit().await.map_err(|e| e.to_string())?;
+        done.applications += changed.rows_affected();
     }
     let files: Vec<String> = sqlx::query_scalar("SELECT DISTINCT sha256 FROM documents ORDER BY sha256")
         .fetch_all(&db.pool)
