@@ -166,3 +166,65 @@ async fn parallel_claims_never_exceed_the_quantity() {
     assert_eq!(ok, 5);
     app.assert_conserved().await;
 }
+
+/// A claim of an offer retried with its Idempotency-Key gets the first coupon again, and takes
+/// neither a second coupon nor a second share of the offer or the pool; the same key on another
+/// offer is refused.
+#[tokio::test]
+async fn a_retried_offer_claim_gives_the_first_coupon_again() {
+    let app = setup().await;
+    let (_, shop) = app.merchant("稷山四宝", "treasures").await;
+    let o: MerchantOffer = offer(&app, &shop, 20_000, 3).await.json().await.unwrap();
+    let other: MerchantOffer = offer(&app, &shop, 30_000, 3).await.json().await.unwrap();
+    let (_, token) = app.resident("retry").await;
+    let send = |id: i64, key: &'static str| {
+        app.client
+            .post(app.url(&format!("/offers/{id}/claim")))
+            .bearer_auth(&token)
+            .header("Idempotency-Key", key)
+            .json(&json!({}))
+            .send()
+    };
+    let first = send(o.id, "o-1").await.unwrap();
+    assert_eq!(first.status(), 201);
+    assert!(!first.headers().contains_key("idempotent-replayed"));
+    let first: CouponView = first.json().await.unwrap();
+    let again = send(o.id, "o-1").await.unwrap();
+    assert_eq!(again.status(), 201);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    assert_eq!(again.json::<CouponView>().await.unwrap().id, first.id);
+    let mine: Vec<MerchantOffer> = app.get("/merchant/offers", &shop).await.json().await.unwrap();
+    let counted = mine.iter().find(|x| x.id == o.id).unwrap();
+    assert_eq!(counted.claimed, 1, "the retry took no second coupon of the offer");
+    let res = send(other.id, "o-1").await.unwrap();
+    assert_eq!(res.status(), 422);
+    assert_eq!(code_of(res).await, ErrorCode::IdempotencyMismatch);
+    app.assert_conserved().await;
+}
+
+/// Offers are claimed under the same per-resident allowance as the release.
+#[tokio::test]
+async fn a_resident_claiming_offers_too_fast_is_told_when_to_retry() {
+    let app = spawn(Options {
+        clock: Clock::starting_at(ChinaDate::new(2023, 6, 8).unwrap().at(TimeOfDay(14 * 3_600))),
+        rate_per_resident: 2.0,
+        ..Options::default()
+    })
+    .await;
+    let (_, shop) = app.merchant("稷山四宝", "treasures").await;
+    let o: MerchantOffer = offer(&app, &shop, 20_000, 50).await.json().await.unwrap();
+    let (_, token) = app.resident("hasty").await;
+    let mut limited = None;
+    for _ in 0..10 {
+        let res = app
+            .post(&format!("/offers/{}/claim", o.id), &token, json!({}))
+            .await;
+        if res.status() == 429 {
+            limited = Some(res);
+            break;
+        }
+    }
+    let res = limited.expect("the limit bites within 10 requests");
+    assert!(res.headers().contains_key("retry-after"));
+    assert_eq!(code_of(res).await, ErrorCode::RateLimited);
+}

@@ -1,12 +1,12 @@
 //! Car-purchase subsidy applications: the resident's form, documents and status; the reviewers'
 //! queue, documents and decisions.
 
+use super::Table;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
-use axum::Router;
+use axum::routing::MethodRouter;
 use quan_core::api::{
     ApplicationRequest, ApplicationView, Dealer, DocumentRole, DocumentView, PaymentDetails, ReviewRequest,
     SubsidyView,
@@ -21,22 +21,22 @@ use crate::store::applications::{self, MAX_DOCUMENT_BYTES};
 #[allow(unused_imports)]
 use quan_core::Problem;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/campaigns/{campaign}/subsidies/{subsidy}/dealers", get(dealers))
-        .route("/subsidies", get(subsidies))
-        .route("/applications", post(create).get(mine))
-        .route("/applications/{id}/submit", post(submit))
-        .route(
-            "/applications/{id}/documents/{role}",
-            put(upload)
-                .get(my_document)
-                .layer(DefaultBodyLimit::max(MAX_DOCUMENT_BYTES + 1024)),
-        )
-        .route("/review/applications", get(queue))
-        .route("/review/applications/{id}", post(decide))
-        .route("/review/applications/{id}/documents/{role}", get(review_document))
-        .route("/review/applications/{id}/payment-details", get(payment_details))
+pub fn routes() -> Table {
+    // A document travels in the body: the one route with a larger body limit than the API's.
+    let documents =
+        |route: MethodRouter<AppState>| route.layer(DefaultBodyLimit::max(MAX_DOCUMENT_BYTES + 1024));
+    Table::new()
+        .add(__path_dealers, dealers)
+        .add(__path_subsidies, subsidies)
+        .add(__path_create, create)
+        .add(__path_mine, mine)
+        .add(__path_submit, submit)
+        .add_with(__path_upload, upload, documents)
+        .add_with(__path_my_document, my_document, documents)
+        .add(__path_queue, queue)
+        .add(__path_decide, decide)
+        .add(__path_review_document, review_document)
+        .add(__path_payment_details, payment_details)
 }
 
 fn role_of(word: &str) -> AppResult<DocumentRole> {

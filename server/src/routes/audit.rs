@@ -1,9 +1,8 @@
 //! The audit trail, for the audit office: filtered in the console, exported as CSV.
 
+use super::Table;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::get;
-use axum::Router;
 
 use crate::audit::{self, Filter};
 use crate::auth::{Audit, Staff};
@@ -15,10 +14,10 @@ use quan_core::ErrorCode;
 #[allow(unused_imports)]
 use quan_core::Problem;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/audit/entries", get(entries))
-        .route("/audit/entries.csv", get(entries_csv))
+pub fn routes() -> Table {
+    Table::new()
+        .add(__path_entries, entries)
+        .add(__path_entries_csv, entries_csv)
 }
 
 fn valid(filter: Filter) -> Result<Filter, AppError> {

@@ -1,8 +1,7 @@
 //! `GET /campaigns`: the live campaigns, their kinds and offers, as residents see them.
 
+use super::Table;
 use axum::extract::State;
-use axum::routing::get;
-use axum::Router;
 use std::collections::HashMap;
 
 use quan_core::api::CampaignView;
@@ -16,10 +15,8 @@ use crate::store::claims;
 #[allow(unused_imports)]
 use quan_core::Problem;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/campaigns", get(list))
-        .route("/campaigns/{id}", get(one))
+pub fn routes() -> Table {
+    Table::new().add(__path_list, list).add(__path_one, one)
 }
 
 #[utoipa::path(get, path = "/api/v1/campaigns", tag = "campaigns", responses((status = 200, description = "Every campaign, as residents see it", body = Vec<CampaignView>)))]

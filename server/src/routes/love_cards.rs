@@ -1,10 +1,9 @@
 //! Love-coupon cards: the bureau prints them, and reissues a lost one; the till redeems from them
 //! with the holder's PIN.
 
+use super::Table;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::Router;
 use quan_core::api::{CardLookup, CardRedeemRequest, CardRequest, CardView, PrintedCard};
 
 use crate::auth::{Bureau, MerchantAuth, Staff};
@@ -17,12 +16,13 @@ use quan_core::api::RedemptionView;
 #[allow(unused_imports)]
 use quan_core::Problem;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/operator/campaigns/{id}/love-cards", get(list).post(issue))
-        .route("/operator/love-cards/{number}/reissue", post(reissue))
-        .route("/merchant/cards/lookup", post(lookup))
-        .route("/merchant/cards/redeem", post(redeem))
+pub fn routes() -> Table {
+    Table::new()
+        .add(__path_list, list)
+        .add(__path_issue, issue)
+        .add(__path_reissue, reissue)
+        .add(__path_lookup, lookup)
+        .add(__path_redeem, redeem)
 }
 
 #[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/love-cards", tag = "operator", params(("id" = String, Path)), security(("bearer" = [])), responses((status = 200, description = "The campaign's love-coupon cards (no PINs)", body = Vec<CardView>)))]

@@ -1,9 +1,8 @@
 //! The till: look up a scanned code, redeem against an order, reverse, the day's list.
 
+use super::Table;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::Router;
 use quan_core::api::{IssueRequest, LookupRequest, LookupResult, MerchantDay, RedeemRequest};
 use quan_core::RedemptionId;
 
@@ -17,13 +16,13 @@ use quan_core::api::{IssuedCoupon, RedemptionView};
 #[allow(unused_imports)]
 use quan_core::Problem;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/merchant/lookup", post(lookup))
-        .route("/merchant/redemptions", post(redeem))
-        .route("/merchant/redemptions/{id}/reverse", post(reverse))
-        .route("/merchant/today", get(today))
-        .route("/merchant/issues", post(issue))
+pub fn routes() -> Table {
+    Table::new()
+        .add(__path_lookup, lookup)
+        .add(__path_redeem, redeem)
+        .add(__path_reverse, reverse)
+        .add(__path_today, today)
+        .add(__path_issue, issue)
 }
 
 #[utoipa::path(post, path = "/api/v1/merchant/lookup", tag = "merchant", request_body = LookupRequest, security(("bearer" = [])), responses((status = 200, description = "The coupon behind the code and whether it applies here", body = LookupResult), (status = 409, description = "already_redeemed", body = Problem, content_type = "application/problem+json"), (status = 422, description = "code_invalid, code_stale, code_expired", body = Problem, content_type = "application/problem+json")))]

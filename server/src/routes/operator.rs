@@ -1,11 +1,10 @@
 //! The operator's calls: the merchant registry (the county's list imported, single merchants
 //! added, edited or suspended) and the blacklist, the love-coupon list.
 
+use super::Table;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
-use axum::Router;
 use quan_core::api::{
     AllocationRequest, BlacklistRequest, MerchantImport, MerchantRequest, MerchantView, SuspensionRequest,
 };
@@ -22,14 +21,15 @@ use crate::store::merchants::{self, Refused};
 #[allow(unused_imports)]
 use quan_core::Problem;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/operator/merchants", get(merchants).post(add_merchant))
-        .route("/operator/merchants/{id}", put(edit_merchant))
-        .route("/operator/merchants/import", post(import_merchants))
-        .route("/operator/merchants/{id}/blacklist", post(blacklist))
-        .route("/operator/merchants/{id}/suspension", post(suspension))
-        .route("/operator/allocations", post(allocate))
+pub fn routes() -> Table {
+    Table::new()
+        .add(__path_merchants, merchants)
+        .add(__path_add_merchant, add_merchant)
+        .add(__path_edit_merchant, edit_merchant)
+        .add(__path_import_merchants, import_merchants)
+        .add(__path_blacklist, blacklist)
+        .add(__path_suspension, suspension)
+        .add(__path_allocate, allocate)
 }
 
 #[utoipa::path(get, path = "/api/v1/operator/merchants", tag = "operator", security(("bearer" = [])), responses((status = 200, body = Vec<MerchantView>)))]

@@ -1,11 +1,10 @@
 //! For the people who run the server: liveness, readiness, metrics.
 
+use super::Table;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use axum::Extension;
-use axum::Router;
 use quan_core::{ErrorCode, Problem};
 
 use crate::db::col;
@@ -13,11 +12,11 @@ use crate::error::AppError;
 use crate::proxy::Client;
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/health", get(health))
-        .route("/ready", get(ready))
-        .route("/metrics", get(metrics))
+pub fn routes() -> Table {
+    Table::new()
+        .add(__path_health, health)
+        .add(__path_ready, ready)
+        .add(__path_metrics, metrics)
 }
 
 /// The process is up.

@@ -1,11 +1,10 @@
 //! The operator's report and the auditors' sample: `GET /operator/campaigns/{id}/report` (JSON),
 //! `…/report.csv`, and `…/audit-sample.csv`, all computed from the ledger alone.
 
+use super::Table;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
 use quan_core::api::{Reallocation, ReallocationRequest, Settlement};
 use quan_core::report::{self, AuditTerms, CampaignReport, KindFigures, AUDIT_PERCENT};
 use quan_core::{ChinaDate, ErrorCode, Fen};
@@ -20,19 +19,17 @@ use crate::store::sessions::SignedIn;
 #[allow(unused_imports)]
 use quan_core::Problem;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/operator/campaigns/{id}/report", get(report_json))
-        .route("/operator/campaigns/{id}/report.csv", get(report_csv))
-        .route("/operator/campaigns/{id}/audit-sample.csv", get(audit_csv))
-        .route("/operator/campaigns/{id}/settlements", get(settlements_json))
-        .route(
-            "/operator/campaigns/{id}/reallocations",
-            get(reallocations).post(reallocate),
-        )
-        .route("/operator/campaigns/{id}/settlements.csv", get(settlements_csv))
-        .route("/merchant/campaigns/{id}/settlement", get(my_settlement_json))
-        .route("/merchant/campaigns/{id}/settlement.csv", get(my_settlement_csv))
+pub fn routes() -> Table {
+    Table::new()
+        .add(__path_report_json, report_json)
+        .add(__path_report_csv, report_csv)
+        .add(__path_audit_csv, audit_csv)
+        .add(__path_settlements_json, settlements_json)
+        .add(__path_reallocations, reallocations)
+        .add(__path_reallocate, reallocate)
+        .add(__path_settlements_csv, settlements_csv)
+        .add(__path_my_settlement_json, my_settlement_json)
+        .add(__path_my_settlement_csv, my_settlement_csv)
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -1,9 +1,8 @@
 //! The resident's calls: claim, wallet, a coupon's status while its code is shown.
 
+use super::Table;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::Router;
 use quan_core::api::{ClaimRequest, CouponStatusView, Wallet};
 use quan_core::ErrorCode;
 
@@ -17,12 +16,12 @@ use crate::store::idempotency::Prior;
 #[allow(unused_imports)]
 use quan_core::Problem;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/claims", post(claim))
-        .route("/wallet", get(wallet))
-        .route("/me/usage", get(usage))
-        .route("/coupons/{id}/status", get(status))
+pub fn routes() -> Table {
+    Table::new()
+        .add(__path_claim, claim)
+        .add(__path_wallet, wallet)
+        .add(__path_usage, usage)
+        .add(__path_status, status)
 }
 
 #[utoipa::path(post, path = "/api/v1/claims", tag = "resident", request_body = ClaimRequest, params(("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key returns the first result")), security(("bearer" = [])), responses((status = 201, description = "Claimed: the new coupon", body = quan_core::api::CouponView), (status = 409, description = "sold_out, not_started, ended, limit_reached, idempotency_in_progress", body = Problem, content_type = "application/problem+json"), (status = 422, description = "invalid_request, idempotency_mismatch", body = Problem, content_type = "application/problem+json"), (status = 429, description = "rate_limited (with Retry-After)", body = Problem, content_type = "application/problem+json"), (status = 503, description = "unavailable: nothing was claimed, retry after Retry-After", body = Problem, content_type = "application/problem+json")))]

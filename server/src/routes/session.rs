@@ -1,10 +1,9 @@
 //! Signing in: residents with the host app's token (or a phone number in demo mode), staff with
 //! a name and a password; signing out, and choosing a new password.
 
+use super::Table;
 use axum::extract::{Extension, State};
 use axum::http::StatusCode;
-use axum::routing::post;
-use axum::Router;
 use quan_core::api::{AccountSignIn, DemoSignIn, HostSignIn, PasswordChange, Role, Session};
 use quan_core::{password, ErrorCode};
 
@@ -19,14 +18,14 @@ use quan_core::api::AuditAct;
 #[allow(unused_imports)]
 use quan_core::Problem;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/session/host", post(host))
-        .route("/session/demo", post(demo))
-        .route("/session/account", post(account))
-        .route("/session/sign-out", post(sign_out))
-        .route("/session/password", post(change_password))
-        .route("/demo/host-token", post(demo_host_token))
+pub fn routes() -> Table {
+    Table::new()
+        .add(__path_host, host)
+        .add(__path_demo, demo)
+        .add(__path_account, account)
+        .add(__path_sign_out, sign_out)
+        .add(__path_change_password, change_password)
+        .add(__path_demo_host_token, demo_host_token)
 }
 
 /// A resident's session; `phone`, if known, is recorded (shop staff find customers by it).

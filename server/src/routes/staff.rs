@@ -2,10 +2,9 @@
 //! shop account in its county; the manager adds, resets and disables the shop's cashiers. Each new or reset account gets a one-time password, shown once
 //! for its slip, which the holder replaces at the first sign-in.
 
+use super::Table;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::Router;
 use quan_core::api::{DisableRequest, NewStaff, Role, StaffSlip, StaffView};
 use quan_core::{password, ErrorCode, MerchantId};
 
@@ -19,15 +18,16 @@ use crate::store::sessions;
 #[allow(unused_imports)]
 use quan_core::Problem;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/operator/merchants/{id}/staff", get(shop_staff))
-        .route("/operator/merchants/{id}/managers", post(open_manager))
-        .route("/merchant/staff", get(my_staff).post(add_cashier))
-        .route("/merchant/staff/{id}/password-reset", post(reset_cashier))
-        .route("/merchant/staff/{id}/disable", post(disable_cashier))
-        .route("/operator/accounts/{id}/password-reset", post(reset_shop_account))
-        .route("/operator/accounts/{id}/disable", post(disable_shop_account))
+pub fn routes() -> Table {
+    Table::new()
+        .add(__path_shop_staff, shop_staff)
+        .add(__path_open_manager, open_manager)
+        .add(__path_my_staff, my_staff)
+        .add(__path_add_cashier, add_cashier)
+        .add(__path_reset_cashier, reset_cashier)
+        .add(__path_disable_cashier, disable_cashier)
+        .add(__path_reset_shop_account, reset_shop_account)
+        .add(__path_disable_shop_account, disable_shop_account)
 }
 
 fn view(a: Account) -> StaffView {

@@ -2,16 +2,15 @@
 //! what the widget needs to know of this server.
 
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
+
+use super::Table;
 use quan_core::api::{ServerTime, WidgetConfig};
 
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/time", get(time))
-        .route("/config", get(config))
+pub fn routes() -> Table {
+    Table::new().add(__path_time, time).add(__path_config, config)
 }
 
 #[utoipa::path(get, path = "/api/v1/time", tag = "time", responses((status = 200, description = "The server's clock", body = ServerTime)))]

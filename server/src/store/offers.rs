@@ -2,7 +2,7 @@
 //! 满X减(the campaign's rate of X), so many of them; residents claim one of each offer until the
 //! quantity is gone; each redeems only at its merchant and is settled by it afterwards. A claim
 //! is one transaction: the offer's count and the round's pool, both conditional updates, and a
-//! limit slot per resident and offer.
+//! limit slot per resident and offer, and the Idempotency-Key's first answer.
 
 use quan_core::api::{CouponView, MerchantOffer, MerchantView, OfferRequest};
 use quan_core::campaign::Issuance;
@@ -11,6 +11,7 @@ use quan_core::{CampaignId, ErrorCode, Fen, KindId, MerchantId, ResidentId, Time
 use sqlx::any::AnyRow;
 
 use super::coupons::{CouponRow, COLUMNS};
+use super::idempotency::{self, IdemKey, Prior};
 use super::ledger::{self, Entry};
 use super::pools;
 use super::slots::Held;
@@ -148,15 +149,19 @@ pub async fn list(
 }
 
 /// A resident claims one coupon of an offer: one per resident and offer, while the offer has
-/// some left and the kind's pool covers it.
+/// some left and the kind's pool covers it. A retry with the same `idem` gets the first answer.
 pub async fn claim(
     db: &Db,
     campaigns: &Campaigns,
     coupon_master: &[u8],
     resident: ResidentId,
     id: i64,
+    idem: Option<&IdemKey>,
     now: Timestamp,
-) -> Result<CouponView, AppError> {
+) -> Result<Result<CouponView, Prior>, AppError> {
+    if let Some(prior) = idempotency::replayed(db, idem).await? {
+        return Ok(Err(prior));
+    }
     let offer = one(db, campaigns, id)
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such offer"))?;
@@ -237,6 +242,6 @@ pub async fn claim(
         ));
     }
     ledger::record(&mut tx, &Entry::of(&coupon, now, "claim", value)).await?;
-    tx.commit().await?;
-    Ok(coupon.view(campaigns, coupon_master, now))
+    let view = coupon.view(campaigns, coupon_master, now);
+    idempotency::commit_with(db, tx, idem, 201, view, now).await
 }
