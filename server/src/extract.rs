@@ -112,6 +112,15 @@ pub fn replay(prior: Prior) -> Response {
     }
 }
 
+/// A state-changing call's answer: `201 Created` with the new thing, or the first answer again
+/// for a retried Idempotency-Key.
+pub fn created_or_replay<T: serde::Serialize>(outcome: Result<T, Prior>) -> Response {
+    match outcome {
+        Ok(view) => created(view),
+        Err(prior) => replay(prior),
+    }
+}
+
 /// `201 Created` with a JSON body.
 pub fn created<T: serde::Serialize>(body: T) -> Response {
     (StatusCode::CREATED, axum::Json(body)).into_response()

@@ -8,7 +8,7 @@ use quan_core::api::{CardLookup, CardRedeemRequest, CardRequest, CardView, Print
 
 use crate::auth::{Bureau, MerchantAuth, Staff};
 use crate::error::AppResult;
-use crate::extract::{created, replay, Idempotent, Json, Path};
+use crate::extract::{created, created_or_replay, replay, Idempotent, Json, Path};
 use crate::state::AppState;
 use crate::store::{love_cards, redemptions};
 #[allow(unused_imports)]
@@ -108,20 +108,18 @@ async fn redeem(
         love_cards::open(&state.db, &state.secrets.card_pins, number, &request.pin, now).await?;
     let (code, _) =
         love_cards::code_for(&state.db, &state.secrets.coupon_master, &campaign, resident, now).await?;
-    match redemptions::redeem(
-        &state.db,
-        &state.campaigns,
-        &state.secrets.coupon_master,
-        &merchant,
-        auth.account,
-        &code,
-        request.order_amount.fen(),
-        idem.as_ref(),
-        now,
-    )
-    .await?
-    {
-        Ok(view) => Ok(created(view)),
-        Err(prior) => Ok(replay(prior)),
-    }
+    Ok(created_or_replay(
+        redemptions::redeem(
+            &state.db,
+            &state.campaigns,
+            &state.secrets.coupon_master,
+            &merchant,
+            auth.account,
+            &code,
+            request.order_amount.fen(),
+            idem.as_ref(),
+            now,
+        )
+        .await?,
+    ))
 }

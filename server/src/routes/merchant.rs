@@ -8,7 +8,7 @@ use quan_core::RedemptionId;
 
 use crate::auth::MerchantAuth;
 use crate::error::AppResult;
-use crate::extract::{created, replay, IdempotencyKey, Idempotent, Json, Path};
+use crate::extract::{created_or_replay, replay, IdempotencyKey, Idempotent, Json, Path};
 use crate::state::AppState;
 use crate::store::{issues, redemptions};
 #[allow(unused_imports)]
@@ -64,10 +64,7 @@ async fn redeem(
     state
         .metrics
         .redemption(result.as_ref().map(|_| ()).map_err(|e| e.code));
-    match result? {
-        Ok(view) => Ok(created(view)),
-        Err(prior) => Ok(replay(prior)),
-    }
+    Ok(created_or_replay(result?))
 }
 
 #[utoipa::path(post, path = "/api/v1/merchant/redemptions/{id}/reverse", tag = "merchant", params(("id" = i64, Path, description = "Redemption id"), ("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key returns the first result")), security(("bearer" = [])), responses((status = 200, description = "Reversed: the coupon is back in the wallet", body = RedemptionView), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json"), (status = 409, description = "not_reversible", body = Problem, content_type = "application/problem+json")))]
@@ -113,17 +110,15 @@ async fn issue(
     }: Idempotent<IssueRequest>,
 ) -> AppResult<Response> {
     let merchant = auth.merchant;
-    match issues::issue(
-        &state.db,
-        &state.campaigns,
-        &merchant,
-        &request,
-        idem.as_ref(),
-        state.clock.now(),
-    )
-    .await?
-    {
-        Ok(view) => Ok(created(view)),
-        Err(prior) => Ok(replay(prior)),
-    }
+    Ok(created_or_replay(
+        issues::issue(
+            &state.db,
+            &state.campaigns,
+            &merchant,
+            &request,
+            idem.as_ref(),
+            state.clock.now(),
+        )
+        .await?,
+    ))
 }

@@ -106,7 +106,7 @@ impl Table {
     }
 }
 
-/// Every API route, to be nested under [`PREFIX`].
+/// The whole API's route table: every resource's routes.
 pub fn table() -> Table {
     Table::new()
         .merge(time::routes())

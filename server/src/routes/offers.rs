@@ -8,7 +8,7 @@ use quan_core::api::{CouponView, MerchantOffer, OfferRequest};
 
 use crate::auth::{MerchantAuth, ResidentAuth, Shop};
 use crate::error::AppResult;
-use crate::extract::{created, replay, IdempotencyKey, Json, Path};
+use crate::extract::{created, created_or_replay, IdempotencyKey, Json, Path};
 use crate::state::AppState;
 use crate::store::offers;
 #[allow(unused_imports)]
@@ -73,8 +73,5 @@ async fn claim(
         now,
     )
     .await?;
-    match outcome {
-        Ok(coupon) => Ok(created(coupon)),
-        Err(prior) => Ok(replay(prior)),
-    }
+    Ok(created_or_replay(outcome))
 }
