@@ -11,49 +11,64 @@ use quan_core::{CouponId, ErrorCode, Problem, RedemptionId};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-/// Why a call to the API failed. `Clone + PartialEq`, so it can sit in state and props.
+/// Why a call to the API failed: the one error type of every call. `Clone + PartialEq`, so it
+/// can sit in state and props.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
     /// No answer: offline, DNS, connection refused.
     Network(String),
-    /// The server refused with a problem document.
-    Problem(Problem),
+    /// The server refused with a problem document, and said when to try again (`Retry-After`,
+    /// in seconds) if it did.
+    Problem {
+        problem: Problem,
+        retry_after: Option<u32>,
+    },
     /// An answer that is not what the contract says.
     Unexpected(String),
+}
+
+impl From<Problem> for ApiError {
+    fn from(problem: Problem) -> ApiError {
+        ApiError::Problem {
+            problem,
+            retry_after: None,
+        }
+    }
+}
+
+impl From<ErrorCode> for ApiError {
+    /// A refusal the widget words itself (a card's PIN locked, a coupon of another shop…).
+    fn from(code: ErrorCode) -> ApiError {
+        Problem::new(code, None).into()
+    }
 }
 
 impl ApiError {
     /// The error code, where the server gave one.
     pub fn code(&self) -> Option<ErrorCode> {
         match self {
-            ApiError::Problem(p) => Some(p.code),
+            ApiError::Problem { problem, .. } => Some(problem.code),
+            _ => None,
+        }
+    }
+
+    /// The server's `Retry-After`, in seconds, where it gave one.
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            ApiError::Problem { retry_after, .. } => *retry_after,
             _ => None,
         }
     }
 }
 
-/// A failed call, with the server's `Retry-After` (seconds) when it gave one.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Failure {
-    pub error: ApiError,
-    pub retry_after: Option<u32>,
-}
-
 /// The API's base path, relative to the page's origin.
 pub const BASE: &str = "/api/v1";
 
-fn failure(error: ApiError) -> Failure {
-    Failure {
-        error,
-        retry_after: None,
-    }
-}
-
-fn network(e: wasm_bindgen::JsValue) -> Failure {
-    failure(ApiError::Network(
+fn network(e: wasm_bindgen::JsValue) -> ApiError {
+    ApiError::Network(
         e.as_string()
             .unwrap_or_else(|| "the request did not go through".into()),
-    ))
+    )
 }
 
 /// An answer, and its JSON as it came (to keep on the device without writing it out again).
@@ -69,7 +84,7 @@ async fn send<T: DeserializeOwned>(
     token: Option<&str>,
     body: Option<String>,
     idempotency_key: Option<&str>,
-) -> Result<T, Failure> {
+) -> Result<T, ApiError> {
     send_raw(method, path, token, body, idempotency_key)
         .await
         .map(|r| r.value)
@@ -81,10 +96,10 @@ async fn send_raw<T: DeserializeOwned>(
     token: Option<&str>,
     body: Option<String>,
     idempotency_key: Option<&str>,
-) -> Result<Raw<T>, Failure> {
+) -> Result<Raw<T>, ApiError> {
     let body = body.map(|b| (wasm_bindgen::JsValue::from_str(&b), "application/json"));
     let text = exchange(method, path, token, body, idempotency_key, "application/json").await?;
-    let value = crate::json::from_str(&text).map_err(|e| failure(ApiError::Unexpected(e.to_string())))?;
+    let value = crate::json::from_str(&text).map_err(|e| ApiError::Unexpected(e.to_string()))?;
     Ok(Raw { value, json: text })
 }
 
@@ -97,9 +112,9 @@ async fn exchange(
     body: Option<(wasm_bindgen::JsValue, &str)>,
     idempotency_key: Option<&str>,
     accept: &str,
-) -> Result<String, Failure> {
+) -> Result<String, ApiError> {
     use wasm_bindgen::JsCast;
-    let window = web_sys::window().ok_or_else(|| failure(ApiError::Network("no window".into())))?;
+    let window = web_sys::window().ok_or_else(|| ApiError::Network("no window".into()))?;
     let headers = web_sys::Headers::new().map_err(network)?;
     headers.set("Accept", accept).map_err(network)?;
     if let Some(t) = token {
@@ -140,22 +155,19 @@ async fn exchange(
         .ok()
         .flatten()
         .and_then(|v| v.trim().parse().ok());
-    let error = match crate::json::from_str::<Problem>(&text) {
-        Ok(p) => ApiError::Problem(p),
+    Err(match crate::json::from_str::<Problem>(&text) {
+        Ok(problem) => ApiError::Problem { problem, retry_after },
         Err(_) => ApiError::Unexpected(format!("HTTP {}", response.status())),
-    };
-    Err(Failure { error, retry_after })
+    })
 }
 
 /// A text document (CSV) from the API, with the caller's session.
 pub async fn text(path: &str, token: &str) -> Result<String, ApiError> {
-    exchange("GET", path, Some(token), None, None, "text/csv")
-        .await
-        .map_err(|f| f.error)
+    exchange("GET", path, Some(token), None, None, "text/csv").await
 }
 
 async fn get<T: DeserializeOwned>(path: &str, token: Option<&str>) -> Result<T, ApiError> {
-    send("GET", path, token, None, None).await.map_err(|f| f.error)
+    send("GET", path, token, None, None).await
 }
 
 /// POST with a JSON body and, for state-changing calls, an Idempotency-Key.
@@ -164,8 +176,8 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(
     token: Option<&str>,
     body: &B,
     idempotency_key: Option<&str>,
-) -> Result<T, Failure> {
-    let body = crate::json::to_string(body).map_err(|e| failure(ApiError::Unexpected(e.to_string())))?;
+) -> Result<T, ApiError> {
+    let body = crate::json::to_string(body).map_err(|e| ApiError::Unexpected(e.to_string()))?;
     send("POST", path, token, Some(body), idempotency_key).await
 }
 
@@ -210,9 +222,7 @@ pub async fn usage(token: &str) -> Result<Vec<KindUsage>, ApiError> {
 
 /// `GET /wallet`, with its JSON.
 pub async fn wallet(token: &str) -> Result<Raw<Wallet>, ApiError> {
-    send_raw("GET", "/wallet", Some(token), None, None)
-        .await
-        .map_err(|f| f.error)
+    send_raw("GET", "/wallet", Some(token), None, None).await
 }
 
 /// `GET /coupons/{id}/status`.
@@ -221,15 +231,13 @@ pub async fn coupon_status(token: &str, id: CouponId) -> Result<CouponStatusView
 }
 
 /// `POST /claims`, once. See [`crate::hooks::claim`] for the retrying claim the page uses.
-pub async fn claim_once(token: &str, request: &ClaimRequest, key: &str) -> Result<CouponView, Failure> {
+pub async fn claim_once(token: &str, request: &ClaimRequest, key: &str) -> Result<CouponView, ApiError> {
     post("/claims", Some(token), request, Some(key)).await
 }
 
 async fn sign_in<B: Serialize>(path: &str, body: &B) -> Result<Raw<Session>, ApiError> {
     let body = crate::json::to_string(body).map_err(|e| ApiError::Unexpected(e.to_string()))?;
-    send_raw("POST", path, None, Some(body), None)
-        .await
-        .map_err(|f| f.error)
+    send_raw("POST", path, None, Some(body), None).await
 }
 
 /// `POST /session/demo`.
@@ -274,7 +282,6 @@ pub async fn lookup(token: &str, code: &str) -> Result<LookupResult, ApiError> {
         None,
     )
     .await
-    .map_err(|f| f.error)
 }
 
 /// `POST /merchant/redemptions`.
@@ -283,7 +290,7 @@ pub async fn redeem(
     code: &str,
     order_amount: OrderAmount,
     key: &str,
-) -> Result<RedemptionView, Failure> {
+) -> Result<RedemptionView, ApiError> {
     post(
         "/merchant/redemptions",
         Some(token),
@@ -301,7 +308,7 @@ pub async fn redeem(
 struct EmptyBody {}
 
 /// `POST /merchant/redemptions/{id}/reverse`.
-pub async fn reverse(token: &str, id: RedemptionId, key: &str) -> Result<RedemptionView, Failure> {
+pub async fn reverse(token: &str, id: RedemptionId, key: &str) -> Result<RedemptionView, ApiError> {
     post(
         &format!("/merchant/redemptions/{id}/reverse"),
         Some(token),
@@ -334,7 +341,7 @@ pub async fn issue(
     token: &str,
     request: &quan_core::api::IssueRequest,
     key: &str,
-) -> Result<quan_core::api::IssuedCoupon, Failure> {
+) -> Result<quan_core::api::IssuedCoupon, ApiError> {
     post("/merchant/issues", Some(token), request, Some(key)).await
 }
 
@@ -353,16 +360,14 @@ pub async fn apply(
     token: &str,
     request: &quan_core::api::ApplicationRequest,
 ) -> Result<quan_core::api::ApplicationView, ApiError> {
-    post("/applications", Some(token), request, None)
-        .await
-        .map_err(|f| f.error)
+    post("/applications", Some(token), request, None).await
 }
 
 /// `PUT /applications/{id}/documents/{role}`: a file, as the browser read it.
 pub async fn upload_document(
     token: &str,
     id: i64,
-    role: quan_core::api::DocumentRole,
+    role: quan_core::subsidy::DocumentRole,
     content_type: &str,
     bytes: &js_sys::Uint8Array,
 ) -> Result<quan_core::api::DocumentView, ApiError> {
@@ -375,8 +380,7 @@ pub async fn upload_document(
         None,
         "application/json",
     )
-    .await
-    .map_err(|f| f.error)?;
+    .await?;
     crate::json::from_str(&text).map_err(|e| ApiError::Unexpected(e.to_string()))
 }
 
@@ -389,7 +393,6 @@ pub async fn submit_application(token: &str, id: i64) -> Result<quan_core::api::
         None,
     )
     .await
-    .map_err(|f| f.error)
 }
 
 /// `GET /review/applications`.
@@ -403,9 +406,7 @@ pub async fn review(
     id: i64,
     request: &quan_core::api::ReviewRequest,
 ) -> Result<quan_core::api::ApplicationView, ApiError> {
-    post(&format!("/review/applications/{id}"), Some(token), request, None)
-        .await
-        .map_err(|f| f.error)
+    post(&format!("/review/applications/{id}"), Some(token), request, None).await
 }
 
 /// `GET /review/applications/{id}/payment-details`: the bank card and mobile in full (audited).
@@ -418,25 +419,25 @@ pub async fn document(path: &str, token: &str) -> Result<js_sys::Uint8Array, Api
     use wasm_bindgen::JsCast;
     let window = web_sys::window().ok_or_else(|| ApiError::Network("no window".into()))?;
     let init = web_sys::RequestInit::new();
-    let headers = web_sys::Headers::new().map_err(|e| network(e).error)?;
+    let headers = web_sys::Headers::new().map_err(network)?;
     headers
         .set("Authorization", &format!("Bearer {token}"))
-        .map_err(|e| network(e).error)?;
+        .map_err(network)?;
     init.set_headers(&headers);
-    let request = web_sys::Request::new_with_str_and_init(&format!("{BASE}{path}"), &init)
-        .map_err(|e| network(e).error)?;
+    let request =
+        web_sys::Request::new_with_str_and_init(&format!("{BASE}{path}"), &init).map_err(network)?;
     let response: web_sys::Response =
         wasm_bindgen_futures::JsFuture::from(window.fetch_with_request(&request))
             .await
-            .map_err(|e| network(e).error)?
+            .map_err(network)?
             .dyn_into()
-            .map_err(|e| network(e).error)?;
+            .map_err(network)?;
     if !response.ok() {
         return Err(ApiError::Unexpected(format!("HTTP {}", response.status())));
     }
-    let buffer = wasm_bindgen_futures::JsFuture::from(response.array_buffer().map_err(|e| network(e).error)?)
+    let buffer = wasm_bindgen_futures::JsFuture::from(response.array_buffer().map_err(network)?)
         .await
-        .map_err(|e| network(e).error)?;
+        .map_err(network)?;
     Ok(js_sys::Uint8Array::new(&buffer))
 }
 
@@ -472,7 +473,6 @@ pub async fn blacklist(
         None,
     )
     .await
-    .map_err(|f| f.error)
 }
 
 /// `POST /operator/merchants/{id}/suspension`.
@@ -488,7 +488,6 @@ pub async fn suspension(
         None,
     )
     .await
-    .map_err(|f| f.error)
 }
 
 /// `POST /operator/allocations`.
@@ -496,9 +495,7 @@ pub async fn allocate(
     token: &str,
     request: &quan_core::api::AllocationRequest,
 ) -> Result<quan_core::api::AllocationReport, ApiError> {
-    post("/operator/allocations", Some(token), request, None)
-        .await
-        .map_err(|f| f.error)
+    post("/operator/allocations", Some(token), request, None).await
 }
 
 /// `GET /operator/campaigns/{id}/reallocations`.
@@ -526,7 +523,6 @@ pub async fn reallocate(
         None,
     )
     .await
-    .map_err(|f| f.error)
 }
 
 /// `POST /merchant/cards/lookup`.
@@ -539,9 +535,7 @@ pub async fn card_lookup(
         number: number.to_owned(),
         pin: pin.to_owned(),
     };
-    post("/merchant/cards/lookup", Some(token), &body, None)
-        .await
-        .map_err(|f| f.error)
+    post("/merchant/cards/lookup", Some(token), &body, None).await
 }
 
 /// `POST /merchant/cards/redeem`, with one Idempotency-Key for all its tries.
@@ -551,7 +545,7 @@ pub async fn card_redeem(
     pin: &str,
     order_amount: OrderAmount,
     key: &str,
-) -> Result<RedemptionView, Failure> {
+) -> Result<RedemptionView, ApiError> {
     let body = quan_core::api::CardRedeemRequest {
         number: number.to_owned(),
         pin: pin.to_owned(),
@@ -577,19 +571,17 @@ pub async fn print_love_cards(
         None,
     )
     .await
-    .map_err(|f| f.error)
 }
 
-/// `POST /operator/love-cards/{number}/reissue`.
-pub async fn reissue_love_card(token: &str, number: &str) -> Result<quan_core::api::PrintedCard, ApiError> {
+/// `POST /operator/love-cards/{number}/replace`.
+pub async fn replace_love_card(token: &str, number: &str) -> Result<quan_core::api::PrintedCard, ApiError> {
     post(
-        &format!("/operator/love-cards/{number}/reissue"),
+        &format!("/operator/love-cards/{number}/replace"),
         Some(token),
         &Nothing {},
         None,
     )
     .await
-    .map_err(|f| f.error)
 }
 
 /// `GET /offers`: merchants' offers open to residents.
@@ -599,9 +591,7 @@ pub async fn offers() -> Result<Vec<quan_core::api::MerchantOffer>, ApiError> {
 
 /// `POST /offers/{id}/claim`.
 pub async fn claim_offer(token: &str, id: i64) -> Result<CouponView, ApiError> {
-    post(&format!("/offers/{id}/claim"), Some(token), &Nothing {}, None)
-        .await
-        .map_err(|f| f.error)
+    post(&format!("/offers/{id}/claim"), Some(token), &Nothing {}, None).await
 }
 
 /// `GET /merchant/offers`: this merchant's offers.
@@ -614,9 +604,7 @@ pub async fn create_offer(
     token: &str,
     request: &quan_core::api::OfferRequest,
 ) -> Result<quan_core::api::MerchantOffer, ApiError> {
-    post("/merchant/offers", Some(token), request, None)
-        .await
-        .map_err(|f| f.error)
+    post("/merchant/offers", Some(token), request, None).await
 }
 
 /// `POST /session/sign-out`: the staff session ends on the server, on every instance.
@@ -631,7 +619,6 @@ pub async fn sign_out(token: &str) -> Result<(), ApiError> {
     )
     .await
     .map(drop)
-    .map_err(|f| f.error)
 }
 
 /// `POST /session/password`: the account's own new password in place of the current one.
@@ -651,7 +638,6 @@ pub async fn change_password(token: &str, current: &str, new: &str) -> Result<()
     )
     .await
     .map(drop)
-    .map_err(|f| f.error)
 }
 
 /// `GET /audit/entries`: the newest entries whose action holds `action` and whose actor is
@@ -702,7 +688,6 @@ pub async fn open_manager(
         None,
     )
     .await
-    .map_err(|f| f.error)
 }
 
 /// `GET /merchant/staff`: the shop's manager and cashiers.
@@ -715,9 +700,7 @@ pub async fn add_cashier(
     token: &str,
     who: &quan_core::api::NewStaff,
 ) -> Result<quan_core::api::StaffSlip, ApiError> {
-    post("/merchant/staff", Some(token), who, None)
-        .await
-        .map_err(|f| f.error)
+    post("/merchant/staff", Some(token), who, None).await
 }
 
 /// `POST /merchant/staff/{id}/password-reset`: a new one-time password for a cashier.
@@ -729,7 +712,6 @@ pub async fn reset_cashier(token: &str, id: i64) -> Result<quan_core::api::Staff
         None,
     )
     .await
-    .map_err(|f| f.error)
 }
 
 /// `POST /merchant/staff/{id}/disable`.
@@ -739,9 +721,7 @@ pub async fn disable_cashier(
     disabled: bool,
 ) -> Result<quan_core::api::StaffView, ApiError> {
     let body = quan_core::api::DisableRequest { disabled };
-    post(&format!("/merchant/staff/{id}/disable"), Some(token), &body, None)
-        .await
-        .map_err(|f| f.error)
+    post(&format!("/merchant/staff/{id}/disable"), Some(token), &body, None).await
 }
 
 /// `POST /operator/merchants/import`: the county's list file as it is (an Excel workbook, or CSV
@@ -763,8 +743,7 @@ pub async fn import_merchants(
         None,
         "application/json",
     )
-    .await
-    .map_err(|f| f.error)?;
+    .await?;
     crate::json::from_str(&text).map_err(|e| ApiError::Unexpected(e.to_string()))
 }
 
@@ -773,9 +752,7 @@ pub async fn add_merchant(
     token: &str,
     merchant: &quan_core::api::MerchantRequest,
 ) -> Result<quan_core::api::MerchantView, ApiError> {
-    post("/operator/merchants", Some(token), merchant, None)
-        .await
-        .map_err(|f| f.error)
+    post("/operator/merchants", Some(token), merchant, None).await
 }
 
 /// `POST /operator/accounts/{id}/password-reset`: a shop account's new one-time password.
@@ -787,7 +764,6 @@ pub async fn reset_shop_account(token: &str, id: i64) -> Result<quan_core::api::
         None,
     )
     .await
-    .map_err(|f| f.error)
 }
 
 /// `POST /operator/accounts/{id}/disable`.
@@ -804,5 +780,4 @@ pub async fn disable_shop_account(
         None,
     )
     .await
-    .map_err(|f| f.error)
 }

@@ -3,9 +3,8 @@
 use quan_core::api::WidgetConfig;
 use yew::prelude::*;
 
-use crate::components::{NavTabs, TopBar};
+use crate::components::{NavTabs, Shell, TopBar};
 use crate::context::{use_document_prefs, Prefs, PrefsHandle, SessionAction, SessionHandle, SessionState};
-use crate::hooks::ClockProvider;
 use crate::pages::{ClaimPage, NotFound, ShowPage, SignInPage, WalletPage};
 use crate::router::{Route, Router};
 use crate::{api, host};
@@ -89,14 +88,10 @@ pub fn App() -> Html {
         });
     }
     html! {
-        <ContextProvider<PrefsHandle> context={prefs}>
-            <ContextProvider<SessionHandle> context={session}>
-                <ContextProvider<Option<WidgetConfig>> context={(*config).clone()}>
-                    <ClockProvider>
-                        <Router render={Callback::from(switch)} />
-                    </ClockProvider>
-                </ContextProvider<Option<WidgetConfig>>>
-            </ContextProvider<SessionHandle>>
-        </ContextProvider<PrefsHandle>>
+        <Shell {prefs} {session}>
+            <ContextProvider<Option<WidgetConfig>> context={(*config).clone()}>
+                <Router<Route> render={Callback::from(switch)} />
+            </ContextProvider<Option<WidgetConfig>>>
+        </Shell>
     }
 }

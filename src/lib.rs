@@ -17,6 +17,10 @@ pub mod pages;
 pub mod router;
 pub mod storage;
 
+// The unit tests beside the code run in the same headless Chromium as `tests/widget.rs`.
+#[cfg(test)]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 /// Mounts the resident's app in `#app`.
 pub fn start() {
     mount::<app::App>();

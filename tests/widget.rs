@@ -4,7 +4,7 @@
 
 use quan_core::code::{self, CouponKey};
 use quan_core::{CouponId, ErrorCode, Problem, Timestamp};
-use quan_widget::api::{ApiError, Failure};
+use quan_widget::api::ApiError;
 use quan_widget::components::{qr, Countdown};
 use quan_widget::hooks::claim::{backoff_ms, worth_retrying};
 use quan_widget::hooks::ServerClock;
@@ -110,7 +110,7 @@ async fn the_code_view_carries_the_twenty_digits() {
 
 #[wasm_bindgen_test]
 fn every_refusal_has_its_own_words_in_both_languages() {
-    let words = |lang, code| error_words(lang, &ApiError::Problem(Problem::new(code, None)));
+    let words = |lang, code| error_words(lang, &ApiError::from(Problem::new(code, None)));
     assert_eq!(
         words(Lang::Zh, ErrorCode::SoldOut),
         "今日已抢完，明天 10:00 再来。"
@@ -142,16 +142,16 @@ fn claims_back_off_with_full_jitter_and_honour_retry_after() {
     assert_eq!(backoff_ms(1, None, 0.0), 0);
     assert_eq!(backoff_ms(1, None, 0.999), 799);
     assert!(backoff_ms(10, None, 0.999) <= 8_000, "capped");
-    let problem = |code| Failure {
-        error: ApiError::Problem(Problem::new(code, None)),
-        retry_after: None,
-    };
+    let problem = |code| ApiError::from(code);
     assert!(worth_retrying(&problem(ErrorCode::Unavailable)));
     assert!(worth_retrying(&problem(ErrorCode::RateLimited)));
-    assert!(worth_retrying(&Failure {
-        error: ApiError::Network("x".into()),
-        retry_after: None
-    }));
+    assert!(worth_retrying(&ApiError::Network("x".into())));
+    let busy = ApiError::Problem {
+        problem: Problem::new(ErrorCode::Unavailable, None),
+        retry_after: Some(3),
+    };
+    assert_eq!(busy.retry_after(), Some(3));
+    assert_eq!(problem(ErrorCode::Unavailable).retry_after(), None);
     assert!(
         !worth_retrying(&problem(ErrorCode::SoldOut)),
         "never retried after sold out"
@@ -164,7 +164,8 @@ fn claims_back_off_with_full_jitter_and_honour_retry_after() {
 
 #[wasm_bindgen_test]
 fn the_widgets_json_reader_reads_what_the_server_writes() {
-    use quan_core::api::{CouponSource, CouponView, Wallet};
+    use quan_core::api::{CouponView, Wallet};
+    use quan_core::campaign::Issuance;
     use quan_core::rules::{Benefit, CouponStatus};
     use quan_core::{CampaignId, Fen, KindId};
     use quan_widget::json::{from_str, Malformed};
@@ -180,7 +181,7 @@ fn the_widgets_json_reader_reads_what_the_server_writes() {
         words: "满200减40 \"引号\"\n".into(),
         kind_name_en: "General".into(),
         status,
-        source: CouponSource::Allocate,
+        source: Issuance::Allocate,
         value: Fen(4_000),
         given: Fen(0),
         claimed_at: now,

@@ -7,6 +7,7 @@ use crate::campaign::{Campaign, Issuance, Lifetime, Phase};
 use crate::ids::{CampaignId, CategoryId, KindId};
 use crate::money::{Fen, OrderAmount};
 use crate::rules::Benefit;
+use crate::subsidy::{ApplicationStatus, DocumentRole, ReviewAction, VehicleClass};
 use crate::time::{ChinaDate, TimeOfDay, Timestamp};
 
 /// `GET /time`: the server's clock, for the widget's offset measurement.
@@ -73,13 +74,14 @@ pub struct KindView {
     /// absent for kinds not released daily.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub left_today: Option<Fen>,
-    pub offers: Vec<Offer>,
+    /// What a coupon of the kind can be: its denominations, or its one rate rule.
+    pub denominations: Vec<DenominationView>,
 }
 
 /// One thing a resident can hold: a denomination (满200减40) or a rate rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Offer {
+pub struct DenominationView {
     /// Index of the denomination within its kind (0 for a rate rule).
     pub index: usize,
     pub benefit: Benefit,
@@ -116,32 +118,26 @@ impl CampaignView {
             kinds: campaign
                 .kinds
                 .iter()
-                .map(|k| {
-                    let benefits: Vec<Benefit> = if k.denominations.is_empty() {
-                        k.rate.map(Benefit::from).into_iter().collect()
-                    } else {
-                        k.denominations.iter().map(|d| Benefit::from(*d)).collect()
-                    };
-                    KindView {
-                        id: k.id.clone(),
-                        name: k.name.clone(),
-                        name_en: k.name_en.clone(),
-                        issuance: k.issuance,
-                        lifetime: k.lifetime,
-                        categories: k.categories.clone(),
-                        limits: k.limits,
-                        left_today: None,
-                        offers: benefits
-                            .into_iter()
-                            .enumerate()
-                            .map(|(index, benefit)| Offer {
-                                index,
-                                benefit,
-                                words: benefit.words_zh(),
-                                words_en: benefit.words_en(),
-                            })
-                            .collect(),
-                    }
+                .map(|k| KindView {
+                    id: k.id.clone(),
+                    name: k.name.clone(),
+                    name_en: k.name_en.clone(),
+                    issuance: k.issuance,
+                    lifetime: k.lifetime,
+                    categories: k.categories.clone(),
+                    limits: k.limits,
+                    left_today: None,
+                    denominations: k
+                        .benefits()
+                        .into_iter()
+                        .enumerate()
+                        .map(|(index, benefit)| DenominationView {
+                            index,
+                            benefit,
+                            words: benefit.words_zh(),
+                            words_en: benefit.words_en(),
+                        })
+                        .collect(),
                 })
                 .collect(),
         }
@@ -190,38 +186,6 @@ pub struct ClaimRequest {
     pub denomination: usize,
 }
 
-/// Where a coupon came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum CouponSource {
-    /// Claimed in the daily release.
-    Claim,
-    /// Allocated from a registered list (love coupons).
-    Allocate,
-    /// Issued by shop staff after checking the order.
-    Shop,
-}
-
-impl CouponSource {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CouponSource::Claim => "claim",
-            CouponSource::Allocate => "allocate",
-            CouponSource::Shop => "shop",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<CouponSource> {
-        match s {
-            "claim" => Some(CouponSource::Claim),
-            "allocate" => Some(CouponSource::Allocate),
-            "shop" => Some(CouponSource::Shop),
-            _ => None,
-        }
-    }
-}
-
 /// A coupon in a resident's wallet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -236,7 +200,8 @@ pub struct CouponView {
     pub words: String,
     pub kind_name_en: String,
     pub status: crate::rules::CouponStatus,
-    pub source: CouponSource,
+    /// How it came into the wallet: its kind's way of issuing coupons.
+    pub source: Issuance,
     /// What it reserved from the pool (its face value, or a rate coupon's cap).
     pub value: Fen,
     /// The discount it gave, once redeemed.
@@ -688,85 +653,12 @@ pub struct ApplicationRequest {
     /// The sales invoice's amount, in fen.
     pub invoice_amount: OrderAmount,
     pub invoice_date: ChinaDate,
-    pub vehicle: crate::campaign::VehicleClass,
+    pub vehicle: VehicleClass,
     pub dealer: crate::ids::MerchantId,
     /// The buyer's own bank card, where the subsidy is paid.
     pub bank_card: String,
     #[cfg_attr(feature = "openapi", schema(pattern = r"^[\s-]*1(?:[\s-]*[0-9]){10}[\s-]*$"))]
     pub phone: String,
-}
-
-/// Where an application stands. Draft until its four documents are in and it is submitted; then
-/// first come, first served by submission time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum ApplicationStatus {
-    Draft,
-    Submitted,
-    UnderReview,
-    Approved,
-    Rejected,
-    Paid,
-}
-
-impl ApplicationStatus {
-    pub const ALL: [ApplicationStatus; 6] = [
-        ApplicationStatus::Draft,
-        ApplicationStatus::Submitted,
-        ApplicationStatus::UnderReview,
-        ApplicationStatus::Approved,
-        ApplicationStatus::Rejected,
-        ApplicationStatus::Paid,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ApplicationStatus::Draft => "draft",
-            ApplicationStatus::Submitted => "submitted",
-            ApplicationStatus::UnderReview => "under_review",
-            ApplicationStatus::Approved => "approved",
-            ApplicationStatus::Rejected => "rejected",
-            ApplicationStatus::Paid => "paid",
-        }
-    }
-
-    pub fn parse(word: &str) -> Option<ApplicationStatus> {
-        ApplicationStatus::ALL.into_iter().find(|s| s.as_str() == word)
-    }
-}
-
-/// The documents an application carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum DocumentRole {
-    IdCard,
-    BankCard,
-    Invoice,
-    Licence,
-}
-
-impl DocumentRole {
-    pub const ALL: [DocumentRole; 4] = [
-        DocumentRole::IdCard,
-        DocumentRole::BankCard,
-        DocumentRole::Invoice,
-        DocumentRole::Licence,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DocumentRole::IdCard => "id_card",
-            DocumentRole::BankCard => "bank_card",
-            DocumentRole::Invoice => "invoice",
-            DocumentRole::Licence => "licence",
-        }
-    }
-
-    pub fn parse(word: &str) -> Option<DocumentRole> {
-        DocumentRole::ALL.into_iter().find(|r| r.as_str() == word)
-    }
 }
 
 /// A document as stored: its kind of file, size, and SHA-256 (the file is kept outside the
@@ -792,7 +684,7 @@ pub struct ApplicationView {
     pub applicant: String,
     pub invoice_amount: Fen,
     pub invoice_date: ChinaDate,
-    pub vehicle: crate::campaign::VehicleClass,
+    pub vehicle: VehicleClass,
     pub dealer: Dealer,
     /// Masked: its first and last four digits, `6222 **** **** 1234`. In full:
     /// [`PaymentDetails`], for the application's reviewer.
@@ -819,21 +711,6 @@ pub struct ApplicationView {
 pub struct PaymentDetails {
     pub bank_card: String,
     pub phone: String,
-}
-
-/// What a reviewer decides.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum ReviewAction {
-    /// Take it up: submitted → under review.
-    Review,
-    /// Approve, reserving the subsidy from the budget (first come, first served).
-    Approve,
-    /// Reject, with the reason the applicant will read.
-    Reject,
-    /// The bank has paid it to the applicant's card.
-    MarkPaid,
 }
 
 /// `POST /review/applications/{id}`: a reviewer's decision.
@@ -866,7 +743,7 @@ pub struct SubsidyView {
     pub dealers: Vec<Dealer>,
 }
 
-/// One line of a settlement claim: what a merchant redeemed of one kind, reversals taken off.
+/// One line of a settlement: what a merchant redeemed of one kind, reversals taken off.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SettlementLine {
@@ -881,7 +758,7 @@ pub struct SettlementLine {
     pub order_amount: Fen,
 }
 
-/// A campaign's settlement claims: a merchant's own (`GET /merchant/campaigns/{id}/settlement`)
+/// A campaign's settlements: a merchant's own (`GET /merchant/campaigns/{id}/settlement`)
 /// or every merchant's (`GET /operator/campaigns/{id}/settlements`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

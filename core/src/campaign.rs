@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{CampaignId, CategoryId, KindId};
 use crate::money::{deserialize_yuan, Fen};
+use crate::subsidy::Subsidy;
 use crate::time::{ChinaDate, TimeOfDay, Timestamp};
 
 /// A campaign: kinds of coupon with their budgets, rounds, the daily release, the rules.
@@ -66,7 +67,7 @@ pub enum DailyRelease {
 }
 
 /// How coupons of a kind reach residents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Issuance {
@@ -78,6 +79,29 @@ pub enum Issuance {
     Shop,
     /// Set up by listed merchants at the campaign's rate, then claimed (Jishan's four treasures).
     Merchant,
+}
+
+impl Issuance {
+    pub const ALL: [Issuance; 4] = [
+        Issuance::Claim,
+        Issuance::Allocate,
+        Issuance::Shop,
+        Issuance::Merchant,
+    ];
+
+    /// The word a campaign file, a coupon's `source` and the ledger use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Issuance::Claim => "claim",
+            Issuance::Allocate => "allocate",
+            Issuance::Shop => "shop",
+            Issuance::Merchant => "merchant",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<Issuance> {
+        Issuance::ALL.into_iter().find(|i| i.as_str() == word)
+    }
 }
 
 /// How long a coupon lives once it is in a wallet.
@@ -209,48 +233,6 @@ impl Round {
             _ => 0,
         }
     }
-}
-
-/// A subsidy paid on application (Jishan's car purchase subsidy), not a coupon.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Subsidy {
-    pub id: KindId,
-    pub name: String,
-    #[serde(default)]
-    pub name_en: String,
-    #[serde(deserialize_with = "deserialize_yuan")]
-    pub budget: Fen,
-    /// Rate per vehicle class, in basis points: new-energy 600, fuel 500.
-    pub rates: BTreeMap<VehicleClass, u32>,
-    /// The least subsidy paid: a smaller result is raised to it.
-    #[serde(deserialize_with = "deserialize_yuan")]
-    pub floor: Fen,
-    /// The merchant category of the dealers where the purchase must be made.
-    pub dealer_category: CategoryId,
-    /// How the budget decides between applications.
-    #[serde(default)]
-    pub grant: GrantRule,
-}
-
-/// A vehicle's drive, which decides the subsidy rate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum VehicleClass {
-    NewEnergy,
-    Fuel,
-}
-
-/// When an application is granted while the budget runs out.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GrantRule {
-    /// **[reading]** Granted only if its whole subsidy still fits the budget left.
-    #[default]
-    WholeFits,
-    /// Granted what is left when less than its subsidy remains.
-    Partial,
 }
 
 /// Why a campaign file was refused.

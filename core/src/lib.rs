@@ -16,6 +16,7 @@ pub mod registry;
 pub mod report;
 pub mod rules;
 pub mod slots;
+pub mod subsidy;
 pub mod summary;
 pub mod time;
 

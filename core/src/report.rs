@@ -9,63 +9,51 @@ use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
+use crate::campaign::Issuance;
 use crate::{ChinaDate, Fen, Timestamp};
 
 /// What a ledger record says happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LedgerEvent {
-    /// Claimed in a release; `amount` is what it reserved from the pool.
-    Claim,
-    /// Allocated from a registered list (love coupons).
-    Allocate,
-    /// Issued by shop staff after checking the order.
-    Issue,
+    /// A coupon came into a resident's hands, the way its kind issues them (claimed in a
+    /// release, allocated from a list, issued by a shop, claimed from a merchant's offer);
+    /// `amount` is what it reserved from the pool.
+    Issue(Issuance),
     /// Redeemed at a till; `amount` is the discount, `order` the order amount.
     Redeem,
     /// A redemption reversed (refund, the coupon back in the wallet); amounts as redeemed.
     Reverse,
     /// Expired unused; `amount` went back to the pool.
     Expire,
-    /// Settled after redemption; `amount` (a rate coupon's unused reserve) went back to the pool.
-    Settle,
+    /// A redeemed coupon's life ended; `amount` (a rate coupon's unused reserve) went back to the
+    /// pool.
+    Close,
 }
 
 impl LedgerEvent {
-    pub const ALL: [LedgerEvent; 7] = [
-        LedgerEvent::Claim,
-        LedgerEvent::Allocate,
-        LedgerEvent::Issue,
-        LedgerEvent::Redeem,
-        LedgerEvent::Reverse,
-        LedgerEvent::Expire,
-        LedgerEvent::Settle,
-    ];
-
-    /// The word stored in the ledger.
+    /// The word stored in the ledger: an issue is stored as its way's word (`claim`, `shop`…).
     pub fn as_str(self) -> &'static str {
         match self {
-            LedgerEvent::Claim => "claim",
-            LedgerEvent::Allocate => "allocate",
-            LedgerEvent::Issue => "issue",
+            LedgerEvent::Issue(way) => way.as_str(),
             LedgerEvent::Redeem => "redeem",
             LedgerEvent::Reverse => "reverse",
             LedgerEvent::Expire => "expire",
-            LedgerEvent::Settle => "settle",
+            LedgerEvent::Close => "close",
         }
     }
 
     pub fn parse(word: &str) -> Option<LedgerEvent> {
-        LedgerEvent::ALL.into_iter().find(|e| e.as_str() == word)
-    }
-
-    /// Whether a coupon came into a resident's hands.
-    pub fn issues(self) -> bool {
-        matches!(
-            self,
-            LedgerEvent::Claim | LedgerEvent::Allocate | LedgerEvent::Issue
-        )
+        if let Some(way) = Issuance::parse(word) {
+            return Some(LedgerEvent::Issue(way));
+        }
+        [
+            LedgerEvent::Redeem,
+            LedgerEvent::Reverse,
+            LedgerEvent::Expire,
+            LedgerEvent::Close,
+        ]
+        .into_iter()
+        .find(|e| e.as_str() == word)
     }
 }
 
@@ -106,7 +94,7 @@ pub struct KindFigures {
     pub reversed_count: u64,
     pub reversed_discount: Fen,
     pub expired_count: u64,
-    /// Back to the pool from expired coupons and settled rate coupons.
+    /// Back to the pool from expired coupons and closed rate coupons.
     pub returned_value: Fen,
     /// Held by residents now, unredeemed.
     pub held_value: Fen,
@@ -175,7 +163,7 @@ pub fn figures(records: &[Record], kinds: &[(String, PoolState)]) -> (Vec<KindFi
         };
         let f = &mut out[i];
         match r.event {
-            e if e.issues() => {
+            LedgerEvent::Issue(_) => {
                 f.issued_count += 1;
                 f.issued_value += r.amount;
                 issued_to[i].insert(r.resident);
@@ -201,7 +189,7 @@ pub fn figures(records: &[Record], kinds: &[(String, PoolState)]) -> (Vec<KindFi
                 f.expired_count += 1;
                 f.returned_value += r.amount;
             }
-            // Settle: a rate coupon's unused reserve back to the pool.
+            // Close: a rate coupon's unused reserve back to the pool.
             _ => f.returned_value += r.amount,
         }
     }
@@ -256,8 +244,8 @@ pub fn daily(
         for r in records.iter().filter(|r| r.kind == *kind) {
             let Some(d) = bucket(r.at) else { continue };
             match r.event {
-                e if e.issues() => change[d] -= r.amount,
-                LedgerEvent::Expire | LedgerEvent::Settle => change[d] += r.amount,
+                LedgerEvent::Issue(_) => change[d] -= r.amount,
+                LedgerEvent::Expire | LedgerEvent::Close => change[d] += r.amount,
                 _ => {}
             }
         }
@@ -294,7 +282,7 @@ fn series(
         };
         let s = &mut out[i];
         match r.event {
-            e if e.issues() => s.issued[b] += 1,
+            LedgerEvent::Issue(_) => s.issued[b] += 1,
             LedgerEvent::Redeem => s.redeemed[b] += 1,
             LedgerEvent::Reverse => s.redeemed[b] = s.redeemed[b].saturating_sub(1),
             _ => {}
@@ -489,6 +477,28 @@ pub fn flags(redemptions: &[Redemption]) -> Vec<Flag> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn every_ledger_word_reads_back_as_its_event_and_no_two_share_a_word() {
+        let mut events: Vec<LedgerEvent> = Issuance::ALL.into_iter().map(LedgerEvent::Issue).collect();
+        events.extend([
+            LedgerEvent::Redeem,
+            LedgerEvent::Reverse,
+            LedgerEvent::Expire,
+            LedgerEvent::Close,
+        ]);
+        let words: BTreeSet<&str> = events.iter().map(|e| e.as_str()).collect();
+        assert_eq!(words.len(), events.len());
+        for e in events {
+            assert_eq!(LedgerEvent::parse(e.as_str()), Some(e));
+        }
+        assert_eq!(LedgerEvent::parse("issue"), None);
+        // A coupon's source, the campaign file and the ledger name a way of issuing alike.
+        for way in Issuance::ALL {
+            let json = serde_json::to_string(&way).unwrap();
+            assert_eq!(json, format!("\"{}\"", way.as_str()));
+        }
+    }
+
     fn rec(id: i64, event: LedgerEvent, kind: &str, resident: i64, amount: i64, order: i64) -> Record {
         Record {
             id,
@@ -525,10 +535,10 @@ mod tests {
     fn figures_net_out_refunds_and_count_people_once() {
         use LedgerEvent::*;
         let records = vec![
-            rec(1, Claim, "retail", 1, 4_000, 0),
-            rec(2, Claim, "retail", 1, 1_000, 0),
-            rec(3, Claim, "retail", 2, 4_000, 0),
-            rec(4, Allocate, "love", 3, 10_000, 0),
+            rec(1, Issue(Issuance::Claim), "retail", 1, 4_000, 0),
+            rec(2, Issue(Issuance::Claim), "retail", 1, 1_000, 0),
+            rec(3, Issue(Issuance::Claim), "retail", 2, 4_000, 0),
+            rec(4, Issue(Issuance::Allocate), "love", 3, 10_000, 0),
             rec(5, Redeem, "retail", 1, 4_000, 25_000),
             rec(6, Redeem, "retail", 2, 4_000, 21_000),
             rec(7, Reverse, "retail", 2, 4_000, 21_000),
@@ -656,10 +666,10 @@ mod tests {
     fn series_bucket_by_china_hour_and_day_and_burn_the_budget_down() {
         use LedgerEvent::*;
         let records = vec![
-            rec(10, Claim, "retail", 1, 4_000, 0),
-            rec(10, Claim, "retail", 2, 4_000, 0),
+            rec(10, Issue(Issuance::Claim), "retail", 1, 4_000, 0),
+            rec(10, Issue(Issuance::Claim), "retail", 2, 4_000, 0),
             rec(11, Redeem, "retail", 1, 4_000, 30_000),
-            rec(30, Claim, "retail", 3, 1_000, 0),
+            rec(30, Issue(Issuance::Claim), "retail", 3, 1_000, 0),
             rec(47, Expire, "retail", 3, 1_000, 0),
         ];
         let day = ChinaDate::new(2022, 12, 20).expect("date");

@@ -3,10 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::campaign::{
-    Campaign, DailyRelease, Denomination, GrantRule, Issuance, Kind, Lifetime, RateRule, Round, Subsidy,
-    VehicleClass,
-};
+use crate::campaign::{Campaign, DailyRelease, Denomination, Issuance, Kind, Lifetime, RateRule, Round};
 use crate::error::ErrorCode;
 use crate::money::Fen;
 use crate::time::{ChinaDate, Timestamp};
@@ -41,6 +38,25 @@ impl From<RateRule> for Benefit {
             basis_points: r.basis_points,
             cap: r.cap,
             floor: r.floor,
+        }
+    }
+}
+
+impl Kind {
+    /// What a coupon of this kind can be, in the campaign file's order: each denomination
+    /// (满200减40), or the kind's one rate rule (10%, at most 1,000 yuan). A coupon's
+    /// `denomination` is an index into this.
+    pub fn benefits(&self) -> Vec<Benefit> {
+        (0..self.denominations.len().max(1))
+            .filter_map(|i| self.benefit(i))
+            .collect()
+    }
+
+    /// The `index`th of [`Kind::benefits`], if there is one.
+    pub fn benefit(&self, index: usize) -> Option<Benefit> {
+        match self.rate {
+            Some(r) if self.denominations.is_empty() => (index == 0).then(|| r.into()),
+            _ => self.denominations.get(index).map(|d| (*d).into()),
         }
     }
 }
@@ -276,11 +292,7 @@ pub fn check_claim(
     if !matches!(kind.issuance, Issuance::Claim | Issuance::Merchant) {
         return Err(ClaimRefusal::NotClaimable);
     }
-    let benefit: Benefit = match (kind.denominations.get(denomination), kind.rate) {
-        (Some(d), _) => (*d).into(),
-        (None, Some(r)) if denomination == 0 => r.into(),
-        _ => return Err(ClaimRefusal::NotClaimable),
-    };
+    let benefit = kind.benefit(denomination).ok_or(ClaimRefusal::NotClaimable)?;
     let value = benefit.face_value().ok_or(ClaimRefusal::NotClaimable)?;
     let date = now.china_date();
     let round = running_round(campaign, now)?;
@@ -290,17 +302,7 @@ pub fn check_claim(
             opens_at: Some(opens),
         });
     }
-    if let Some(limit) = kind.limits.first_reached(usage) {
-        return Err(ClaimRefusal::LimitReached(limit));
-    }
-    if left_today < value {
-        return Err(ClaimRefusal::SoldOut);
-    }
-    Ok(ClaimGrant {
-        round: round.number,
-        value,
-        expires: coupon_expiry(campaign, kind, now),
-    })
+    within_limits_and_pool(campaign, kind, round, value, usage, left_today, now)
 }
 
 /// May a resident with `usage` claim a coupon of a merchant's offer, worth `value` of `kind`, at
@@ -319,10 +321,25 @@ pub fn check_offer(
         return Err(ClaimRefusal::NotClaimable);
     }
     let round = running_round(campaign, now)?;
+    within_limits_and_pool(campaign, kind, round, value, usage, available, now)
+}
+
+/// How every way of issuing a coupon ends, once its round is known: the kind's limits before
+/// the money, so that a resident whose own limit is used up is told so rather than "sold out";
+/// then a coupon worth `value` if `left` covers it.
+fn within_limits_and_pool(
+    campaign: &Campaign,
+    kind: &Kind,
+    round: &crate::campaign::Round,
+    value: Fen,
+    usage: Usage,
+    left: Fen,
+    now: Timestamp,
+) -> Result<ClaimGrant, ClaimRefusal> {
     if let Some(limit) = kind.limits.first_reached(usage) {
         return Err(ClaimRefusal::LimitReached(limit));
     }
-    if available < value {
+    if left < value {
         return Err(ClaimRefusal::SoldOut);
     }
     Ok(ClaimGrant {
@@ -409,45 +426,7 @@ pub fn check_issue(
         .filter(|v| v.is_positive())
         .ok_or(IssueRefusal::OrderTooSmall)?;
     let round = running_round(campaign, now).map_err(IssueRefusal::Claim)?;
-    if let Some(limit) = kind.limits.first_reached(usage) {
-        return Err(IssueRefusal::Claim(ClaimRefusal::LimitReached(limit)));
-    }
-    if available < value {
-        return Err(IssueRefusal::Claim(ClaimRefusal::SoldOut));
-    }
-    Ok(ClaimGrant {
-        round: round.number,
-        value,
-        expires: coupon_expiry(campaign, kind, now),
-    })
-}
-
-/// The subsidy on a car bought for `invoice`: the class's rate, raised to the floor, never more
-/// than the invoice itself.
-pub fn car_subsidy(subsidy: &Subsidy, class: VehicleClass, invoice: Fen) -> Option<Fen> {
-    subsidy_at(*subsidy.rates.get(&class)?, subsidy.floor, invoice)
-}
-
-/// `rate` (basis points) of the invoice, at least `floor`, never more than the invoice itself;
-/// `None` for an invoice of nothing.
-pub fn subsidy_at(rate: u32, floor: Fen, invoice: Fen) -> Option<Fen> {
-    invoice
-        .is_positive()
-        .then(|| invoice.basis_points(rate).max(floor).min(invoice))
-}
-
-/// Whether an invoice dated `date` counts: it must fall inside the campaign's period.
-pub fn invoice_date_ok(campaign: &Campaign, date: ChinaDate) -> bool {
-    campaign.starts <= date && date <= campaign.ends
-}
-
-/// How much of `amount` is granted with `left` of the subsidy budget remaining, or `None` when
-/// nothing is. First come, first served: the caller asks in submission order.
-pub fn grant(rule: GrantRule, amount: Fen, left: Fen) -> Option<Fen> {
-    match rule {
-        GrantRule::WholeFits => (amount <= left).then_some(amount),
-        GrantRule::Partial => left.is_positive().then(|| amount.min(left)),
-    }
+    within_limits_and_pool(campaign, kind, round, value, usage, available, now).map_err(IssueRefusal::Claim)
 }
 
 /// The budget of one kind at one instant, as the records account for it.
@@ -474,7 +453,7 @@ impl Conservation {
 }
 
 /// A coupon's state in its life: held → redeemed ⇄ (reversed) held; held → expired; redeemed →
-/// settled when its day is over.
+/// closed when its day is over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -483,8 +462,9 @@ pub enum CouponStatus {
     Held,
     /// Used at a till; while the coupon lives, a refund can put it back in the wallet.
     Redeemed,
-    /// Redeemed, and its life is over: what it reserved beyond its discount went back to the pool.
-    Settled,
+    /// Redeemed, and its life is over: what it reserved beyond its discount went back to the pool,
+    /// and its accounts are closed. (Not a merchant's settlement, which is the merchant being paid.)
+    Closed,
     /// Unused at expiry (or refunded after it); its value went back to the pool.
     Expired,
     /// Taken back by the operator (a lost love-coupon card); its value went back to the pool.
@@ -544,7 +524,7 @@ pub fn transition(
         (Redeemed, Event::Expire) => {
             let rest = value - given;
             Ok((
-                Settled,
+                Closed,
                 Delta {
                     available: rest,
                     held: neg(rest),
@@ -552,7 +532,7 @@ pub fn transition(
                 },
             ))
         }
-        (Settled, Event::Reverse) => Ok((
+        (Closed, Event::Reverse) => Ok((
             Expired,
             Delta {
                 available: given,
@@ -571,7 +551,7 @@ pub fn transition(
                 },
             ))
         }
-        (Redeemed | Settled, Event::Redeem { .. }) => Err(ErrorCode::AlreadyRedeemed),
+        (Redeemed | Closed, Event::Redeem { .. }) => Err(ErrorCode::AlreadyRedeemed),
         (Expired, Event::Redeem { .. }) => Err(ErrorCode::CodeExpired),
         (Revoked, Event::Redeem { .. }) => Err(ErrorCode::CodeInvalid),
         _ => Err(ErrorCode::NotReversible),
@@ -600,22 +580,5 @@ impl Conservation {
         self.available += d.available;
         self.held += d.held;
         self.redeemed += d.redeemed;
-    }
-}
-
-/// Where a reviewer's `action` takes an application in `status`, or `None` if it cannot:
-/// submitted → under review → approved or rejected → (approved) paid; a submitted application
-/// may be decided without being taken up first; drafts and closed applications take no action.
-pub fn review_step(
-    status: crate::api::ApplicationStatus,
-    action: crate::api::ReviewAction,
-) -> Option<crate::api::ApplicationStatus> {
-    use crate::api::{ApplicationStatus as S, ReviewAction as A};
-    match (status, action) {
-        (S::Submitted, A::Review) => Some(S::UnderReview),
-        (S::Submitted | S::UnderReview, A::Approve) => Some(S::Approved),
-        (S::Submitted | S::UnderReview, A::Reject) => Some(S::Rejected),
-        (S::Approved, A::MarkPaid) => Some(S::Paid),
-        _ => None,
     }
 }

@@ -80,14 +80,7 @@ fn kind_words(c: &Campaign, k: &Kind) -> String {
                 .map_or(id.as_str(), |cat| cat.name.as_str())
         })
         .collect();
-    let mut benefits: Vec<String> = k
-        .denominations
-        .iter()
-        .map(|d| Benefit::from(*d).words_zh())
-        .collect();
-    if let Some(r) = k.rate {
-        benefits.push(Benefit::from(r).words_zh());
-    }
+    let benefits: Vec<String> = k.benefits().into_iter().map(Benefit::words_zh).collect();
     format!(
         "  券种「{}」（{}）：预算 {} 元，{how}，{lasts}；适用 {}；{}；{}",
         k.name,

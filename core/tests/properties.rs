@@ -169,7 +169,7 @@ impl Reference {
                     held += c.value - c.given;
                     redeemed += c.given;
                 }
-                CouponStatus::Settled => redeemed += c.given,
+                CouponStatus::Closed => redeemed += c.given,
                 CouponStatus::Expired | CouponStatus::Revoked => {}
             }
         }
@@ -231,7 +231,7 @@ proptest! {
                         }
                         Err(e) => {
                             prop_assert_eq!(e, ErrorCode::NotReversible);
-                            prop_assert!(!matches!(c.status, CouponStatus::Redeemed | CouponStatus::Settled));
+                            prop_assert!(!matches!(c.status, CouponStatus::Redeemed | CouponStatus::Closed));
                         }
                     }
                 }

@@ -2,11 +2,12 @@
 //! encodes. The campaigns are the files the server ships.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use quan_core::campaign::{Campaign, Issuance, Lifetime, VehicleClass};
+use quan_core::campaign::{Campaign, Issuance, Lifetime};
 use quan_core::rules::{
-    car_subsidy, check_claim, check_issue, check_offer, coupon_expiry, daily_release, grant, invoice_date_ok,
-    transition, Benefit, ClaimRefusal, Conservation, CouponStatus, Event, IssueRefusal, LimitKind, Usage,
+    check_claim, check_issue, check_offer, coupon_expiry, daily_release, transition, Benefit, ClaimRefusal,
+    Conservation, CouponStatus, Event, IssueRefusal, LimitKind, Usage,
 };
+use quan_core::subsidy::{car_subsidy, grant, invoice_date_ok, VehicleClass};
 use quan_core::{CategoryId, ChinaDate, ErrorCode, Fen, KindId, TimeOfDay, Timestamp};
 
 fn qinshui() -> Campaign {
@@ -555,7 +556,7 @@ fn conservation_of_a_rate_coupon() {
     acc.apply(d);
     assert_eq!(
         (s, acc.held, acc.available),
-        (CouponStatus::Settled, Fen::ZERO, yuan(4_200))
+        (CouponStatus::Closed, Fen::ZERO, yuan(4_200))
     );
     let (s, d) = transition(s, cap, yuan(800), Event::Reverse).unwrap();
     acc.apply(d);

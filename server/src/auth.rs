@@ -499,7 +499,7 @@ fn password_matches(password: &str, hash: &str) -> bool {
 
 /// What the host app says about the resident in its token.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
-pub struct HostClaims {
+pub struct HostAssertion {
     /// The host's stable identifier of the real-name person.
     pub sub: String,
     #[serde(default)]
@@ -511,12 +511,12 @@ pub struct HostClaims {
     pub exp: i64,
 }
 
-/// Verifies a host token: `base64url(claims JSON) "." base64url(Ed25519 signature of the first part)`.
+/// Verifies a host token: `base64url(assertion JSON) "." base64url(Ed25519 signature of the first part)`.
 pub fn verify_host_token(
     key: &ed25519_dalek::VerifyingKey,
     token: &str,
     now: Timestamp,
-) -> Result<HostClaims, AppError> {
+) -> Result<HostAssertion, AppError> {
     let bad = |why: &str| AppError::new(ErrorCode::Unauthorized, format!("host token: {why}"));
     let (payload, sig) = token
         .trim()
@@ -532,21 +532,21 @@ pub fn verify_host_token(
     let json = URL_SAFE_NO_PAD
         .decode(payload)
         .map_err(|_| bad("payload is not base64url"))?;
-    let claims: HostClaims =
+    let assertion: HostAssertion =
         serde_json::from_slice(&json).map_err(|_| bad("payload is not the expected JSON"))?;
-    if claims.exp < now.millis() {
+    if assertion.exp < now.millis() {
         return Err(bad("expired"));
     }
-    if claims.sub.trim().is_empty() || claims.sub.len() > 200 {
+    if assertion.sub.trim().is_empty() || assertion.sub.len() > 200 {
         return Err(bad("no subject"));
     }
-    Ok(claims)
+    Ok(assertion)
 }
 
 /// Signs a host token (the demo host page and tests play the host app with this).
-pub fn sign_host_token(key: &ed25519_dalek::SigningKey, claims: &HostClaims) -> String {
+pub fn sign_host_token(key: &ed25519_dalek::SigningKey, assertion: &HostAssertion) -> String {
     use ed25519_dalek::Signer;
-    let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).unwrap_or_default());
+    let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(assertion).unwrap_or_default());
     let sig = key.sign(payload.as_bytes());
     format!("{payload}.{}", URL_SAFE_NO_PAD.encode(sig.to_bytes()))
 }
@@ -579,16 +579,16 @@ mod tests {
     #[test]
     fn host_tokens_verify_only_with_the_hosts_key() {
         let key = ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]);
-        let claims = HostClaims {
+        let assertion = HostAssertion {
             sub: "bank:42".into(),
             name: "张三".into(),
             phone: String::new(),
             exp: 5_000,
         };
-        let token = sign_host_token(&key, &claims);
+        let token = sign_host_token(&key, &assertion);
         assert_eq!(
             verify_host_token(&key.verifying_key(), &token, Timestamp(1_000)).ok(),
-            Some(claims)
+            Some(assertion)
         );
         assert!(verify_host_token(&key.verifying_key(), &token, Timestamp(6_000)).is_err());
         let other = ed25519_dalek::SigningKey::from_bytes(&[8u8; 32]);

@@ -1,7 +1,6 @@
 //! The campaigns this server runs, loaded at start-up.
 
 use quan_core::campaign::{Campaign, Kind};
-use quan_core::rules::Benefit;
 use quan_core::ErrorCode;
 
 use crate::error::AppError;
@@ -33,14 +32,5 @@ impl Campaigns {
 
     pub fn iter(&self) -> impl Iterator<Item = &Campaign> {
         self.0.iter()
-    }
-}
-
-/// The benefit of denomination `index` of `kind` (index 0 of a rate kind is its rate rule).
-pub fn benefit_of(kind: &Kind, index: usize) -> Option<Benefit> {
-    match (kind.denominations.get(index), kind.rate) {
-        (Some(d), _) => Some((*d).into()),
-        (None, Some(r)) if index == 0 && kind.denominations.is_empty() => Some(r.into()),
-        _ => None,
     }
 }

@@ -25,4 +25,4 @@ pub mod web;
 pub mod xlsx;
 
 pub use config::Config;
-pub use startup::Application;
+pub use startup::Server;

@@ -1,5 +1,5 @@
 use quan_server::clock::Clock;
-use quan_server::{Application, Config};
+use quan_server::{Config, Server};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -40,7 +40,7 @@ async fn main() -> std::process::ExitCode {
         .map(Clock::starting_at)
         .unwrap_or_else(Clock::system);
     let demo = config.demo;
-    let app = match Application::build(config, clock).await {
+    let app = match Server::build(config, clock).await {
         Ok(a) => a,
         Err(e) => {
             eprintln!("{e}");

@@ -182,7 +182,7 @@ async fn observe(
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
 /// A bound, ready-to-serve server.
-pub struct Application {
+pub struct Server {
     listener: TcpListener,
     router: Router,
     header_timeout: Duration,
@@ -190,9 +190,9 @@ pub struct Application {
     pub state: AppState,
 }
 
-impl Application {
+impl Server {
     /// Connects the database, loads the campaigns, and binds the listener (port 0 picks a free one).
-    pub async fn build(config: Config, clock: Clock) -> Result<Application, String> {
+    pub async fn build(config: Config, clock: Clock) -> Result<Server, String> {
         let mut campaigns = load_campaigns(&config.campaigns_dir)?;
         if config.demo {
             // From today; with demo activity, from yesterday, so that a whole day lies behind.
@@ -300,7 +300,7 @@ impl Application {
             state.host_origins = Arc::new(config.frame_ancestors.clone());
         }
         let router = app(state.clone(), &config);
-        Ok(Application {
+        Ok(Server {
             listener,
             router,
             header_timeout: config.header_timeout,

@@ -56,7 +56,7 @@ async fn campaigns_are_listed_with_todays_china_date() {
     let q = &list[1];
     assert_eq!(q.today.to_string(), "2022-09-27");
     assert_eq!(q.release_at.china_display(), "2022-09-27 10:00:00");
-    assert_eq!(q.kinds[0].offers[1].words, "满200减40");
+    assert_eq!(q.kinds[0].denominations[1].words, "满200减40");
 }
 
 #[tokio::test]

@@ -8,7 +8,8 @@ mod common;
 use std::sync::Arc;
 
 use common::{spawn, Options, TestApp};
-use quan_core::api::{ApplicationStatus, ApplicationView, Dealer, DocumentView, Role};
+use quan_core::api::{ApplicationView, Dealer, DocumentView, Role};
+use quan_core::subsidy::ApplicationStatus;
 use quan_core::{ChinaDate, ErrorCode, Fen, Problem, TimeOfDay, Timestamp};
 use quan_server::clock::Clock;
 use serde_json::json;
@@ -552,7 +553,7 @@ async fn outside_demo_mode_the_server_does_not_start_without_a_data_key() {
         uploads_dir: dir.path().join("uploads"),
         ..quan_server::Config::default()
     };
-    let e = quan_server::Application::build(config.clone(), Clock::system())
+    let e = quan_server::Server::build(config.clone(), Clock::system())
         .await
         .err()
         .expect("refused");
@@ -562,7 +563,5 @@ async fn outside_demo_mode_the_server_does_not_start_without_a_data_key() {
     );
     // In demo mode it starts, with a key of its own.
     let demo = quan_server::Config { demo: true, ..config };
-    assert!(quan_server::Application::build(demo, Clock::system())
-        .await
-        .is_ok());
+    assert!(quan_server::Server::build(demo, Clock::system()).await.is_ok());
 }

@@ -8,7 +8,8 @@ mod common;
 use std::sync::Arc;
 
 use common::{spawn, Options, TestApp};
-use quan_core::api::{CouponSource, IssuedCoupon, RedemptionView, Wallet};
+use quan_core::api::{IssuedCoupon, RedemptionView, Wallet};
+use quan_core::campaign::Issuance;
 use quan_core::{code, ChinaDate, ErrorCode, Fen, Problem, TimeOfDay, Timestamp};
 use quan_server::clock::Clock;
 use quan_server::store::residents;
@@ -56,7 +57,7 @@ async fn staff_issue_the_rate_of_the_checked_order_and_the_customer_redeems_it()
     // In the customer's wallet, with its code, and redeemed at the till as any other coupon.
     let wallet: Wallet = app.get("/wallet", &wallet_token).await.json().await.unwrap();
     let c = wallet.coupons.iter().find(|c| c.id == issued.coupon).unwrap();
-    assert_eq!(c.source, CouponSource::Shop);
+    assert_eq!(c.source, Issuance::Shop);
     let digits = code::generate(c.key.as_ref().unwrap(), c.id, app.clock.now(), c.expires_at).unwrap();
     let r: RedemptionView = app
         .post(

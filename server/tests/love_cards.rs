@@ -1,6 +1,6 @@
 //! Love-coupon cards for people without a smartphone: printed for the list, redeemed at the till
 //! with the holder's PIN (one coupon an order, through the wallet's path), locked after five wrong
-//! PINs a day, and a lost card reissued with what was left on it.
+//! PINs a day, and a lost card replaced with what was left on it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -133,10 +133,10 @@ async fn a_card_and_its_pin_stand_in_for_the_wallet_at_the_till() {
     let mine = listed.iter().find(|c| c.number == card.number).unwrap();
     assert_eq!((mine.coupons, mine.value, mine.active), (9, Fen(90_000), true));
     assert_eq!(listed.iter().map(|c| c.coupons).sum::<u64>(), 19);
-    // Lost: revoked and reissued, with the nine left; the old number opens nothing.
+    // Lost: revoked and replaced, with the nine left; the old number opens nothing.
     let new: PrintedCard = app
         .post(
-            &format!("/operator/love-cards/{}/reissue", card.number),
+            &format!("/operator/love-cards/{}/replace", card.number),
             &op,
             json!({}),
         )
@@ -256,7 +256,7 @@ async fn a_hundred_wrong_pins_at_once_are_five_tries() {
 }
 
 #[tokio::test]
-async fn another_countys_operator_cannot_reissue_a_card() {
+async fn another_countys_operator_cannot_replace_a_card() {
     let app = spawn(Options::default()).await;
     let (_, cards) = with_cards(&app).await;
     let db = &app.state.db;
@@ -280,9 +280,9 @@ async fn another_countys_operator_cannot_reissue_a_card() {
             res.json::<quan_core::api::Session>().await.unwrap().token
         }
     };
-    let reissue = format!("/operator/love-cards/{}/reissue", cards[0].number);
-    let away = app.post(&reissue, &token("jishan.op").await, json!({})).await;
+    let replace = format!("/operator/love-cards/{}/replace", cards[0].number);
+    let away = app.post(&replace, &token("jishan.op").await, json!({})).await;
     assert_eq!(problem(away).await, (404, ErrorCode::NotFound));
-    let home = app.post(&reissue, &token("qinshui.op").await, json!({})).await;
-    assert_eq!(home.status(), 201, "the card's own county reissues it");
+    let home = app.post(&replace, &token("qinshui.op").await, json!({})).await;
+    assert_eq!(home.status(), 201, "the card's own county replaces it");
 }

@@ -1,6 +1,6 @@
 //! Merchant-set coupons (Jishan's four treasures): set up at the campaign's rate by a listed
 //! merchant, claimed once per resident until the quantity is gone (under parallel claims too),
-//! redeemed only at that merchant, and in its settlement claim.
+//! redeemed only at that merchant, and in its settlement.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use common::{spawn, Options, TestApp};
 use quan_core::api::{CouponView, MerchantOffer, RedemptionView, Settlement};
+use quan_core::campaign::Issuance;
 use quan_core::{code, ChinaDate, ErrorCode, Fen, Problem, TimeOfDay};
 use quan_server::clock::Clock;
 use serde_json::json;
@@ -54,6 +55,7 @@ async fn a_merchant_sets_up_coupons_at_the_rate_and_residents_claim_and_use_them
     let claimed = app.post(&format!("/offers/{}/claim", o.id), &a, json!({})).await;
     assert_eq!(claimed.status(), 201);
     let coupon: CouponView = claimed.json().await.unwrap();
+    assert_eq!(coupon.source, Issuance::Merchant);
     assert_eq!(
         code_of(app.post(&format!("/offers/{}/claim", o.id), &a, json!({})).await).await,
         ErrorCode::LimitReached

@@ -418,7 +418,7 @@ async fn love_coupons_are_allocated_from_the_list_once_per_person() {
 }
 
 /// No amount over the order bound gets in, on any route that takes one; at the bound itself,
-/// the till, the merchant's settlement claim and every merchant's settlement (and their CSV) add
+/// the till, the merchant's settlement and every merchant's settlement (and their CSV) add
 /// up without overflow.
 #[tokio::test]
 async fn order_amounts_are_bounded_and_sums_at_the_bound_hold() {

@@ -200,7 +200,7 @@ async fn reports_are_for_operators_and_say_what_is_wrong() {
 }
 
 #[tokio::test]
-async fn settlement_claims_count_what_each_merchant_redeemed_net_of_refunds() {
+async fn settlements_count_what_each_merchant_redeemed_net_of_refunds() {
     let app = setup().await;
     known_run(&app, 5, 5).await;
     let op = app.operator().await;

@@ -99,7 +99,7 @@ const TABLE: &[(&str, &str, &[Caller])] = &[
     ("POST", "/api/v1/operator/allocations", BUREAU),
     ("GET", "/api/v1/operator/campaigns/{id}/love-cards", BUREAU),
     ("POST", "/api/v1/operator/campaigns/{id}/love-cards", BUREAU),
-    ("POST", "/api/v1/operator/love-cards/{number}/reissue", BUREAU),
+    ("POST", "/api/v1/operator/love-cards/{number}/replace", BUREAU),
     ("POST", "/api/v1/operator/campaigns/{id}/reallocations", BUREAU),
     ("GET", "/api/v1/operator/campaigns/{id}/reallocations", REPORTS),
     ("GET", "/api/v1/operator/campaigns/{id}/report", REPORTS),

@@ -4,19 +4,18 @@
 //! the four documents uploaded as they are, and each application's status. It uses the
 //! resident's session from the widget (same origin, same device).
 
-use quan_core::api::{ApplicationRequest, ApplicationStatus, ApplicationView, DocumentRole, SubsidyView};
-use quan_core::campaign::VehicleClass;
+use quan_core::api::{ApplicationRequest, ApplicationView};
 use quan_core::money::{MoneyError, OrderAmount};
-use quan_core::rules::subsidy_at;
+use quan_core::subsidy::{subsidy_at, ApplicationStatus, DocumentRole, VehicleClass};
 use quan_core::ChinaDate;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::components::{error_notice, TopBar};
+use crate::components::{error_notice, Shell, TopBar};
 use crate::context::{use_document_prefs, Prefs, PrefsHandle, SessionHandle, SessionState};
-use crate::hooks::ClockProvider;
+use crate::hooks::use_fetch;
 use crate::i18n::{money, Lang};
 use crate::storage;
 
@@ -57,9 +56,7 @@ pub fn ApplyApp() -> Html {
     let token = session.token().map(str::to_owned);
     let title = AttrValue::from(lang.pick("购车补贴申请", "Car purchase subsidy"));
     html! {
-        <ContextProvider<PrefsHandle> context={prefs.clone()}>
-            <ContextProvider<SessionHandle> context={session.clone()}>
-                <ClockProvider>
+        <Shell prefs={prefs.clone()} session={session.clone()}>
                     <TopBar title={title} />
                     <main class="page" id="main">
                         if let Some(token) = token {
@@ -69,9 +66,7 @@ pub fn ApplyApp() -> Html {
                             <p><a class="button button-primary" href="/sign-in">{ lang.pick("登录", "Sign in") }</a></p>
                         }
                     </main>
-                </ClockProvider>
-            </ContextProvider<SessionHandle>>
-        </ContextProvider<PrefsHandle>>
+        </Shell>
     }
 }
 
@@ -84,21 +79,11 @@ struct TokenProps {
 fn Applications(props: &TokenProps) -> Html {
     let prefs = crate::context::use_prefs();
     let lang = prefs.lang;
-    let list = use_state(|| None::<Result<Vec<ApplicationView>, ApiError>>);
-    let reload = use_state(|| 0u32);
-    {
-        let (list, token) = (list.clone(), props.token.clone());
-        use_effect_with(*reload, move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                list.set(Some(api::applications(&token).await));
-            });
-        });
-    }
-    let done = {
-        let reload = reload.clone();
-        Callback::from(move |_| reload.set(*reload + 1))
-    };
-    let mine = match &*list {
+    let list = use_fetch(props.token.clone(), |token| async move {
+        api::applications(&token).await
+    });
+    let done = list.reloader();
+    let mine = match list.answer() {
         Some(Ok(apps)) => html! {
             <ul class="applications" data-testid="applications">
                 { for apps.iter().filter(|a| a.status != ApplicationStatus::Draft).map(|a| card(lang, a)) }
@@ -160,22 +145,14 @@ struct Draft {
 fn ApplicationForm(props: &FormProps) -> Html {
     let prefs = crate::context::use_prefs();
     let lang = prefs.lang;
-    let subsidies = use_state(|| None::<Result<Vec<SubsidyView>, ApiError>>);
+    let subsidies = use_fetch((), |_| api::subsidies());
     let draft = use_state(Draft::default);
     let busy = use_state(|| None::<&'static str>);
     let error = use_state(|| None::<String>);
     let (dealer, card, phone) = (use_node_ref(), use_node_ref(), use_node_ref());
     let files: [NodeRef; 4] = [use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref()];
-    {
-        let subsidies = subsidies.clone();
-        use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                subsidies.set(Some(api::subsidies().await));
-            });
-        });
-    }
-    let Some(Ok(list)) = &*subsidies else {
-        return match &*subsidies {
+    let Some(Ok(list)) = subsidies.answer() else {
+        return match subsidies.answer() {
             Some(Err(e)) => error_notice(lang, e),
             _ => html! {},
         };
@@ -397,13 +374,14 @@ fn ApplicationForm(props: &FormProps) -> Html {
 /// sent, so the server's refusals are the rarer ones).
 fn problem_words(lang: Lang, e: &ApiError) -> String {
     match e {
-        ApiError::Problem(p) if p.code == quan_core::ErrorCode::UnsupportedMediaType => lang
-            .pick(
+        ApiError::Problem { problem, .. } if problem.code == quan_core::ErrorCode::UnsupportedMediaType => {
+            lang.pick(
                 "只能上传照片（JPEG、PNG、WebP）或 PDF 文件。",
                 "Only photos (JPEG, PNG, WebP) or PDF files can be uploaded.",
             )
-            .to_owned(),
-        ApiError::Problem(p) if p.code == quan_core::ErrorCode::PayloadTooLarge => lang
+            .to_owned()
+        }
+        ApiError::Problem { problem, .. } if problem.code == quan_core::ErrorCode::PayloadTooLarge => lang
             .pick("文件不能超过 8 MB。", "A file may be at most 8 MB.")
             .to_owned(),
         _ => crate::i18n::error_words(lang, e).to_owned(),

@@ -1,5 +1,6 @@
 use crate::router::Link;
-use quan_core::api::{CategoryView, CouponSource, CouponView};
+use quan_core::api::{CategoryView, CouponView};
+use quan_core::campaign::Issuance;
 use quan_core::rules::CouponStatus;
 use yew::prelude::*;
 
@@ -31,7 +32,7 @@ pub fn CouponCard(props: &CouponCardProps) -> Html {
     };
     let (badge, class) = match status {
         CouponStatus::Held => (t(lang, Key::Usable), "usable"),
-        CouponStatus::Redeemed | CouponStatus::Settled => (t(lang, Key::Used), "used"),
+        CouponStatus::Redeemed | CouponStatus::Closed => (t(lang, Key::Used), "used"),
         CouponStatus::Expired => (t(lang, Key::Expired), "expired"),
         CouponStatus::Revoked => (t(lang, Key::Returned), "revoked"),
     };
@@ -72,7 +73,7 @@ pub fn CouponCard(props: &CouponCardProps) -> Html {
             <div class="coupon-body">
                 <h3 id={format!("coupon-{}", c.id)}>
                     { kind_name }
-                    if c.source == CouponSource::Allocate {
+                    if c.source == Issuance::Allocate {
                         <span class="tag">{ t(lang, Key::LoveCoupon) }</span>
                     }
                 </h3>
@@ -83,15 +84,15 @@ pub fn CouponCard(props: &CouponCardProps) -> Html {
                     if status == CouponStatus::Held {
                         { " " }
                         <Countdown to={expiry} label={t(lang, Key::ExpiresIn)} />
-                    } else if matches!(status, CouponStatus::Redeemed | CouponStatus::Settled) {
+                    } else if matches!(status, CouponStatus::Redeemed | CouponStatus::Closed) {
                         { format!(" −{}", money(lang, c.given)) }
                     }
                 </p>
             </div>
             if status == CouponStatus::Held {
-                <Link to={Route::Show { id: c.id.0 }} classes="button button-primary coupon-show">
+                <Link<Route> to={Route::Show { id: c.id.0 }} classes="button button-primary coupon-show">
                     { t(lang, Key::ShowCode) }
-                </Link>
+                </Link<Route>>
             }
         </article>
     }

@@ -81,13 +81,13 @@ pub fn TopBar(props: &TopBarProps) -> Html {
 #[function_component]
 pub fn NavTabs() -> Html {
     let prefs = use_prefs();
-    let route = use_route();
+    let route = use_route::<Route>();
     let tab = |to: Route, key: Key| {
         let current = route == to;
         html! {
-            <Link to={to} {current} classes={classes!("tab", current.then_some("tab-current"))}>
+            <Link<Route> to={to} {current} classes={classes!("tab", current.then_some("tab-current"))}>
                 { t(prefs.lang, key) }
-            </Link>
+            </Link<Route>>
         }
     };
     html! {

@@ -5,7 +5,7 @@
 
 use quan_core::api::{
     AllocationReport, AllocationRequest, BlacklistRequest, CampaignView, ImportOutcome, MerchantImport,
-    MerchantView, NewStaff, Reallocation, ReallocationRequest, SuspensionRequest,
+    MerchantView, NewStaff, ReallocationRequest, SuspensionRequest,
 };
 use quan_core::campaign::Issuance;
 use quan_core::{Fen, KindId};
@@ -15,6 +15,7 @@ use yew::prelude::*;
 use crate::api::{self, ApiError};
 use crate::components::{error_notice, use_slip_outcome, SlipOutcome};
 use crate::context::use_prefs;
+use crate::hooks::use_fetch;
 use crate::i18n::money;
 
 #[derive(Properties, PartialEq)]
@@ -25,23 +26,16 @@ pub struct AdminProps {
 #[function_component]
 pub fn Merchants(props: &AdminProps) -> Html {
     let lang = use_prefs().lang;
-    let list = use_state(|| None::<Result<Vec<MerchantView>, ApiError>>);
-    let reload = use_state(|| 0u32);
+    let list = use_fetch(props.token.clone(), |token| async move {
+        api::merchants(&token).await
+    });
     let reason = use_node_ref();
     let error = use_state(|| None::<ApiError>);
-    {
-        let (list, token) = (list.clone(), props.token.clone());
-        use_effect_with(*reload, move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                list.set(Some(api::merchants(&token).await));
-            });
-        });
-    }
     // Suspends or resumes (`blacklist` false), or blacklists or lifts it (`blacklist` true).
     let toggle = |m: &MerchantView, blacklist: bool| {
-        let (token, reload, reason, error, id) = (
+        let (token, list, reason, error, id) = (
             props.token.clone(),
-            reload.clone(),
+            list.clone(),
             reason.clone(),
             error.clone(),
             m.id,
@@ -49,7 +43,7 @@ pub fn Merchants(props: &AdminProps) -> Html {
         let to = if blacklist { !m.blacklisted } else { !m.suspended };
         Callback::from(move |_: MouseEvent| {
             let reason = crate::components::input_value(&reason);
-            let (token, reload, error) = (token.clone(), reload.clone(), error.clone());
+            let (token, list, error) = (token.clone(), list.clone(), error.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let done = if blacklist {
                     api::blacklist(
@@ -75,14 +69,14 @@ pub fn Merchants(props: &AdminProps) -> Html {
                 match done {
                     Ok(_) => {
                         error.set(None);
-                        reload.set(*reload + 1);
+                        list.reload();
                     }
                     Err(e) => error.set(Some(e)),
                 }
             });
         })
     };
-    let rows = match &*list {
+    let rows = match list.answer() {
         Some(Ok(ms)) => ms.clone(),
         Some(Err(e)) => return error_notice(lang, e),
         None => Vec::new(),
@@ -126,7 +120,7 @@ pub fn Merchants(props: &AdminProps) -> Html {
             if let Some(e) = &*error {
                 { error_notice(lang, e) }
             }
-            <ImportList token={props.token.clone()} on_done={let reload = reload.clone(); Callback::from(move |_| reload.set(*reload + 1))} />
+            <ImportList token={props.token.clone()} on_done={list.reloader()} />
             <OpenManager token={props.token.clone()} merchants={rows.clone()} />
         </section>
     }
@@ -444,24 +438,17 @@ pub struct ReallocateProps {
 pub fn Reallocate(props: &ReallocateProps) -> Html {
     let lang = use_prefs().lang;
     let (from, to, amount, reason) = (use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref());
-    let done = use_state(|| None::<Result<Vec<Reallocation>, ApiError>>);
-    let reload = use_state(|| 0u32);
+    let done = use_fetch(
+        (props.token.clone(), props.campaign.clone()),
+        |(token, campaign)| async move { api::reallocations(&token, &campaign).await },
+    );
     let error = use_state(|| None::<String>);
-    {
-        let (done, token) = (done.clone(), props.token.clone());
-        use_effect_with((props.campaign.clone(), *reload), move |(campaign, _)| {
-            let campaign = campaign.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                done.set(Some(api::reallocations(&token, &campaign).await));
-            });
-        });
-    }
     let submit = {
-        let (token, campaign, on_done, reload, error) = (
+        let (token, campaign, on_done, done, error) = (
             props.token.clone(),
             props.campaign.clone(),
             props.on_done.clone(),
-            reload.clone(),
+            done.clone(),
             error.clone(),
         );
         let (from, to, amount, reason) = (from.clone(), to.clone(), amount.clone(), reason.clone());
@@ -490,21 +477,21 @@ pub fn Reallocate(props: &ReallocateProps) -> Html {
                 amount: yuan,
                 reason: input(&reason),
             };
-            let (token, campaign, on_done, reload, error) = (
+            let (token, campaign, on_done, done, error) = (
                 token.clone(),
                 campaign.clone(),
                 on_done.clone(),
-                reload.clone(),
+                done.clone(),
                 error.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
                 match api::reallocate(&token, &campaign, &request).await {
                     Ok(_) => {
                         error.set(None);
-                        reload.set(*reload + 1);
+                        done.reload();
                         on_done.emit(());
                     }
-                    Err(ApiError::Problem(p)) if p.code == quan_core::ErrorCode::InvalidRequest => {
+                    Err(e) if e.code() == Some(quan_core::ErrorCode::InvalidRequest) => {
                         error.set(Some(
                             lang.pick(
                                 "请选两个不同的券种，金额大于零，并写明调剂依据。",
@@ -513,7 +500,7 @@ pub fn Reallocate(props: &ReallocateProps) -> Html {
                             .into(),
                         ))
                     }
-                    Err(ApiError::Problem(p)) if p.code == quan_core::ErrorCode::SoldOut => {
+                    Err(e) if e.code() == Some(quan_core::ErrorCode::SoldOut) => {
                         error.set(Some(
                             lang.pick(
                                 "调出券种未发放的部分不足此金额（或调入券种今天没有发放池）。",
@@ -558,7 +545,7 @@ pub fn Reallocate(props: &ReallocateProps) -> Html {
             if let Some(e) = &*error {
                 <p class="notice notice-error" role="alert">{ e }</p>
             }
-            if let Some(Ok(list)) = &*done {
+            if let Some(Ok(list)) = done.answer() {
                 <ul class="flags" data-testid="reallocations">
                     { for list.iter().map(|r| html! {
                         <li>{ format!("{} · {} → {} · {} · {}", r.at.china_display(), name_of(&r.from_kind), name_of(&r.to_kind), money(lang, r.amount), r.reason) }</li>
@@ -570,7 +557,7 @@ pub fn Reallocate(props: &ReallocateProps) -> Html {
 }
 
 /// Love-coupon cards: print one for everyone on the list who has none (the PIN shows only on the
-/// printed sheet), and reissue a lost card with what was left on it.
+/// printed sheet), and replace a lost card with what was left on it.
 #[function_component]
 pub fn LoveCards(props: &AdminProps) -> Html {
     let lang = use_prefs().lang;
@@ -633,7 +620,7 @@ pub fn LoveCards(props: &AdminProps) -> Html {
             });
         })
     };
-    let reissue = |number: String| {
+    let replace = |number: String| {
         let (token, printed, reload, error) = (
             props.token.clone(),
             printed.clone(),
@@ -649,7 +636,7 @@ pub fn LoveCards(props: &AdminProps) -> Html {
                 number.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
-                let card = api::reissue_love_card(&token, &number).await.map(|c| vec![c]);
+                let card = api::replace_love_card(&token, &number).await.map(|c| vec![c]);
                 shown(card, &printed, &reload, &error);
             });
         })
@@ -705,8 +692,8 @@ pub fn LoveCards(props: &AdminProps) -> Html {
                                     <td>{ if c.active { lang.pick("有效", "Active") } else { lang.pick("已挂失", "Revoked") } }</td>
                                     <td>
                                         if c.active {
-                                            <button type="button" class="chip" onclick={reissue(c.number.clone())}>
-                                                { format!("{} {}", lang.pick("挂失补办", "Reissue"), c.number) }
+                                            <button type="button" class="chip" onclick={replace(c.number.clone())}>
+                                                { format!("{} {}", lang.pick("挂失补办", "Replace"), c.number) }
                                             </button>
                                         }
                                     </td>

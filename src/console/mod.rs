@@ -13,9 +13,9 @@ mod words;
 
 use yew::prelude::*;
 
-use crate::components::{StaffSignIn, TopBar};
+use crate::components::{Shell, StaffSignIn, TopBar};
 use crate::context::{use_document_prefs, Prefs, PrefsHandle, SessionAction, SessionHandle, SessionState};
-use crate::hooks::ClockProvider;
+use crate::router::{Link, Routable, Router};
 use crate::storage;
 use quan_core::api::Role;
 use words::{w, Word};
@@ -51,18 +51,16 @@ pub fn ConsoleApp() -> Html {
         }
     };
     html! {
-        <ContextProvider<PrefsHandle> context={prefs.clone()}>
-            <ContextProvider<SessionHandle> context={session.clone()}>
-                <ClockProvider>
-                    <TopBar title={AttrValue::from(w(lang, Word::Title))} subtitle={signed_in.map(|s| s.name)} />
-                    { body }
-                </ClockProvider>
-            </ContextProvider<SessionHandle>>
-        </ContextProvider<PrefsHandle>>
+        <Shell prefs={prefs.clone()} session={session.clone()}>
+            <TopBar title={AttrValue::from(w(lang, Word::Title))} subtitle={signed_in.map(|s| s.name)} />
+            { body }
+        </Shell>
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// The operator's sections, each at its own address under `/operator/`: back and forward move
+/// between them, and a link or a reload opens the same one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Section {
     Report,
     Merchants,
@@ -70,39 +68,81 @@ enum Section {
     LoveCards,
 }
 
+impl Routable for Section {
+    fn from_path(path: &str) -> Section {
+        match path.trim_end_matches('/').rsplit('/').next() {
+            Some("merchants") => Section::Merchants,
+            Some("love-list") => Section::LoveList,
+            Some("love-cards") => Section::LoveCards,
+            _ => Section::Report,
+        }
+    }
+
+    fn path(&self) -> String {
+        match self {
+            Section::Report => "/operator/",
+            Section::Merchants => "/operator/merchants",
+            Section::LoveList => "/operator/love-list",
+            Section::LoveCards => "/operator/love-cards",
+        }
+        .into()
+    }
+}
+
 #[derive(Properties, PartialEq)]
 struct OperatorProps {
     token: String,
 }
 
-/// The operator's three sections: the campaign's figures, the merchants, the love-coupon list.
+/// The operator's sections: the campaign's figures, the merchants, the love-coupon list, its cards.
 #[function_component]
 fn OperatorConsole(props: &OperatorProps) -> Html {
     let lang = crate::context::use_prefs().lang;
-    let section = use_state(|| Section::Report);
-    let tab = |to: Section, label: &'static str| {
-        let section = section.clone();
-        let current = *section == to;
-        html! {
-            <button type="button" class={classes!("tab", current.then_some("tab-current"))} aria-pressed={current.to_string()}
-                onclick={Callback::from(move |_| section.set(to))}>{ label }</button>
-        }
-    };
     let token = props.token.clone();
-    html! {
-        <>
-        <nav class="tabs" aria-label={w(lang, Word::Title)}>
-            { tab(Section::Report, lang.pick("活动数据", "Figures")) }
-            { tab(Section::Merchants, lang.pick("商户", "Merchants")) }
-            { tab(Section::LoveList, lang.pick("爱心券名单", "Love-coupon list")) }
-            { tab(Section::LoveCards, lang.pick("爱心卡", "Love-coupon cards")) }
-        </nav>
-        { match *section {
-            Section::Report => html! { <report::ReportView token={token} /> },
-            Section::Merchants => html! { <main class="page console" id="main"><admin::Merchants token={token} /></main> },
-            Section::LoveList => html! { <main class="page console" id="main"><admin::LoveList token={token} /></main> },
-            Section::LoveCards => html! { <main class="page console" id="main"><admin::LoveCards token={token} /></main> },
-        } }
-        </>
+    let render = Callback::from(move |section: Section| {
+        let tab = |to: Section, label: &'static str| {
+            let current = section == to;
+            html! {
+                <Link<Section> {to} {current} classes={classes!("tab", current.then_some("tab-current"))}>{ label }</Link<Section>>
+            }
+        };
+        let token = token.clone();
+        html! {
+            <>
+            <nav class="tabs" aria-label={w(lang, Word::Title)}>
+                { tab(Section::Report, lang.pick("活动数据", "Figures")) }
+                { tab(Section::Merchants, lang.pick("商户", "Merchants")) }
+                { tab(Section::LoveList, lang.pick("爱心券名单", "Love-coupon list")) }
+                { tab(Section::LoveCards, lang.pick("爱心卡", "Love-coupon cards")) }
+            </nav>
+            { match section {
+                Section::Report => html! { <report::ReportView token={token} /> },
+                Section::Merchants => html! { <main class="page console" id="main"><admin::Merchants token={token} /></main> },
+                Section::LoveList => html! { <main class="page console" id="main"><admin::LoveList token={token} /></main> },
+                Section::LoveCards => html! { <main class="page console" id="main"><admin::LoveCards token={token} /></main> },
+            } }
+            </>
+        }
+    });
+    html! { <Router<Section> {render} /> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Section;
+    use crate::router::Routable;
+
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn every_view_has_an_address_that_opens_it() {
+        for v in [
+            Section::Report,
+            Section::Merchants,
+            Section::LoveList,
+            Section::LoveCards,
+        ] {
+            assert_eq!(Section::from_path(&v.path()), v);
+        }
+        assert_eq!(Section::from_path("/operator"), Section::Report);
+        assert_eq!(Section::from_path("/operator/nowhere"), Section::Report);
     }
 }

@@ -207,7 +207,7 @@ fn view(
             { card(Word::Leverage, leverage(t.leverage_x100), None) }
             { card(Word::RedemptionRate, rate(t.redemption_rate_bp), None) }
             { card(Word::Coverage, format!("{} {}", t.residents_issued, w(lang, Word::Residents)), None) }
-            { card(Word::Refunds, t.reversed_count.to_string(), Some(money(lang, t.reversed_discount))) }
+            { card(Word::Reversals, t.reversed_count.to_string(), Some(money(lang, t.reversed_discount))) }
         </dl>
         <section class="charts">
             <div class="chart-head">
@@ -232,7 +232,7 @@ fn view(
                         <th scope="col">{ w(lang, Word::Redeemed) }</th>
                         <th scope="col">{ w(lang, Word::Discount) }</th>
                         <th scope="col">{ w(lang, Word::Orders) }</th>
-                        <th scope="col">{ w(lang, Word::Refunds) }</th>
+                        <th scope="col">{ w(lang, Word::Reversals) }</th>
                         <th scope="col">{ w(lang, Word::Returned) }</th>
                         <th scope="col">{ w(lang, Word::RedemptionRate) }</th>
                         <th scope="col">{ w(lang, Word::Coverage) }</th>
@@ -315,7 +315,7 @@ struct SettlementProps {
     generated: quan_core::Timestamp,
 }
 
-/// Every merchant's settlement claim: what it redeemed per kind, reversals taken off.
+/// Every merchant's settlement: what it redeemed per kind, reversals taken off.
 #[function_component]
 fn SettlementTable(props: &SettlementProps) -> Html {
     let prefs = use_prefs();
@@ -350,7 +350,7 @@ fn SettlementTable(props: &SettlementProps) -> Html {
     };
     html! {
         <section>
-            <h3>{ lang.pick("商户结算申报", "Merchants' settlement claims") }</h3>
+            <h3>{ lang.pick("商户结算申报", "Merchants' settlements") }</h3>
             <div class="table-scroll">
                 <table class="figures" data-testid="settlements">
                     <thead><tr>

@@ -4,10 +4,8 @@
 //! masked; the reviewer who took the application up may show them in full, which the audit trail
 //! records.
 
-use quan_core::api::{
-    ApplicationStatus, ApplicationView, DocumentRole, PaymentDetails, ReviewAction, ReviewRequest,
-};
-use quan_core::campaign::VehicleClass;
+use quan_core::api::{PaymentDetails, ReviewRequest};
+use quan_core::subsidy::{ApplicationStatus, DocumentRole, ReviewAction, VehicleClass};
 use yew::prelude::*;
 
 use quan_core::ErrorCode;
@@ -15,6 +13,7 @@ use quan_core::ErrorCode;
 use crate::api::{self, ApiError};
 use crate::components::error_notice;
 use crate::context::use_prefs;
+use crate::hooks::use_fetch;
 use crate::i18n::{money, Lang};
 
 fn status_words(lang: Lang, s: ApplicationStatus) -> &'static str {
@@ -54,22 +53,15 @@ struct Shown {
 pub fn ReviewQueue(props: &ReviewProps) -> Html {
     let prefs = use_prefs();
     let lang = prefs.lang;
-    let queue = use_state(|| None::<Result<Vec<ApplicationView>, ApiError>>);
+    let queue = use_fetch(props.token.clone(), |token| async move {
+        api::review_queue(&token).await
+    });
     let open = use_state(|| None::<i64>);
-    let reload = use_state(|| 0u32);
     let error = use_state(|| None::<ApiError>);
     let shown = use_state(|| None::<Shown>);
     let full = use_state(|| None::<(i64, PaymentDetails)>);
     let reason = use_node_ref();
-    {
-        let (queue, token) = (queue.clone(), props.token.clone());
-        use_effect_with(*reload, move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                queue.set(Some(api::review_queue(&token).await));
-            });
-        });
-    }
-    let list = match &*queue {
+    let list = match queue.answer() {
         Some(Ok(list)) => list.clone(),
         Some(Err(e)) => {
             return html! { <main class="page console" id="main">{ error_notice(lang, e) }</main> }
@@ -77,8 +69,8 @@ pub fn ReviewQueue(props: &ReviewProps) -> Html {
         None => Vec::new(),
     };
     let act = |id: i64, action: ReviewAction| {
-        let (token, reload, error, reason) =
-            (props.token.clone(), reload.clone(), error.clone(), reason.clone());
+        let (token, queue, error, reason) =
+            (props.token.clone(), queue.clone(), error.clone(), reason.clone());
         Callback::from(move |_: MouseEvent| {
             let text = crate::components::input_value(&reason);
             let request = ReviewRequest {
@@ -89,12 +81,12 @@ pub fn ReviewQueue(props: &ReviewProps) -> Html {
                     String::new()
                 },
             };
-            let (token, reload, error) = (token.clone(), reload.clone(), error.clone());
+            let (token, queue, error) = (token.clone(), queue.clone(), error.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::review(&token, id, &request).await {
                     Ok(_) => {
                         error.set(None);
-                        reload.set(*reload + 1);
+                        queue.reload();
                     }
                     Err(e) => error.set(Some(e)),
                 }
@@ -248,7 +240,7 @@ pub fn ReviewQueue(props: &ReviewProps) -> Html {
                     </tbody>
                 </table>
             </div>
-            if list.is_empty() && queue.is_some() {
+            if list.is_empty() && queue.answer().is_some() {
                 <p class="muted">{ lang.pick("暂无待审申请。", "No applications yet.") }</p>
             }
             { detail.unwrap_or_default() }
@@ -263,7 +255,7 @@ pub fn ReviewQueue(props: &ReviewProps) -> Html {
 /// widget's words for the code.
 fn refusal(lang: Lang, e: &ApiError) -> Html {
     let words = match e {
-        ApiError::Problem(p) => match p.code {
+        ApiError::Problem { problem, .. } => match problem.code {
             ErrorCode::Forbidden => Some(lang.pick(
                 "只有最先受理此申请的审核员可以查看完整卡号；请先受理。",
                 "Only the reviewer who took this application up sees the full numbers: take it up first.",

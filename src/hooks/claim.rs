@@ -6,7 +6,7 @@
 use quan_core::api::{ClaimRequest, CouponView};
 use quan_core::ErrorCode;
 
-use crate::api::{self, ApiError, Failure};
+use crate::api::{self, ApiError};
 
 /// Tries before giving up (about a minute in all).
 pub const MAX_TRIES: u32 = 8;
@@ -25,13 +25,13 @@ pub fn backoff_ms(attempt: u32, retry_after_s: Option<u32>, random: f64) -> u32 
 }
 
 /// Whether a failure may go away by trying again.
-pub fn worth_retrying(f: &Failure) -> bool {
-    match &f.error {
+pub fn worth_retrying(e: &ApiError) -> bool {
+    match e {
         ApiError::Network(_) => true,
         ApiError::Unexpected(_) => false,
-        ApiError::Problem(p) => {
+        ApiError::Problem { problem, .. } => {
             matches!(
-                p.code,
+                problem.code,
                 ErrorCode::Unavailable
                     | ErrorCode::RateLimited
                     | ErrorCode::IdempotencyInProgress
@@ -44,7 +44,7 @@ pub fn worth_retrying(f: &Failure) -> bool {
 /// Calls `call` until it succeeds, fails in a way that will not change, or has been tried
 /// `tries` times, waiting as [`backoff_ms`] says between tries; `on_retry` is told before each
 /// retry (to say "still trying"). The caller keeps one Idempotency-Key for all of them.
-pub async fn with_retries<T, Fut: std::future::Future<Output = Result<T, Failure>>>(
+pub async fn with_retries<T, Fut: std::future::Future<Output = Result<T, ApiError>>>(
     tries: u32,
     mut call: impl FnMut() -> Fut,
     on_retry: impl Fn(u32),
@@ -53,13 +53,13 @@ pub async fn with_retries<T, Fut: std::future::Future<Output = Result<T, Failure
     loop {
         match call().await {
             Ok(v) => return Ok(v),
-            Err(f) if worth_retrying(&f) && attempt + 1 < tries => {
+            Err(e) if worth_retrying(&e) && attempt + 1 < tries => {
                 attempt += 1;
                 on_retry(attempt);
-                let wait = backoff_ms(attempt, f.retry_after, js_sys::Math::random());
+                let wait = backoff_ms(attempt, e.retry_after(), js_sys::Math::random());
                 gloo_timers::future::TimeoutFuture::new(wait).await;
             }
-            Err(f) => return Err(f.error),
+            Err(e) => return Err(e),
         }
     }
 }

@@ -11,10 +11,10 @@ mod today;
 
 use yew::prelude::*;
 
-use crate::components::TopBar;
+use crate::components::{Shell, TopBar};
 use crate::context::{use_document_prefs, Prefs, PrefsHandle, SessionHandle, SessionState};
-use crate::hooks::ClockProvider;
 use crate::i18n::{t, Key};
+use crate::router::{Link, Routable, Router};
 use crate::storage;
 
 /// Tries of a till's call (redeem, issue) before it shows the failure: a few seconds at most,
@@ -28,7 +28,7 @@ pub fn start() {
 
 /// The till's views, each at its own address under `/merchant/`: back and forward move between
 /// them, and a tablet reopened on `/merchant/today` shows the day.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tab {
     Till,
     Today,
@@ -37,7 +37,7 @@ enum Tab {
     Staff,
 }
 
-impl Tab {
+impl Routable for Tab {
     fn from_path(path: &str) -> Tab {
         match path.trim_end_matches('/').rsplit('/').next() {
             Some("today") => Tab::Today,
@@ -48,7 +48,7 @@ impl Tab {
         }
     }
 
-    fn path(self) -> &'static str {
+    fn path(&self) -> String {
         match self {
             Tab::Till => "/merchant/",
             Tab::Today => "/merchant/today",
@@ -56,13 +56,7 @@ impl Tab {
             Tab::Offers => "/merchant/offers",
             Tab::Staff => "/merchant/staff",
         }
-    }
-
-    fn current() -> Tab {
-        let path = web_sys::window()
-            .and_then(|w| w.location().pathname().ok())
-            .unwrap_or_default();
-        Tab::from_path(&path)
+        .into()
     }
 }
 
@@ -70,15 +64,6 @@ impl Tab {
 pub fn MerchantApp() -> Html {
     let prefs: PrefsHandle = use_reducer(Prefs::load);
     let session: SessionHandle = use_reducer(|| SessionState::load_from(storage::MERCHANT_SESSION));
-    let tab = use_state(Tab::current);
-    {
-        let tab = tab.clone();
-        use_effect_with((), move |_| {
-            let listener = web_sys::window()
-                .map(|w| gloo::events::EventListener::new(&w, "popstate", move |_| tab.set(Tab::current())));
-            move || drop(listener)
-        });
-    }
     use_document_prefs(&prefs, Some("till"));
     let lang = prefs.lang;
     let signed_in = session.session.clone();
@@ -86,23 +71,6 @@ pub fn MerchantApp() -> Html {
         .as_ref()
         .and_then(|s| s.merchant.as_ref())
         .map(|m| m.name.clone());
-    let select = |to: Tab| {
-        let tab = tab.clone();
-        Callback::from(move |e: MouseEvent| {
-            e.prevent_default();
-            if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-                let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(to.path()));
-            }
-            tab.set(to);
-        })
-    };
-    let tab_link = |to: Tab, label: &'static str| {
-        let current = *tab == to;
-        html! {
-            <a href={to.path()} class={classes!("tab", current.then_some("tab-current"))}
-                aria-current={current.then_some("page")} onclick={select(to)}>{ label }</a>
-        }
-    };
     let category = signed_in
         .as_ref()
         .and_then(|s| s.merchant.as_ref())
@@ -117,41 +85,52 @@ pub fn MerchantApp() -> Html {
         .is_some_and(|s| s.role == quan_core::api::Role::MerchantManager);
     let shop_kinds = issued(quan_core::campaign::Issuance::Shop);
     let offer_kinds = issued(quan_core::campaign::Issuance::Merchant);
-    let body = match &signed_in {
-        None => html! { <crate::components::StaffSignIn /> },
-        Some(s) => match *tab {
-            Tab::Till => html! { <till::Till token={s.token.clone()} /> },
-            Tab::Today => html! { <today::Today token={s.token.clone()} {manager} /> },
-            Tab::Issue => html! { <issue::Issue token={s.token.clone()} kinds={shop_kinds.clone()} /> },
-            Tab::Offers => html! { <offers::Offers token={s.token.clone()} kinds={offer_kinds.clone()} /> },
-            Tab::Staff if manager => html! { <staff::ShopStaff token={s.token.clone()} /> },
-            Tab::Staff => html! { <till::Till token={s.token.clone()} /> },
-        },
-    };
-    html! {
-        <ContextProvider<PrefsHandle> context={prefs.clone()}>
-            <ContextProvider<SessionHandle> context={session.clone()}>
-                <ClockProvider>
-                <TopBar title={AttrValue::from(t(lang, Key::MerchantTitle))} subtitle={merchant_name} />
-                if signed_in.is_some() {
-                    <nav class="tabs" aria-label={t(lang, Key::MerchantTitle)}>
-                        { tab_link(Tab::Till, t(lang, Key::NavTill)) }
-                        { tab_link(Tab::Today, t(lang, Key::NavToday)) }
-                        if !shop_kinds.is_empty() {
-                            { tab_link(Tab::Issue, lang.pick("发券", "Issue")) }
-                        }
-                        if manager && !offer_kinds.is_empty() {
-                            { tab_link(Tab::Offers, lang.pick("设券", "Offers")) }
-                        }
-                        if manager {
-                            { tab_link(Tab::Staff, lang.pick("店员", "Staff")) }
-                        }
-                    </nav>
+    let render = Callback::from(move |tab: Tab| {
+        let tab_link = |to: Tab, label: &'static str| {
+            let current = tab == to;
+            html! {
+                <Link<Tab> {to} {current} classes={classes!("tab", current.then_some("tab-current"))}>{ label }</Link<Tab>>
+            }
+        };
+        let body = match &signed_in {
+            None => html! { <crate::components::StaffSignIn /> },
+            Some(s) => match tab {
+                Tab::Till => html! { <till::Till token={s.token.clone()} /> },
+                Tab::Today => html! { <today::Today token={s.token.clone()} {manager} /> },
+                Tab::Issue => html! { <issue::Issue token={s.token.clone()} kinds={shop_kinds.clone()} /> },
+                Tab::Offers => {
+                    html! { <offers::Offers token={s.token.clone()} kinds={offer_kinds.clone()} /> }
                 }
-                { body }
-                </ClockProvider>
-            </ContextProvider<SessionHandle>>
-        </ContextProvider<PrefsHandle>>
+                Tab::Staff if manager => html! { <staff::ShopStaff token={s.token.clone()} /> },
+                Tab::Staff => html! { <till::Till token={s.token.clone()} /> },
+            },
+        };
+        html! {
+            <>
+            if signed_in.is_some() {
+                <nav class="tabs" aria-label={t(lang, Key::MerchantTitle)}>
+                    { tab_link(Tab::Till, t(lang, Key::NavTill)) }
+                    { tab_link(Tab::Today, t(lang, Key::NavToday)) }
+                    if !shop_kinds.is_empty() {
+                        { tab_link(Tab::Issue, lang.pick("发券", "Issue")) }
+                    }
+                    if manager && !offer_kinds.is_empty() {
+                        { tab_link(Tab::Offers, lang.pick("设券", "Offers")) }
+                    }
+                    if manager {
+                        { tab_link(Tab::Staff, lang.pick("店员", "Staff")) }
+                    }
+                </nav>
+            }
+            { body }
+            </>
+        }
+    });
+    html! {
+        <Shell prefs={prefs.clone()} session={session.clone()}>
+            <TopBar title={AttrValue::from(t(lang, Key::MerchantTitle))} subtitle={merchant_name} />
+            <Router<Tab> {render} />
+        </Shell>
     }
 }
 
@@ -226,7 +205,7 @@ fn use_own_kinds(category: Option<quan_core::CategoryId>) -> Vec<issue::ShopKind
                                         && k.categories.contains(&category)
                                 })
                                 .filter_map(|k| {
-                                    let offer = k.offers.first()?;
+                                    let offer = k.denominations.first()?;
                                     Some(issue::ShopKind {
                                         issuance: k.issuance,
                                         campaign: c.id.clone(),
@@ -243,4 +222,19 @@ fn use_own_kinds(category: Option<quan_core::CategoryId>) -> Vec<issue::ShopKind
         });
     }
     (*kinds).clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Tab;
+    use crate::router::Routable;
+
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn every_view_has_an_address_that_opens_it() {
+        for v in [Tab::Till, Tab::Today, Tab::Issue, Tab::Offers, Tab::Staff] {
+            assert_eq!(Tab::from_path(&v.path()), v);
+        }
+        assert_eq!(Tab::from_path("/merchant"), Tab::Till);
+        assert_eq!(Tab::from_path("/merchant/today/"), Tab::Today);
+    }
 }

@@ -1,7 +1,7 @@
 //! Coupons the merchant sets up itself (Jishan's four treasures): 满X减 the campaign's rate of X,
 //! so many of them; residents claim them from the campaign page and use them only here.
 
-use quan_core::api::{MerchantOffer, OfferRequest};
+use quan_core::api::OfferRequest;
 use quan_core::money::OrderAmount;
 use quan_core::rules::Benefit;
 use quan_core::Fen;
@@ -12,6 +12,7 @@ use super::issue::ShopKind;
 use crate::api::{self, ApiError};
 use crate::components::error_notice;
 use crate::context::use_prefs;
+use crate::hooks::use_fetch;
 use crate::i18n::Lang;
 
 #[derive(Properties, PartialEq)]
@@ -23,19 +24,12 @@ pub struct OffersProps {
 #[function_component]
 pub fn Offers(props: &OffersProps) -> Html {
     let lang = use_prefs().lang;
-    let mine = use_state(|| None::<Result<Vec<MerchantOffer>, ApiError>>);
-    let reload = use_state(|| 0u32);
+    let mine = use_fetch(props.token.clone(), |token| async move {
+        api::my_offers(&token).await
+    });
     let error = use_state(|| None::<ApiError>);
     let threshold = use_state(String::new);
     let quantity = use_node_ref();
-    {
-        let (mine, token) = (mine.clone(), props.token.clone());
-        use_effect_with(*reload, move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                mine.set(Some(api::my_offers(&token).await));
-            });
-        });
-    }
     let Some(kind) = props.kinds.first().cloned() else {
         return html! {};
     };
@@ -51,9 +45,9 @@ pub fn Offers(props: &OffersProps) -> Html {
         off: t.fen().basis_points(rate),
     });
     let submit = {
-        let (token, reload, error, quantity, kind) = (
+        let (token, mine, error, quantity, kind) = (
             props.token.clone(),
-            reload.clone(),
+            mine.clone(),
             error.clone(),
             quantity.clone(),
             kind.clone(),
@@ -71,12 +65,12 @@ pub fn Offers(props: &OffersProps) -> Html {
                 threshold: order,
                 quantity: count,
             };
-            let (token, reload, error) = (token.clone(), reload.clone(), error.clone());
+            let (token, mine, error) = (token.clone(), mine.clone(), error.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::create_offer(&token, &request).await {
                     Ok(_) => {
                         error.set(None);
-                        reload.set(*reload + 1);
+                        mine.reload();
                     }
                     Err(e) => error.set(Some(e)),
                 }
@@ -114,7 +108,7 @@ pub fn Offers(props: &OffersProps) -> Html {
             if let Some(e) = &*error {
                 { error_notice(lang, e) }
             }
-            { match &*mine {
+            { match mine.answer() {
                 Some(Ok(list)) => html! {
                     <ul class="offers" data-testid="my-offers">
                         { for list.iter().map(|o| html! {

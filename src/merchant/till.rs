@@ -98,10 +98,9 @@ pub fn Till(props: &TillProps) -> Html {
                             key: api::new_key(),
                         });
                     }
-                    Ok(found) => error.set(Some(ApiError::Problem(quan_core::Problem::new(
+                    Ok(found) => error.set(Some(ApiError::from(
                         found.refusal.unwrap_or(quan_core::ErrorCode::WrongCategory),
-                        None,
-                    )))),
+                    ))),
                     Err(e) => error.set(Some(e)),
                 }
                 busy.set(false);
@@ -222,10 +221,9 @@ pub fn Till(props: &TillProps) -> Html {
                                     key: api::new_key(),
                                 });
                             }
-                            Ok(card) => error.set(Some(ApiError::Problem(quan_core::Problem::new(
+                            Ok(card) => error.set(Some(ApiError::from(
                                 card.next.refusal.unwrap_or(quan_core::ErrorCode::WrongCategory),
-                                None,
-                            )))),
+                            ))),
                             Err(e) => error.set(Some(e)),
                         }
                         busy.set(false);
@@ -305,7 +303,7 @@ pub fn Till(props: &TillProps) -> Html {
                                     <strong>{ money(lang, order.unwrap_or_default().fen() - d) }</strong>
                                 </p>
                             },
-                            Some(Err(code)) => error_notice(lang, &ApiError::Problem(quan_core::Problem::new(code, None))),
+                            Some(Err(code)) => error_notice(lang, &ApiError::from(code)),
                             None => html! {},
                         }
                     }

@@ -1,5 +1,5 @@
-//! Today at this till: the redemptions, newest first, with totals, and undo (a refund with the
-//! coupon returned), after a confirmation.
+//! Today at this till: the redemptions, newest first, with totals, and their reversal (退货退券: a
+//! refund with the coupon returned), after a confirmation.
 
 use quan_core::api::MerchantDay;
 use quan_core::RedemptionId;
@@ -13,7 +13,7 @@ use crate::i18n::{money, t, Key};
 #[derive(Properties, PartialEq)]
 pub struct TodayProps {
     pub token: String,
-    /// The shop's manager, who alone sees its settlement claims.
+    /// The shop's manager, who alone sees its settlements.
     #[prop_or_default]
     pub manager: bool,
 }
@@ -33,7 +33,7 @@ pub fn Today(props: &TodayProps) -> Html {
             });
         });
     }
-    let undo = |id: RedemptionId| {
+    let reverse = |id: RedemptionId| {
         let (confirming, generation, day, token) = (
             confirming.clone(),
             generation.clone(),
@@ -46,7 +46,7 @@ pub fn Today(props: &TodayProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 match api::reverse(&token, id, &api::new_key()).await {
                     Ok(_) => generation.set(generation.wrapping_add(1)),
-                    Err(f) => day.set(Some(Err(f.error))),
+                    Err(e) => day.set(Some(Err(e))),
                 }
                 confirming.set(None);
             });
@@ -81,13 +81,13 @@ pub fn Today(props: &TodayProps) -> Html {
                                     <span class="badge">{ t(lang, Key::Reversed) }</span>
                                 } else if *confirming == Some(r.id) {
                                     <span class="confirm" role="alert">
-                                        { t(lang, Key::UndoConfirm) }
-                                        <button type="button" class="button button-primary" onclick={undo(r.id)}>{ t(lang, Key::Undo) }</button>
+                                        { t(lang, Key::ReverseConfirm) }
+                                        <button type="button" class="button button-primary" onclick={reverse(r.id)}>{ t(lang, Key::Reverse) }</button>
                                         <button type="button" class="button" onclick={ask(None)}>{ t(lang, Key::Cancel) }</button>
                                     </span>
                                 } else {
                                     <button type="button" class="button" onclick={ask(Some(r.id))}
-                                        aria-label={format!("{} {}", t(lang, Key::Undo), r.words)}>{ t(lang, Key::Undo) }</button>
+                                        aria-label={format!("{} {}", t(lang, Key::Reverse), r.words)}>{ t(lang, Key::Reverse) }</button>
                                 }
                             </li>
                         }
@@ -107,7 +107,7 @@ pub fn Today(props: &TodayProps) -> Html {
     }
 }
 
-/// The merchant's settlement claim per campaign (what it redeemed, reversals taken off), to
+/// The merchant's settlement per campaign (what it redeemed, reversals taken off), to
 /// export for the bank.
 #[function_component]
 fn Settlements(props: &TodayProps) -> Html {
@@ -150,7 +150,7 @@ fn Settlements(props: &TodayProps) -> Html {
     };
     html! {
         <section aria-labelledby="settlement" data-testid="settlement">
-            <h2 id="settlement">{ lang.pick("结算申报", "Settlement claims") }</h2>
+            <h2 id="settlement">{ lang.pick("结算申报", "Settlements") }</h2>
             { for claims.iter().map(|(name, s)| html! {
                 <div class="settlement">
                     <p><strong>{ name }</strong></p>

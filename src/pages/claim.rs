@@ -3,7 +3,7 @@
 //! server's clock, and the button enables at the instant the server says.
 
 use crate::router::use_navigator;
-use quan_core::api::{CampaignView, ClaimRequest, KindUsage, KindView, Offer};
+use quan_core::api::{CampaignView, ClaimRequest, DenominationView, KindUsage, KindView};
 use quan_core::campaign::{Issuance, Phase};
 use quan_core::Timestamp;
 use yew::prelude::*;
@@ -89,7 +89,7 @@ fn campaign_section(
         .kinds
         .iter()
         .filter(|k| matches!(k.issuance, Issuance::Claim | Issuance::Merchant))
-        .filter(|k| k.offers.iter().any(|o| o.benefit.face_value().is_some()))
+        .filter(|k| k.denominations.iter().any(|o| o.benefit.face_value().is_some()))
         .collect();
     let before_release = now < c.release_at;
     html! {
@@ -146,10 +146,10 @@ fn kind_panel(
             if let (Some(u), Some(max)) = (usage, k.limits.per_round) {
                 <p class="limits muted">{ round_usage(lang, u, max) }</p>
             }
-            <ul class="offers">
-                { for k.offers.iter().map(|o| html! {
+            <ul class="denominations">
+                { for k.denominations.iter().map(|o| html! {
                     <li key={o.index}>
-                        <OfferButton campaign={c.clone()} kind={k.clone()} offer={o.clone()} usage={usage.cloned()} on_claimed={on_claimed.clone()} />
+                        <DenominationButton campaign={c.clone()} kind={k.clone()} denomination={o.clone()} usage={usage.cloned()} on_claimed={on_claimed.clone()} />
                     </li>
                 }) }
             </ul>
@@ -158,10 +158,10 @@ fn kind_panel(
 }
 
 #[derive(Properties, PartialEq)]
-struct OfferButtonProps {
+struct DenominationButtonProps {
     campaign: CampaignView,
     kind: KindView,
-    offer: Offer,
+    denomination: DenominationView,
     usage: Option<KindUsage>,
     on_claimed: Callback<()>,
 }
@@ -176,15 +176,15 @@ enum ClaimState {
 
 /// One denomination, its rule, and its claim button. One claim in flight at a time.
 #[function_component]
-fn OfferButton(props: &OfferButtonProps) -> Html {
+fn DenominationButton(props: &DenominationButtonProps) -> Html {
     let prefs = use_prefs();
     let session = use_session();
-    let navigator = use_navigator();
+    let navigator = use_navigator::<Route>();
     let origins = crate::app::use_host_origins();
     let now = use_now(250);
     let state = use_state(|| ClaimState::Idle);
     let lang = prefs.lang;
-    let o = &props.offer;
+    let o = &props.denomination;
     let words = if lang == Lang::En {
         o.words_en.clone()
     } else {
@@ -310,7 +310,7 @@ fn MerchantOffers(props: &MerchantOffersProps) -> Html {
     }
     let token = session.token().map(String::from);
     html! {
-        <ul class="offers">
+        <ul class="denominations">
             { for offers.iter().map(|o| {
                 let claim = token.clone().map(|token| {
                     let (note, reload, on_claimed, id) = (note.clone(), reload.clone(), props.on_claimed.clone(), o.id);

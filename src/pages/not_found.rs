@@ -11,7 +11,7 @@ pub fn NotFound() -> Html {
     html! {
         <main class="page" id="main">
             <h2>{ t(prefs.lang, Key::NotFound) }</h2>
-            <p><Link to={Route::Claim}>{ t(prefs.lang, Key::BackHome) }</Link></p>
+            <p><Link<Route> to={Route::Claim}>{ t(prefs.lang, Key::BackHome) }</Link<Route>></p>
         </main>
     }
 }

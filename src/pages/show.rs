@@ -52,7 +52,7 @@ pub fn ShowPage(props: &ShowPageProps) -> Html {
                     }
                     wasm_bindgen_futures::spawn_local(async move {
                         if let Ok(s) = api::coupon_status(&token, id).await {
-                            if matches!(s.status, CouponStatus::Redeemed | CouponStatus::Settled) {
+                            if matches!(s.status, CouponStatus::Redeemed | CouponStatus::Closed) {
                                 redeemed.set(Some(s.given));
                                 vibrate();
                                 crate::host::emit(
@@ -73,8 +73,7 @@ pub fn ShowPage(props: &ShowPageProps) -> Html {
         });
     }
     let lang = prefs.lang;
-    let back =
-        html! { <p><Link to={Route::Wallet} classes="button">{ t(lang, Key::BackToWallet) }</Link></p> };
+    let back = html! { <p><Link<Route> to={Route::Wallet} classes="button">{ t(lang, Key::BackToWallet) }</Link<Route>></p> };
     if let Some(given) = *redeemed {
         return html! {
             <main class="page show" id="main">

@@ -16,7 +16,7 @@ use crate::router::Route;
 pub fn SignInPage() -> Html {
     let prefs = use_prefs();
     let session = use_session();
-    let navigator = use_navigator();
+    let navigator = use_navigator::<Route>();
     let config = use_context::<Option<WidgetConfig>>().flatten();
     let phone = use_node_ref();
     let error = use_state(|| None::<ApiError>);

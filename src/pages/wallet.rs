@@ -40,7 +40,7 @@ pub fn WalletPage() -> Html {
     if session.session.is_none() {
         return html! {
             <main class="page" id="main">
-                <p><Link to={Route::SignIn} classes="button button-primary">{ t(lang, Key::SignIn) }</Link></p>
+                <p><Link<Route> to={Route::SignIn} classes="button button-primary">{ t(lang, Key::SignIn) }</Link<Route>></p>
             </main>
         };
     }
@@ -52,7 +52,7 @@ pub fn WalletPage() -> Html {
     // Usable first, soonest to expire first; then the rest, newest first.
     let rank = |s: CouponStatus, expired: bool| match (s, expired) {
         (CouponStatus::Held, false) => 0,
-        (CouponStatus::Redeemed | CouponStatus::Settled, _) => 1,
+        (CouponStatus::Redeemed | CouponStatus::Closed, _) => 1,
         _ => 2,
     };
     coupons.sort_by_key(|c| {

@@ -78,8 +78,8 @@ async function chooseNewPassword(page, name, password) {
 test('day one: operator, manager, cashier and auditor, each in their own place', async () => {
   // The operator made on the command line chose the password, and signs in straight away.
   const op = await signedIn('/operator/', 'ju.zhang', 'Ju-Zhang-2026x', { width: 1280, height: 900 });
-  await op.page.getByRole('button', { name: '商户' }).waitFor();
-  await op.page.getByRole('button', { name: '商户' }).click();
+  await op.page.getByRole('link', { name: '商户', exact: true }).waitFor();
+  await op.page.getByRole('link', { name: '商户', exact: true }).click();
   // The county's list, as Excel saves it; its third shop's credit code was mistyped.
   const list = [
     '名称,统一社会信用代码,类别,县,地址,联系人',

@@ -56,7 +56,7 @@ test('the console shows the run\'s claim and redemption, its charts, and the CSV
   assert.equal(cells[5], '250 元');
   assert.equal(cells[8], '100.00%');
   assert.equal(cells[10], '6.25');
-  // The retail shop's settlement claim: one redemption, 40 yuan.
+  // The retail shop's settlement: one redemption, 40 yuan.
   const claim = await page.getByTestId('settlements').getByRole('row', { name: /沁水百货大楼/ }).getByRole('cell').allInnerTexts();
   assert.deepEqual(claim.slice(0, 3), ['零售通用券', '1', '40 元']);
   // One fair redemption: nothing for the auditors to flag.
@@ -99,7 +99,9 @@ test('the operator suspends a merchant and resumes it, blacklists it and lifts i
   await page.getByTestId('reallocations').getByText(/加油券 → 零售通用券 · 1000 元 · 县商务局会议纪要第3号/).waitFor();
   const retail = page.getByTestId('figures').getByRole('row', { name: /零售通用券/ });
   await retail.getByRole('cell').first().filter({ hasText: '4001000 元' }).waitFor();
-  await page.getByRole('button', { name: '商户' }).click();
+  await page.getByRole('link', { name: '商户', exact: true }).click();
+  // Each section has its own address.
+  assert.match(page.url(), /\/operator\/merchants$/);
   const reason = page.getByLabel('暂停核销或列入黑名单的原因（记录在案）');
   const row = page.getByTestId('merchants').getByRole('row', { name: /沁河人家饭店/ });
   // Suspended for now, with its reason, then resumed.
@@ -117,7 +119,13 @@ test('the operator suspends a merchant and resumes it, blacklists it and lifts i
   await page.getByRole('button', { name: '移出黑名单 沁河人家饭店' }).click();
   await row.getByText('正常').waitFor();
 
-  await page.getByRole('button', { name: '爱心券名单' }).click();
+  await page.getByRole('link', { name: '爱心券名单', exact: true }).click();
+  assert.match(page.url(), /\/operator\/love-list$/);
+  // Back returns to the merchants; a reload opens the section its address names.
+  await page.goBack();
+  await page.getByTestId('merchants').waitFor();
+  await page.goForward();
+  await page.reload();
   await page.getByLabel(/名单（CSV/).fill('11010519491231002X,王秀英\n123,不是身份证号\n');
   await page.getByRole('button', { name: '导入并发放' }).click();
   const outcome = page.getByTestId('allocation');
@@ -129,9 +137,9 @@ test('the operator suspends a merchant and resumes it, blacklists it and lifts i
   await context.close();
 });
 
-test('love-coupon cards are printed, redeemed at the till with the PIN, and a lost one reissued', async () => {
+test('love-coupon cards are printed, redeemed at the till with the PIN, and a lost one replaced', async () => {
   const { context, page, problems } = await consoleSignedIn('operator');
-  await page.getByRole('button', { name: '爱心卡' }).click();
+  await page.getByRole('link', { name: '爱心卡', exact: true }).click();
   await page.getByRole('button', { name: '为名单制卡' }).click();
   const printed = page.getByTestId('printed-cards');
   await printed.waitFor();
@@ -156,7 +164,7 @@ test('love-coupon cards are printed, redeemed at the till with the PIN, and a lo
   await tablet.page.getByRole('heading', { name: '核销成功' }).waitFor();
   await tablet.context.close();
 
-  // Lost: reissued with the nine left.
+  // Lost: replaced with the nine left.
   await page.getByRole('button', { name: `挂失补办 ${number}` }).click();
   await printed.locator('article').first().getByText('券 9 · 900 元').waitFor();
   assert.deepEqual(problems, []);

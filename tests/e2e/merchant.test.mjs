@@ -76,7 +76,7 @@ test('a scanner gun anywhere on the screen, then undo from today', async () => {
   await page.goForward();
   await totals.waitFor();
   assert.match(await totals.innerText(), /笔数\s*\d+/);
-  // The settlement claim to export for the bank.
+  // The settlement to export for the bank.
   assert.match(await page.getByTestId('settlement').innerText(), /零售通用券 · \d+ 笔 · 申请结算 \d+ 元/);
   const before = Number((await totals.locator('dd').first().innerText()).trim());
   await screenshot(page, 'merchant-today');

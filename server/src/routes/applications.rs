@@ -8,9 +8,9 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::routing::MethodRouter;
 use quan_core::api::{
-    ApplicationRequest, ApplicationView, Dealer, DocumentRole, DocumentView, PaymentDetails, ReviewRequest,
-    SubsidyView,
+    ApplicationRequest, ApplicationView, Dealer, DocumentView, PaymentDetails, ReviewRequest, SubsidyView,
 };
+use quan_core::subsidy::DocumentRole;
 use quan_core::ErrorCode;
 
 use crate::auth::{Bank, ResidentAuth, Staff};
@@ -88,8 +88,8 @@ async fn subsidies(State(state): State<AppState>) -> AppResult<Json<Vec<SubsidyV
                 name_en: s.name_en.clone(),
                 starts: c.starts,
                 ends: c.ends,
-                new_energy_bp: rate(quan_core::campaign::VehicleClass::NewEnergy),
-                fuel_bp: rate(quan_core::campaign::VehicleClass::Fuel),
+                new_energy_bp: rate(quan_core::subsidy::VehicleClass::NewEnergy),
+                fuel_bp: rate(quan_core::subsidy::VehicleClass::Fuel),
                 floor: s.floor,
                 dealers: applications::dealers(&state.db, &state.campaigns, c.id.as_str(), s.id.as_str())
                     .await?,

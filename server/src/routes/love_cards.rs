@@ -1,4 +1,4 @@
-//! Love-coupon cards: the bureau prints them, and reissues a lost one; the till redeems from them
+//! Love-coupon cards: the bureau prints them, and replaces a lost one; the till redeems from them
 //! with the holder's PIN.
 
 use super::Table;
@@ -19,8 +19,8 @@ use quan_core::Problem;
 pub fn routes() -> Table {
     Table::new()
         .add(__path_list, list)
-        .add(__path_issue, issue)
-        .add(__path_reissue, reissue)
+        .add(__path_print, print)
+        .add(__path_replace, replace)
         .add(__path_lookup, lookup)
         .add(__path_redeem, redeem)
 }
@@ -36,24 +36,24 @@ async fn list(
 }
 
 #[utoipa::path(post, path = "/api/v1/operator/campaigns/{id}/love-cards", tag = "operator", params(("id" = String, Path)), security(("bearer" = [])), responses((status = 201, description = "A card for everyone on the love-coupon list who has none, with the PINs to print (shown this once)", body = Vec<PrintedCard>)))]
-async fn issue(
+async fn print(
     State(state): State<AppState>,
     op: Staff<Bureau>,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     state.campaigns.for_staff(&id, &op)?;
-    let cards = love_cards::issue_all(&state.db, &state.secrets.card_pins, &id, state.clock.now()).await?;
+    let cards = love_cards::print_all(&state.db, &state.secrets.card_pins, &id, state.clock.now()).await?;
     Ok(created(cards))
 }
 
-#[utoipa::path(post, path = "/api/v1/operator/love-cards/{number}/reissue", tag = "operator", params(("number" = String, Path)), security(("bearer" = [])), responses((status = 201, description = "The lost card revoked; a new one, with what was left on it", body = PrintedCard), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
-async fn reissue(
+#[utoipa::path(post, path = "/api/v1/operator/love-cards/{number}/replace", tag = "operator", params(("number" = String, Path)), security(("bearer" = [])), responses((status = 201, description = "The lost card revoked; a new one, with what was left on it", body = PrintedCard), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
+async fn replace(
     State(state): State<AppState>,
     op: Staff<Bureau>,
     Path(number): Path<String>,
 ) -> AppResult<Response> {
     let may = |campaign: &str| state.campaigns.for_staff(campaign, &op).is_ok();
-    let card = love_cards::reissue(
+    let card = love_cards::replace(
         &state.db,
         &state.secrets.card_pins,
         &number,

@@ -62,23 +62,15 @@ async fn set_standing(
             "a reason has at most 200 characters",
         ));
     }
-    let known = accounts::merchant(&state.db, MerchantId(id)).await?;
-    if !known.is_some_and(|m| op.covers(&m.county)) {
-        return Err(AppError::new(ErrorCode::NotFound, "no such merchant"));
-    }
-    let found = accounts::set_standing(&state.db, MerchantId(id), standing, on, reason).await?;
+    let view = accounts::set_standing(&state.db, MerchantId(id), &op.county, standing, on, reason)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such merchant"))?;
     let what = match (standing, on) {
         (Standing::Blacklisted, true) => "blacklisted",
         (Standing::Blacklisted, false) => "taken off the blacklist",
         (Standing::Suspended, true) => "suspended",
         (Standing::Suspended, false) => "resumed",
     };
-    if !found {
-        return Err(AppError::new(ErrorCode::NotFound, "no such merchant"));
-    }
-    let view = accounts::merchant(&state.db, MerchantId(id))
-        .await?
-        .ok_or_else(|| AppError::code(ErrorCode::NotFound))?;
     let detail = if reason.is_empty() {
         format!("{} {what}", view.name)
     } else {

@@ -180,7 +180,7 @@ async fn report_csv(
     let (r, _) = build(&state, &op, &id, None).await?;
     let mut out = String::from(
         "kind,name,budget_yuan,issued,issued_yuan,residents_issued,redeemed,discount_yuan,order_yuan,\
-         residents_redeemed,redemption_rate_percent,leverage_ratio,refunds,refunded_yuan,expired,\
+         residents_redeemed,redemption_rate_percent,leverage_ratio,reversals,reversed_yuan,expired,\
          returned_to_pool_yuan,held_yuan\n",
     );
     let line = |f: &KindFigures, kind: &str, name: &str| {
@@ -269,7 +269,7 @@ async fn audit_csv(
     Ok(csv(&format!("{id}-audit-sample-{seed}.csv"), out))
 }
 
-/// Campaign `id`'s settlement claims, every merchant's or one's.
+/// Campaign `id`'s settlements, every merchant's or one's.
 async fn settlement_of(
     state: &AppState,
     id: &str,
@@ -304,7 +304,7 @@ fn settlement_csv(s: &Settlement) -> String {
     out
 }
 
-#[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/settlements", tag = "operator", params(("id" = String, Path, description = "Campaign id")), security(("bearer" = [])), responses((status = 200, description = "Every merchant's settlement claim, per kind", body = Settlement)))]
+#[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/settlements", tag = "operator", params(("id" = String, Path, description = "Campaign id")), security(("bearer" = [])), responses((status = 200, description = "Every merchant's settlement, per kind", body = Settlement)))]
 async fn settlements_json(
     State(state): State<AppState>,
     op: Staff<Settlements>,
@@ -313,7 +313,7 @@ async fn settlements_json(
     Ok(Json(settlement_of(&state, &id, &op, None).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/settlements.csv", tag = "operator", params(("id" = String, Path, description = "Campaign id")), security(("bearer" = [])), responses((status = 200, description = "Every merchant's settlement claim", content_type = "text/csv")))]
+#[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/settlements.csv", tag = "operator", params(("id" = String, Path, description = "Campaign id")), security(("bearer" = [])), responses((status = 200, description = "Every merchant's settlement", content_type = "text/csv")))]
 async fn settlements_csv(
     State(state): State<AppState>,
     op: Staff<Settlements>,
@@ -323,7 +323,7 @@ async fn settlements_csv(
     Ok(csv(&format!("{id}-settlements.csv"), settlement_csv(&s)))
 }
 
-#[utoipa::path(get, path = "/api/v1/merchant/campaigns/{id}/settlement", tag = "merchant", params(("id" = String, Path, description = "Campaign id")), security(("bearer" = [])), responses((status = 200, description = "This merchant's settlement claim: what it redeemed, per kind", body = Settlement)))]
+#[utoipa::path(get, path = "/api/v1/merchant/campaigns/{id}/settlement", tag = "merchant", params(("id" = String, Path, description = "Campaign id")), security(("bearer" = [])), responses((status = 200, description = "This merchant's settlement: what it redeemed, per kind", body = Settlement)))]
 async fn my_settlement_json(
     State(state): State<AppState>,
     auth: MerchantAuth<Shop>,
@@ -334,7 +334,7 @@ async fn my_settlement_json(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/merchant/campaigns/{id}/settlement.csv", tag = "merchant", params(("id" = String, Path, description = "Campaign id")), security(("bearer" = [])), responses((status = 200, description = "This merchant's settlement claim", content_type = "text/csv")))]
+#[utoipa::path(get, path = "/api/v1/merchant/campaigns/{id}/settlement.csv", tag = "merchant", params(("id" = String, Path, description = "Campaign id")), security(("bearer" = [])), responses((status = 200, description = "This merchant's settlement", content_type = "text/csv")))]
 async fn my_settlement_csv(
     State(state): State<AppState>,
     auth: MerchantAuth<Shop>,

@@ -60,9 +60,9 @@ async fn host(State(state): State<AppState>, Json(body): Json<HostSignIn>) -> Ap
             "this server accepts no host tokens (no host key configured)",
         )
     })?;
-    let claims = verify_host_token(key, &body.token, state.clock.now())?;
-    let phone = quan_core::ids::mobile_number(&claims.phone).unwrap_or_default();
-    resident_session(&state, &format!("id:{}", claims.sub), &claims.name, &phone).await
+    let assertion = verify_host_token(key, &body.token, state.clock.now())?;
+    let phone = quan_core::ids::mobile_number(&assertion.phone).unwrap_or_default();
+    resident_session(&state, &format!("id:{}", assertion.sub), &assertion.name, &phone).await
 }
 
 #[utoipa::path(post, path = "/api/v1/session/demo", tag = "session", request_body = DemoSignIn, responses((status = 200, description = "A resident session (demo mode only)", body = Session), (status = 404, description = "not_found: not in demo mode", body = Problem, content_type = "application/problem+json"), (status = 422, description = "invalid_request: not a mobile number", body = Problem, content_type = "application/problem+json")))]
@@ -250,13 +250,13 @@ async fn demo_host_token(
             "sub must be 1 to 200 characters",
         ));
     }
-    let claims = crate::auth::HostClaims {
+    let assertion = crate::auth::HostAssertion {
         sub: body.sub,
         name: body.name,
         phone: String::new(),
         exp: state.clock.now().plus_secs(600).millis(),
     };
     Ok(Json(DemoHostToken {
-        token: crate::auth::sign_host_token(&crate::demo::host_key(), &claims),
+        token: crate::auth::sign_host_token(&crate::demo::host_key(), &assertion),
     }))
 }

@@ -238,8 +238,12 @@ pub async fn has_operator(db: &Db) -> Result<bool, DbError> {
     Ok(col::<i64>(&row, "n")? > 0)
 }
 
+/// The columns [`read_merchant`] needs.
+pub const MERCHANT_COLUMNS: &str =
+    "id, name, category, county, blacklisted, blacklist_reason, suspended, suspension_reason, credit_code, address, contact";
+
 pub async fn merchant(db: &Db, id: MerchantId) -> Result<Option<MerchantView>, DbError> {
-    let row = sqlx::query("SELECT id, name, category, county, blacklisted, blacklist_reason, suspended, suspension_reason, credit_code, address, contact FROM merchants WHERE id = $1")
+    let row = sqlx::query(&format!("SELECT {MERCHANT_COLUMNS} FROM merchants WHERE id = $1"))
         .bind(id.0)
         .fetch_optional(&db.pool)
         .await?;
@@ -263,7 +267,7 @@ pub fn read_merchant(row: &sqlx::any::AnyRow) -> Result<MerchantView, DbError> {
 }
 
 pub async fn merchants(db: &Db) -> Result<Vec<MerchantView>, DbError> {
-    let rows = sqlx::query("SELECT id, name, category, county, blacklisted, blacklist_reason, suspended, suspension_reason, credit_code, address, contact FROM merchants ORDER BY id")
+    let rows = sqlx::query(&format!("SELECT {MERCHANT_COLUMNS} FROM merchants ORDER BY id"))
         .fetch_all(&db.pool)
         .await?;
     rows.iter().map(read_merchant).collect()
@@ -313,24 +317,29 @@ pub enum Standing {
 pub async fn set_standing(
     db: &Db,
     id: MerchantId,
+    county: &str,
     standing: Standing,
     on: bool,
     reason: &str,
-) -> Result<bool, DbError> {
+) -> Result<Option<MerchantView>, DbError> {
     let (flag, why) = match standing {
         Standing::Blacklisted => ("blacklisted", "blacklist_reason"),
         Standing::Suspended => ("suspended", "suspension_reason"),
     };
-    let sql = if on {
-        format!("UPDATE merchants SET {flag} = 1, {why} = $1 WHERE id = $2")
+    // The reason stays on record when the standing is lifted: only the flag changes then.
+    let reason_set = if on {
+        format!(", {why} = $4")
     } else {
-        format!("UPDATE merchants SET {flag} = 0 WHERE id = $1")
+        String::new()
     };
-    let query = if on {
-        sqlx::query(&sql).bind(reason)
-    } else {
-        sqlx::query(&sql)
-    };
-    let done = query.bind(id.0).execute(&db.pool).await?;
-    Ok(done.rows_affected() == 1)
+    let sql = format!(
+        "UPDATE merchants SET {flag} = $3{reason_set} WHERE id = $1 AND ($2 = '' OR county = $2) \
+         RETURNING {MERCHANT_COLUMNS}"
+    );
+    let mut query = sqlx::query(&sql).bind(id.0).bind(county).bind(i64::from(on));
+    if on {
+        query = query.bind(reason);
+    }
+    let row = query.fetch_optional(&db.pool).await?;
+    row.map(|r| read_merchant(&r)).transpose()
 }

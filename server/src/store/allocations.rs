@@ -2,10 +2,12 @@
 //! claim. The list arrives as CSV of ID numbers; a person listed twice is allocated once.
 
 use quan_core::campaign::{Campaign, Issuance, Kind};
+use quan_core::report::LedgerEvent;
 use quan_core::rules::{claim_delta, coupon_expiry};
 use quan_core::{ErrorCode, Fen, Timestamp};
 use sha2::{Digest, Sha256};
 
+use super::ledger::{self, Entry};
 use super::pools;
 use crate::db::{col, Db};
 use crate::error::AppError;
@@ -131,11 +133,12 @@ pub async fn import(
             let row = sqlx::query(
                 "INSERT INTO coupons (campaign, kind, denomination, round, resident_id, source, day, value, threshold, \
                  rate_bp, status, given, claimed_at, expires_at) \
-                 VALUES ($1, $2, 0, 0, $3, 'allocate', $4, $5, $6, 0, 'held', 0, $7, $8) RETURNING id",
+                 VALUES ($1, $2, 0, 0, $3, $4, $5, $6, $7, 0, 'held', 0, $8, $9) RETURNING id",
             )
             .bind(campaign.id.as_str())
             .bind(kind.id.as_str())
             .bind(resident)
+            .bind(Issuance::Allocate.as_str())
             .bind(now.china_date().to_string())
             .bind(den.off.0)
             .bind(den.threshold.0)
@@ -144,17 +147,22 @@ pub async fn import(
             .fetch_one(&mut *tx)
             .await?;
             let coupon: i64 = col(&row, "id")?;
-            sqlx::query(
-                "INSERT INTO ledger (at, event, campaign, kind, round, coupon_id, resident_id, amount) \
-                 VALUES ($1, 'allocate', $2, $3, 0, $4, $5, $6)",
+            ledger::record(
+                &mut tx,
+                &Entry {
+                    at: now,
+                    event: LedgerEvent::Issue(Issuance::Allocate),
+                    campaign: campaign.id.as_str(),
+                    kind: kind.id.as_str(),
+                    round: 0,
+                    coupon,
+                    resident,
+                    amount: den.off,
+                    order: Fen::ZERO,
+                    merchant: None,
+                    redemption: None,
+                },
             )
-            .bind(now.millis())
-            .bind(campaign.id.as_str())
-            .bind(kind.id.as_str())
-            .bind(coupon)
-            .bind(resident)
-            .bind(den.off.0)
-            .execute(&mut *tx)
             .await?;
         }
         available -= per_person;

@@ -11,11 +11,12 @@
 use std::path::Path;
 
 use quan_core::api::{
-    ApplicationRequest, ApplicationStatus, ApplicationView, Dealer, DocumentRole, DocumentView,
-    PaymentDetails, ReviewAction, ReviewRequest,
+    ApplicationRequest, ApplicationView, Dealer, DocumentView, PaymentDetails, ReviewRequest,
 };
-use quan_core::campaign::VehicleClass;
-use quan_core::rules::{car_subsidy, grant, invoice_date_ok, review_step};
+use quan_core::subsidy::{
+    car_subsidy, grant, invoice_date_ok, review_step, ApplicationStatus, DocumentRole, ReviewAction,
+    VehicleClass,
+};
 use quan_core::{CampaignId, ChinaDate, ErrorCode, Fen, KindId, MerchantId, ResidentId, Timestamp};
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
@@ -613,9 +614,12 @@ async fn load_all(mut tx: Tx, ids: Vec<i64>) -> Result<Vec<ApplicationView>, App
     Ok(out)
 }
 
+/// One application as its views show it: the masked columns only, never the sealed ones.
 async fn load(tx: &mut Tx, id: i64) -> Result<ApplicationView, AppError> {
     let row = sqlx::query(
-        "SELECT a.*, m.name AS dealer_name, r.name AS applicant FROM applications a \
+        "SELECT a.id, a.campaign, a.subsidy, a.status, a.invoice_amount, a.invoice_date, a.vehicle, a.dealer_id, \
+         a.bank_card_masked, a.phone_masked, a.expected, a.granted, a.submitted_at, a.reason, \
+         m.name AS dealer_name, r.name AS applicant FROM applications a \
          JOIN merchants m ON m.id = a.dealer_id JOIN residents r ON r.id = a.resident_id WHERE a.id = $1",
     )
     .bind(id)

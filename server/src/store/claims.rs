@@ -12,11 +12,12 @@
 //! On PostgreSQL, several instances run their own batchers; the day's release row is locked
 //! (`FOR UPDATE`) by each batch that claims from it, so their batches take turns on that kind.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use quan_core::api::{ClaimRequest, CouponView};
-use quan_core::campaign::{Campaign, Kind};
+use quan_core::campaign::{Campaign, Issuance, Kind};
+use quan_core::report::LedgerEvent;
 use quan_core::rules::{check_claim, claim_delta, daily_release, ClaimRefusal, Usage};
 use quan_core::slots::LimitScope;
 use quan_core::{ChinaDate, ErrorCode, Fen, ResidentId, Timestamp};
@@ -25,7 +26,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::coupons::{CouponRow, COLUMNS};
 use super::idempotency::{self, IdemKey, Prior};
 use super::{pools, sweep};
-use crate::campaigns::{benefit_of, Campaigns};
+use crate::campaigns::Campaigns;
 use crate::clock::Clock;
 use crate::db::{col, Db, DbError, Tx};
 use crate::error::AppError;
@@ -100,7 +101,8 @@ impl Claims {
             .campaigns
             .kind(request.campaign.as_str(), request.kind.as_str())
             .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such campaign or coupon kind"))?;
-        let benefit = benefit_of(kind, request.denomination)
+        let benefit = kind
+            .benefit(request.denomination)
             .ok_or_else(|| AppError::new(ErrorCode::InvalidRequest, "no such denomination in this kind"))?;
         let now = self.clock.now();
         // Everything that does not depend on stored data is decided here, without queueing.
@@ -213,7 +215,8 @@ impl Batcher {
     ) -> Result<(Vec<ClaimResult>, Vec<(DayKey, Fen)>), DbError> {
         let date = now.china_date();
         let mut tx = self.db.begin_write().await?;
-        let mut days: HashMap<(String, String), Day> = HashMap::new();
+        // Ordered, so that the pools are written in the one order too.
+        let mut days: BTreeMap<(String, String), Day> = BTreeMap::new();
         let mut counted: HashMap<SlotKey, u32> = HashMap::new();
         // The release rows first (in one order, so instances never wait on each other in a
         // circle), then what the batch's residents already hold.
@@ -275,7 +278,7 @@ impl Batcher {
         p: &Pending,
         now: Timestamp,
         date: ChinaDate,
-        days: &mut HashMap<(String, String), Day>,
+        days: &mut BTreeMap<(String, String), Day>,
         counted: &mut HashMap<SlotKey, u32>,
         made: &mut Made,
     ) -> Result<ClaimResult, DbError> {
@@ -312,7 +315,7 @@ impl Batcher {
             Ok(g) => g,
             Err(r) => return Ok(Err(refusal(r))),
         };
-        let Some(benefit) = benefit_of(kind, p.request.denomination) else {
+        let Some(benefit) = kind.benefit(p.request.denomination) else {
             return Ok(Err(AppError::code(ErrorCode::InvalidRequest)));
         };
         let (threshold, rate_bp) = match benefit {
@@ -322,13 +325,14 @@ impl Batcher {
         let row = sqlx::query(&format!(
             "INSERT INTO coupons (campaign, kind, denomination, round, resident_id, source, day, value, threshold, \
              rate_bp, status, given, claimed_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, 'claim', $6, $7, $8, $9, 'held', 0, $10, $11) RETURNING {COLUMNS}"
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'held', 0, $11, $12) RETURNING {COLUMNS}"
         ))
         .bind(campaign.id.as_str())
         .bind(kind.id.as_str())
         .bind(i64::try_from(p.request.denomination).unwrap_or(0))
         .bind(i64::from(grant.round))
         .bind(p.resident.0)
+        .bind(Issuance::Claim.as_str())
         .bind(date.to_string())
         .bind(grant.value.0)
         .bind(threshold)
@@ -424,7 +428,7 @@ impl Made {
             for (c, k, round, id, r, amount) in chunk {
                 query = query
                     .bind(now.millis())
-                    .bind("claim")
+                    .bind(LedgerEvent::Issue(Issuance::Claim).as_str())
                     .bind(c.as_str())
                     .bind(k.as_str())
                     .bind(*round)

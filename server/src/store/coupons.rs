@@ -1,6 +1,7 @@
 //! Coupons as residents and tills see them.
 
-use quan_core::api::{CouponSource, CouponView};
+use quan_core::api::CouponView;
+use quan_core::campaign::Issuance;
 use quan_core::code::CouponKey;
 use quan_core::rules::{Benefit, CouponStatus};
 use quan_core::{CampaignId, CouponId, Fen, KindId, Timestamp};
@@ -22,7 +23,7 @@ pub struct CouponRow {
     pub denomination: i64,
     pub round: i64,
     pub resident_id: i64,
-    pub source: CouponSource,
+    pub source: Issuance,
     pub value: Fen,
     pub threshold: Fen,
     pub rate_bp: i64,
@@ -38,7 +39,7 @@ pub fn status_str(s: CouponStatus) -> &'static str {
     match s {
         CouponStatus::Held => "held",
         CouponStatus::Redeemed => "redeemed",
-        CouponStatus::Settled => "settled",
+        CouponStatus::Closed => "closed",
         CouponStatus::Expired => "expired",
         CouponStatus::Revoked => "revoked",
     }
@@ -48,7 +49,7 @@ fn parse_status(s: &str) -> Result<CouponStatus, DbError> {
     Ok(match s {
         "held" => CouponStatus::Held,
         "redeemed" => CouponStatus::Redeemed,
-        "settled" => CouponStatus::Settled,
+        "closed" => CouponStatus::Closed,
         "expired" => CouponStatus::Expired,
         "revoked" => CouponStatus::Revoked,
         other => return Err(DbError(format!("unknown coupon status '{other}'"))),
@@ -66,8 +67,7 @@ impl CouponRow {
             denomination: col(row, "denomination")?,
             round: col(row, "round")?,
             resident_id: col(row, "resident_id")?,
-            source: CouponSource::parse(&source)
-                .ok_or_else(|| DbError(format!("unknown source '{source}'")))?,
+            source: Issuance::parse(&source).ok_or_else(|| DbError(format!("unknown source '{source}'")))?,
             value: Fen(col(row, "value")?),
             threshold: Fen(col(row, "threshold")?),
             rate_bp: col(row, "rate_bp")?,
@@ -99,7 +99,7 @@ impl CouponRow {
     pub fn status_at(&self, now: Timestamp) -> CouponStatus {
         match self.status {
             CouponStatus::Held if now > self.expires_at => CouponStatus::Expired,
-            CouponStatus::Redeemed if now > self.expires_at => CouponStatus::Settled,
+            CouponStatus::Redeemed if now > self.expires_at => CouponStatus::Closed,
             s => s,
         }
     }

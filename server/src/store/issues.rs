@@ -5,6 +5,7 @@
 
 use quan_core::api::{IssueRequest, IssuedCoupon, MerchantView};
 use quan_core::campaign::Issuance;
+use quan_core::report::LedgerEvent;
 use quan_core::rules::{check_issue, claim_delta};
 use quan_core::slots::LimitScope;
 use quan_core::{ErrorCode, Fen, Timestamp};
@@ -76,12 +77,13 @@ pub async fn issue(
     let row = sqlx::query(
         "INSERT INTO coupons (campaign, kind, denomination, round, resident_id, source, day, value, threshold, \
          rate_bp, status, given, claimed_at, expires_at) \
-         VALUES ($1, $2, 0, $3, $4, 'shop', $5, $6, 0, $7, 'held', 0, $8, $9) RETURNING id",
+         VALUES ($1, $2, 0, $3, $4, $5, $6, $7, 0, $8, 'held', 0, $9, $10) RETURNING id",
     )
     .bind(campaign.id.as_str())
     .bind(kind.id.as_str())
     .bind(i64::from(grant.round))
     .bind(resident.0)
+    .bind(Issuance::Shop.as_str())
     .bind(date.to_string())
     .bind(grant.value.0)
     .bind(rate)
@@ -92,16 +94,17 @@ pub async fn issue(
     let coupon: i64 = col(&row, "id")?;
     let scopes = LimitScope::for_coupon(&kind.limits, 0, grant.round, date);
     if !held.take(&mut tx, &scopes, coupon).await? {
+        // Another issue to the same customer took the last slot between the check and here.
         return Err(AppError::new(
-            ErrorCode::IdempotencyInProgress,
-            "another issue to this customer went through just now: try again",
+            ErrorCode::LimitReached,
+            "another issue to this customer went through just now and used up their limit",
         ));
     }
     ledger::record(
         &mut tx,
         &Entry {
             at: now,
-            event: "issue",
+            event: LedgerEvent::Issue(Issuance::Shop),
             campaign: campaign.id.as_str(),
             kind: kind.id.as_str(),
             round: i64::from(grant.round),

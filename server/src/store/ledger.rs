@@ -1,6 +1,7 @@
 //! The ledger: every claim, allocation, redemption, reversal, expiry and settlement, as it
 //! happened. The report and the audit sample are drawn from it alone.
 
+use quan_core::report::LedgerEvent;
 use quan_core::{Fen, MerchantId, Timestamp};
 
 use super::coupons::CouponRow;
@@ -10,7 +11,7 @@ use crate::db::{DbError, Tx};
 #[derive(Debug, Clone)]
 pub struct Entry<'a> {
     pub at: Timestamp,
-    pub event: &'a str,
+    pub event: LedgerEvent,
     pub campaign: &'a str,
     pub kind: &'a str,
     pub round: i64,
@@ -25,7 +26,7 @@ pub struct Entry<'a> {
 
 impl<'a> Entry<'a> {
     /// A record of `event` on coupon `c`, moving `amount`.
-    pub fn of(c: &'a CouponRow, at: Timestamp, event: &'a str, amount: Fen) -> Entry<'a> {
+    pub fn of(c: &'a CouponRow, at: Timestamp, event: LedgerEvent, amount: Fen) -> Entry<'a> {
         Entry {
             at,
             event,
@@ -56,7 +57,7 @@ pub async fn record(tx: &mut Tx, e: &Entry<'_>) -> Result<(), DbError> {
          merchant_id, redemption_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(e.at.millis())
-    .bind(e.event)
+    .bind(e.event.as_str())
     .bind(e.campaign)
     .bind(e.kind)
     .bind(e.round)

@@ -67,7 +67,7 @@ pub async fn left(db: &Db, campaign: &str, resident: i64, now: Timestamp) -> Res
     ))
 }
 
-async fn issue_one(
+async fn print_one(
     db: &Db,
     pin_key: &[u8],
     campaign: &str,
@@ -100,7 +100,7 @@ async fn issue_one(
 }
 
 /// A card for everyone on the campaign's love-coupon list who has no active card yet.
-pub async fn issue_all(
+pub async fn print_all(
     db: &Db,
     pin_key: &[u8],
     campaign: &str,
@@ -119,7 +119,7 @@ pub async fn issue_all(
     for row in &rows {
         let resident: i64 = col(row, "resident_id")?;
         let name: String = col(row, "name")?;
-        out.push(issue_one(db, pin_key, campaign, resident, &name, now).await?);
+        out.push(print_one(db, pin_key, campaign, resident, &name, now).await?);
     }
     Ok(out)
 }
@@ -154,7 +154,7 @@ pub async fn list(db: &Db, campaign: &str, now: Timestamp) -> Result<Vec<CardVie
 
 /// Revokes a lost card and issues its holder a new one, which carries what was left; if `may`
 /// the card's campaign (an operator of another county may not, and is told of no such card).
-pub async fn reissue(
+pub async fn replace(
     db: &Db,
     pin_key: &[u8],
     number: &str,
@@ -179,7 +179,7 @@ pub async fn reissue(
     tx.commit().await?;
     let campaign: String = col(&row, "campaign")?;
     let name: String = col(&row, "name")?;
-    issue_one(db, pin_key, &campaign, col(&row, "resident_id")?, &name, now).await
+    print_one(db, pin_key, &campaign, col(&row, "resident_id")?, &name, now).await
 }
 
 /// The holder of an active card whose PIN is right, or why not. Wrong PINs count; the sixth try

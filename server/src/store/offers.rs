@@ -1,11 +1,12 @@
 //! Coupons merchants set up themselves (Jishan's four treasures): a listed merchant offers
 //! 满X减(the campaign's rate of X), so many of them; residents claim one of each offer until the
-//! quantity is gone; each redeems only at its merchant and is settled by it afterwards. A claim
+//! quantity is gone; each redeems only at its merchant, and counts in its settlement. A claim
 //! is one transaction: the offer's count and the round's pool, both conditional updates, and a
 //! limit slot per resident and offer, and the Idempotency-Key's first answer.
 
 use quan_core::api::{CouponView, MerchantOffer, MerchantView, OfferRequest};
 use quan_core::campaign::Issuance;
+use quan_core::report::LedgerEvent;
 use quan_core::rules::{check_offer, claim_delta, Benefit};
 use quan_core::{CampaignId, ErrorCode, Fen, KindId, MerchantId, ResidentId, Timestamp};
 use sqlx::any::AnyRow;
@@ -217,12 +218,13 @@ pub async fn claim(
     let row = sqlx::query(&format!(
         "INSERT INTO coupons (campaign, kind, denomination, round, resident_id, source, day, value, threshold, \
          rate_bp, status, given, claimed_at, expires_at, merchant_id) \
-         VALUES ($1, $2, 0, $3, $4, 'claim', $5, $6, $7, 0, 'held', 0, $8, $9, $10) RETURNING {COLUMNS}"
+         VALUES ($1, $2, 0, $3, $4, $5, $6, $7, $8, 0, 'held', 0, $9, $10, $11) RETURNING {COLUMNS}"
     ))
     .bind(campaign.id.as_str())
     .bind(kind.id.as_str())
     .bind(round)
     .bind(resident.0)
+    .bind(Issuance::Merchant.as_str())
     .bind(date.to_string())
     .bind(value.0)
     .bind(offer.benefit.threshold().0)
@@ -241,7 +243,11 @@ pub async fn claim(
             "one coupon of each offer a resident",
         ));
     }
-    ledger::record(&mut tx, &Entry::of(&coupon, now, "claim", value)).await?;
+    ledger::record(
+        &mut tx,
+        &Entry::of(&coupon, now, LedgerEvent::Issue(Issuance::Merchant), value),
+    )
+    .await?;
     let view = coupon.view(campaigns, coupon_master, now);
     idempotency::commit_with(db, tx, idem, 201, view, now).await
 }

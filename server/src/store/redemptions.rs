@@ -4,6 +4,7 @@
 
 use quan_core::api::{KindTotals, LookupResult, MerchantDay, MerchantView, RedemptionView, Totals};
 use quan_core::code::{self, CouponKey};
+use quan_core::report::LedgerEvent;
 use quan_core::rules::{transition, CouponStatus, Event};
 use quan_core::{CouponId, ErrorCode, Fen, KindId, MerchantId, RedemptionId, Timestamp};
 
@@ -54,7 +55,7 @@ fn code_words(c: ErrorCode) -> &'static str {
 fn usable(c: &CouponRow, now: Timestamp) -> Result<(), AppError> {
     match c.status_at(now) {
         CouponStatus::Held => Ok(()),
-        CouponStatus::Redeemed | CouponStatus::Settled => Err(AppError::new(
+        CouponStatus::Redeemed | CouponStatus::Closed => Err(AppError::new(
             ErrorCode::AlreadyRedeemed,
             "this coupon has been used",
         )),
@@ -180,7 +181,7 @@ pub async fn redeem(
     let id: i64 = col(&row, "id").map_err(db_err)?;
     ledger::record(
         &mut tx,
-        &ledger::Entry::of(&coupon, now, "redeem", discount).at_till(order, merchant.id, id),
+        &ledger::Entry::of(&coupon, now, LedgerEvent::Redeem, discount).at_till(order, merchant.id, id),
     )
     .await
     .map_err(db_err)?;
@@ -244,7 +245,7 @@ pub async fn reverse(
         .await?;
     let mut coupon = CouponRow::read(&c).map_err(db_err)?;
     let given = coupon.given;
-    // A redeemed coupon whose day is over but not yet swept is settled first.
+    // A redeemed coupon whose day is over but not yet swept is closed first.
     if coupon.status == CouponStatus::Redeemed && now > coupon.expires_at {
         let (to, d) =
             transition(coupon.status, coupon.value, given, Event::Expire).map_err(AppError::code)?;
@@ -271,7 +272,7 @@ pub async fn reverse(
         .await?;
     ledger::record(
         &mut tx,
-        &ledger::Entry::of(&coupon, now, "reverse", given).at_till(order, merchant, id.0),
+        &ledger::Entry::of(&coupon, now, LedgerEvent::Reverse, given).at_till(order, merchant, id.0),
     )
     .await
     .map_err(db_err)?;

@@ -130,7 +130,7 @@ pub async fn redemptions(tx: &mut Tx, campaign: &str) -> Result<Vec<AuditRow>, D
     rows.iter().map(AuditRow::read).collect()
 }
 
-/// The settlement claims of a campaign: redemptions standing, per merchant and kind (one
+/// The settlements of a campaign: redemptions standing, per merchant and kind (one
 /// merchant's, if given).
 pub async fn settlement(
     db: &Db,

@@ -1,10 +1,11 @@
 //! The end of a coupon's life: at 23:59:59 China time a held coupon expires and its value
-//! returns to the pool; a redeemed one is settled and what it reserved beyond its discount
+//! returns to the pool; a redeemed one is closed and what it reserved beyond its discount
 //! returns. Each with a record in the ledger.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::time::Duration;
 
+use quan_core::report::LedgerEvent;
 use quan_core::rules::{transition, CouponStatus, Delta, Event};
 use quan_core::Timestamp;
 
@@ -34,7 +35,8 @@ pub async fn expire_due(tx: &mut Tx, db: &Db, now: Timestamp) -> Result<usize, D
         if rows.is_empty() {
             return Ok(total);
         }
-        let mut pools: HashMap<(String, String, i64), Delta> = HashMap::new();
+        // Ordered: pools are locked in one order by every transaction (see ARCHITECTURE.md).
+        let mut pools: BTreeMap<(String, String, i64), Delta> = BTreeMap::new();
         for row in &rows {
             let c = CouponRow::read(row)?;
             let Ok((to, delta)) = transition(c.status, c.value, c.given, Event::Expire) else {
@@ -48,9 +50,9 @@ pub async fn expire_due(tx: &mut Tx, db: &Db, now: Timestamp) -> Result<usize, D
                 .execute(&mut **tx)
                 .await?;
             let event = if c.status == CouponStatus::Held {
-                "expire"
+                LedgerEvent::Expire
             } else {
-                "settle"
+                LedgerEvent::Close
             };
             ledger::record(tx, &ledger::Entry::of(&c, now, event, returned)).await?;
             let acc = pools
@@ -74,7 +76,7 @@ pub fn start(db: Db, clock: Clock) {
             let now = clock.now();
             match sweep_once(&db, now).await {
                 Ok(0) => {}
-                Ok(n) => tracing::info!(coupons = n, "expired and settled coupons returned to their pools"),
+                Ok(n) => tracing::info!(coupons = n, "expired and closed coupons returned to their pools"),
                 Err(e) => tracing::error!(error = %e, "expiry sweep failed; it will run again"),
             }
             let next_midnight = now.china_date().plus_days(1).start();

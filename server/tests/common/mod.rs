@@ -12,7 +12,7 @@ use quan_server::auth::Principal;
 use quan_server::clock::Clock;
 use quan_server::state::AppState;
 use quan_server::store::{accounts, residents, sessions};
-use quan_server::{Application, Config};
+use quan_server::{Config, Server};
 
 pub struct TestApp {
     pub base: String,
@@ -119,7 +119,7 @@ pub async fn spawn(options: Options) -> TestApp {
         ..Config::default()
     };
     (options.tune)(&mut config);
-    let app = Application::build(config, options.clock.clone())
+    let app = Server::build(config, options.clock.clone())
         .await
         .expect("server starts");
     let base = format!("http://127.0.0.1:{}", app.port());
