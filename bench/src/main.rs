@@ -174,7 +174,7 @@ async fn rush(url: String, db_url: String, residents: usize, concurrency: usize)
     let far = quan_core::Timestamp(i64::MAX / 4);
     let tokens: Arc<Vec<String>> = Arc::new(
         ids.iter()
-            .map(|id| secrets.issue(&Principal::Resident(quan_core::ResidentId(*id)), far))
+            .map(|id| secrets.sign(&Principal::Resident(quan_core::ResidentId(*id)), far))
             .collect(),
     );
 

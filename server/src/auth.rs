@@ -63,7 +63,7 @@ impl Secrets {
     }
 
     /// A session token for `who`, valid until `expires`.
-    pub fn issue(&self, who: &Principal, expires: Timestamp) -> String {
+    pub fn sign(&self, who: &Principal, expires: Timestamp) -> String {
         let body = match who {
             Principal::Resident(r) => format!("v1.r.{}.{}", r.0, expires.millis()),
             Principal::Session(id) => format!("v1.s.{id}.{}", expires.millis()),
@@ -559,7 +559,7 @@ mod tests {
     fn sessions_verify_until_they_expire_and_resist_tampering() {
         let s = Secrets::from_master(b"master");
         let who = Principal::Session("abc".into());
-        let t = s.issue(&who, Timestamp(10_000));
+        let t = s.sign(&who, Timestamp(10_000));
         assert_eq!(s.verify(&t, Timestamp(9_000)), Some(who));
         assert_eq!(s.verify(&t, Timestamp(10_001)), None);
         let forged = t.replace("v1.s.abc", "v1.s.abd");

@@ -171,7 +171,7 @@ async fn killed_mid_rush_and_restarted_it_loses_no_acknowledged_claim() {
         let id = quan_server::store::residents::find_or_create(&db, &format!("k{i}"), "", now)
             .await
             .unwrap();
-        tokens.push(secrets.issue(&Principal::Resident(id), now.plus_secs(86_400)));
+        tokens.push(secrets.sign(&Principal::Resident(id), now.plus_secs(86_400)));
     }
     let client = reqwest::Client::new();
     let acknowledged = Arc::new(std::sync::Mutex::new(Vec::new()));

@@ -42,7 +42,7 @@ async fn resident_session(
     }
     let expires_at = now.plus_millis(SESSION_MS);
     Ok(Json(Session {
-        token: state.secrets.issue(&Principal::Resident(id), expires_at),
+        token: state.secrets.sign(&Principal::Resident(id), expires_at),
         role: Role::Resident,
         name: name.to_owned(),
         expires_at,
@@ -172,7 +172,7 @@ async fn sign_in(
     let session = sessions::open(&state.db, acc.id, now, expires_at, &from).await?;
     Ok((
         Session {
-            token: state.secrets.issue(&Principal::Session(session), expires_at),
+            token: state.secrets.sign(&Principal::Session(session), expires_at),
             role: acc.role,
             name: acc.display_name,
             expires_at,

@@ -153,7 +153,7 @@ impl TestApp {
         let token = self
             .state
             .secrets
-            .issue(&Principal::Resident(id), now.plus_secs(86_400 * 400));
+            .sign(&Principal::Resident(id), now.plus_secs(86_400 * 400));
         (id, token)
     }
 
@@ -168,7 +168,7 @@ impl TestApp {
         let session = sessions::open(&self.state.db, acc, now, expires, "127.0.0.1")
             .await
             .expect("session");
-        self.state.secrets.issue(&Principal::Session(session), expires)
+        self.state.secrets.sign(&Principal::Session(session), expires)
     }
 
     /// A merchant of `category` with its manager, signed in.
