@@ -303,16 +303,12 @@ pub async fn redeem(
     .await
 }
 
-/// A body with nothing in it.
-#[derive(Serialize)]
-struct EmptyBody {}
-
 /// `POST /merchant/redemptions/{id}/reverse`.
 pub async fn reverse(token: &str, id: RedemptionId, key: &str) -> Result<RedemptionView, ApiError> {
     post(
         &format!("/merchant/redemptions/{id}/reverse"),
         Some(token),
-        &EmptyBody {},
+        &Nothing {},
         Some(key),
     )
     .await
@@ -506,6 +502,37 @@ pub async fn reallocations(
     get(
         &format!("/operator/campaigns/{campaign}/reallocations"),
         Some(token),
+    )
+    .await
+}
+
+/// `GET /operator/campaigns/{id}/pauses`.
+pub async fn pauses(token: &str, campaign: &str) -> Result<Vec<quan_core::api::PauseView>, ApiError> {
+    get(&format!("/operator/campaigns/{campaign}/pauses"), Some(token)).await
+}
+
+/// `POST /operator/campaigns/{id}/pauses`.
+pub async fn pause(
+    token: &str,
+    campaign: &str,
+    request: &quan_core::api::PauseRequest,
+) -> Result<quan_core::api::PauseView, ApiError> {
+    post(
+        &format!("/operator/campaigns/{campaign}/pauses"),
+        Some(token),
+        request,
+        None,
+    )
+    .await
+}
+
+/// `POST /operator/pauses/{id}/resume`.
+pub async fn resume_pause(token: &str, id: i64) -> Result<quan_core::api::PauseView, ApiError> {
+    post(
+        &format!("/operator/pauses/{id}/resume"),
+        Some(token),
+        &Nothing {},
+        None,
     )
     .await
 }

@@ -34,6 +34,11 @@ pub enum ErrorCode {
     MerchantBlacklisted,
     /// The bureau has suspended the merchant for now: it redeems nothing until resumed.
     MerchantSuspended,
+    /// The bureau has paused claims of this kind (or all of the campaign's): `detail` is its
+    /// reason, in its own words.
+    ClaimsPaused,
+    /// The bureau has paused redemptions in this merchant's category: `detail` is its reason.
+    RedemptionsPaused,
     /// The redemption was already reversed, or cannot be.
     NotReversible,
     /// No such resource.
@@ -71,7 +76,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 29] = [
+    pub const ALL: [ErrorCode; 31] = [
         ErrorCode::SoldOut,
         ErrorCode::NotStarted,
         ErrorCode::Ended,
@@ -84,6 +89,8 @@ impl ErrorCode {
         ErrorCode::AlreadyRedeemed,
         ErrorCode::MerchantBlacklisted,
         ErrorCode::MerchantSuspended,
+        ErrorCode::ClaimsPaused,
+        ErrorCode::RedemptionsPaused,
         ErrorCode::NotReversible,
         ErrorCode::NotFound,
         ErrorCode::Unauthorized,
@@ -117,6 +124,8 @@ impl ErrorCode {
             ErrorCode::AlreadyRedeemed => "already_redeemed",
             ErrorCode::MerchantBlacklisted => "merchant_blacklisted",
             ErrorCode::MerchantSuspended => "merchant_suspended",
+            ErrorCode::ClaimsPaused => "claims_paused",
+            ErrorCode::RedemptionsPaused => "redemptions_paused",
             ErrorCode::NotReversible => "not_reversible",
             ErrorCode::NotFound => "not_found",
             ErrorCode::Unauthorized => "unauthorized",
@@ -146,6 +155,8 @@ impl ErrorCode {
             | ErrorCode::LimitReached
             | ErrorCode::AlreadyRedeemed
             | ErrorCode::NotReversible
+            | ErrorCode::ClaimsPaused
+            | ErrorCode::RedemptionsPaused
             | ErrorCode::NameTaken => 409,
             ErrorCode::BelowThreshold
             | ErrorCode::WrongCategory
@@ -186,6 +197,8 @@ impl ErrorCode {
             ErrorCode::AlreadyRedeemed => "Coupon already used",
             ErrorCode::MerchantBlacklisted => "Merchant may not redeem coupons",
             ErrorCode::MerchantSuspended => "Merchant suspended from redeeming for now",
+            ErrorCode::ClaimsPaused => "Claims paused by the bureau",
+            ErrorCode::RedemptionsPaused => "Redemptions paused in this category",
             ErrorCode::NotReversible => "Redemption cannot be reversed",
             ErrorCode::NotFound => "Not found",
             ErrorCode::Unauthorized => "Sign-in required",

@@ -11,6 +11,7 @@ pub mod error;
 pub mod ids;
 pub mod money;
 pub mod password;
+pub mod pause;
 pub mod qr;
 pub mod registry;
 pub mod report;

@@ -10,7 +10,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use common::{spawn, Options, TestApp};
+use common::{spawn_two, Options, TestApp};
 use quan_core::api::{CouponView, MerchantOffer, Role};
 use quan_core::code;
 use quan_core::report::LedgerEvent;
@@ -135,12 +135,7 @@ async fn the_four_ways_and_the_till_at_once_on_two_instances_never_deadlock_and_
         campaigns: Some(vec![("four.toml", FOUR_WAYS.to_owned())]),
         ..Options::default()
     };
-    let first = spawn(options()).await;
-    let second = spawn(Options {
-        database_url: Some(first.database_url.clone()),
-        ..options()
-    })
-    .await;
+    let (first, second) = spawn_two(options).await;
     let apps = [Arc::new(first), Arc::new(second)];
 
     // Each instance has its own till, shop and operator; one merchant's offer serves both.

@@ -114,10 +114,18 @@ pub fn ReportView(props: &ReportViewProps) -> Html {
         Some(Err(e)) => error_notice(lang, e),
         None => html! { <p class="muted" role="status">{ w(lang, Word::Loading) }</p> },
     };
+    let shown = campaigns
+        .as_ref()
+        .and_then(|c| c.as_ref().ok())
+        .and_then(|list| list.iter().find(|c| Some(c.id.as_str()) == campaign.as_deref()))
+        .cloned();
     html! {
         <main class="page console" id="main">
             { picker }
             { body }
+            if let Some(c) = shown {
+                <super::pauses::Pauses token={props.token.clone()} campaign={c} />
+            }
             if let Some(e) = &*download_error {
                 { error_notice(lang, e) }
             }

@@ -146,6 +146,9 @@ fn kind_panel(
             if let (Some(u), Some(max)) = (usage, k.limits.per_round) {
                 <p class="limits muted">{ round_usage(lang, u, max) }</p>
             }
+            if let Some(reason) = &k.paused {
+                <p class="notice" role="status" data-testid="paused">{ format!("{}{reason}", t(lang, Key::ClaimsPausedBecause)) }</p>
+            }
             <ul class="denominations">
                 { for k.denominations.iter().map(|o| html! {
                     <li key={o.index}>
@@ -198,7 +201,9 @@ fn DenominationButton(props: &DenominationButtonProps) -> Html {
         .as_ref()
         .and_then(|u| props.kind.limits.first_reached(u.for_denomination(o.index)));
     let in_flight = matches!(*state, ClaimState::InFlight { .. });
-    let disabled = before_release || sold_out || limit.is_some() || in_flight || *state == ClaimState::Done;
+    let paused = props.kind.paused.is_some();
+    let disabled =
+        before_release || paused || sold_out || limit.is_some() || in_flight || *state == ClaimState::Done;
     let onclick = {
         let state = state.clone();
         let token = session.token().map(String::from);
@@ -254,6 +259,7 @@ fn DenominationButton(props: &DenominationButtonProps) -> Html {
     let label = match (&*state, limit, sold_out) {
         (ClaimState::InFlight { .. }, _, _) => t(lang, Key::Claiming),
         (ClaimState::Done, _, _) => t(lang, Key::ClaimedToday),
+        _ if paused => t(lang, Key::ClaimsPaused),
         (_, Some(l), _) => limit_words(lang, l),
         (_, None, true) => t(lang, Key::SoldOutToday),
         _ => t(lang, Key::Claim),

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  startServer, launchBrowser, screenshot, axeViolations, residentShowingCode, api, tillSignedIn, typeAmount,
+  startServer, launchBrowser, screenshot, axeViolations, residentShowingCode, api, tillSignedIn, typeAmount, phonePage,
 } from './helpers.mjs';
 
 let server;
@@ -176,5 +176,38 @@ test('a till\'s account cannot open the console, and is told so', async () => {
   await page.getByRole('alert').filter({ hasText: '此账号是商户账号，不能打开后台' }).waitFor();
   await page.getByRole('button', { name: '退出' }).first().click();
   await page.getByLabel('账号').waitFor();
+  await context.close();
+});
+
+test('the operator pauses retail claims, the resident is told why, and claims again once resumed', async () => {
+  const { context, page, problems } = await consoleSignedIn('operator');
+  await page.getByLabel('暂停什么').selectOption({ label: '领取：零售通用券' });
+  await page.getByLabel(/原因（居民和收银台可见/).fill('系统升级，稍后恢复');
+  await page.getByRole('button', { name: '暂停', exact: true }).click();
+  const list = page.getByTestId('pauses');
+  await list.getByText(/领取：零售通用券 · 系统升级，稍后恢复/).waitFor();
+  assert.deepEqual(await axeViolations(page), [], 'pauses');
+  await screenshot(page, 'console-pause');
+
+  const phone = await phonePage(browser);
+  await phone.page.goto(`${server.url}/sign-in`);
+  await phone.page.getByLabel('手机号').fill('13600000077');
+  await phone.page.getByRole('button', { name: '登录' }).click();
+  await phone.page.getByTestId('paused').filter({ hasText: '暂停领取：系统升级，稍后恢复' }).waitFor();
+  const retail = phone.page.getByRole('button', { name: '暂停领取 满50减10' });
+  assert.equal(await retail.isDisabled(), true);
+  // Other kinds are claimed as before.
+  assert.equal(await phone.page.getByRole('button', { name: '领取 满100减20' }).isDisabled(), false);
+  await screenshot(phone.page, 'resident-claims-paused');
+
+  await list.getByRole('button', { name: '恢复 领取：零售通用券' }).click();
+  await list.getByText(/已恢复/).waitFor();
+  await phone.page.reload();
+  await phone.page.getByRole('button', { name: '领取 满50减10' }).first().click();
+  await phone.page.getByText('领取成功').first().waitFor();
+  assert.equal(await phone.page.getByTestId('paused').count(), 0);
+  assert.deepEqual(phone.problems, []);
+  assert.deepEqual(problems, []);
+  await phone.context.close();
   await context.close();
 });

@@ -55,6 +55,9 @@ pub struct KindView {
     pub left_today: Option<Fen>,
     /// What a coupon of the kind can be: its denominations, or its one rate rule.
     pub denominations: Vec<DenominationView>,
+    /// While the bureau has paused its claims (or all the campaign's), the bureau's reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paused: Option<String>,
 }
 
 /// One thing a resident can hold: a denomination (满200减40) or a rate rule.
@@ -106,6 +109,7 @@ impl CampaignView {
                     categories: k.categories.clone(),
                     limits: k.limits,
                     left_today: None,
+                    paused: None,
                     denominations: k
                         .benefits()
                         .into_iter()

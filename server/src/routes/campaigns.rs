@@ -6,12 +6,13 @@ use std::collections::HashMap;
 
 use quan_core::api::CampaignView;
 use quan_core::campaign::Campaign;
+use quan_core::pause::{stopping_issue, Pause};
 use quan_core::ErrorCode;
 
 use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Path};
 use crate::state::AppState;
-use crate::store::claims;
+use crate::store::{claims, pauses};
 #[allow(unused_imports)]
 use quan_core::Problem;
 
@@ -23,8 +24,13 @@ pub fn routes() -> Table {
 async fn list(State(state): State<AppState>) -> AppResult<Json<Vec<CampaignView>>> {
     let now = state.clock.now();
     let left = claims::left_today(&state.db, &state.campaigns, now).await?;
+    let paused = pauses::live_everywhere(&state.db).await?;
     Ok(Json(
-        state.campaigns.iter().map(|c| view(c, now, &left)).collect(),
+        state
+            .campaigns
+            .iter()
+            .map(|c| view(c, now, &left, &paused))
+            .collect(),
     ))
 }
 
@@ -32,10 +38,13 @@ fn view(
     c: &Campaign,
     now: quan_core::Timestamp,
     left: &HashMap<(String, String), quan_core::Fen>,
+    paused: &HashMap<String, Vec<Pause>>,
 ) -> CampaignView {
     let mut v = CampaignView::of(c, now);
+    let live = paused.get(c.id.as_str()).map_or(&[][..], Vec::as_slice);
     for k in &mut v.kinds {
         k.left_today = left.get(&(c.id.0.clone(), k.id.0.clone())).copied();
+        k.paused = stopping_issue(live, &k.id).map(|p| p.reason.clone());
     }
     v
 }
@@ -48,5 +57,6 @@ async fn one(State(state): State<AppState>, Path(id): Path<String>) -> AppResult
         .get(&id)
         .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no campaign '{id}'")))?;
     let left = claims::left_today(&state.db, &state.campaigns, now).await?;
-    Ok(Json(view(c, now, &left)))
+    let paused = pauses::live_everywhere(&state.db).await?;
+    Ok(Json(view(c, now, &left, &paused)))
 }

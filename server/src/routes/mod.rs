@@ -8,6 +8,7 @@ pub mod merchant;
 pub mod offers;
 pub mod operator;
 pub mod ops;
+pub mod pauses;
 pub mod reports;
 pub mod resident;
 pub mod session;
@@ -116,6 +117,7 @@ pub fn table() -> Table {
         .merge(merchant::routes())
         .merge(operator::routes())
         .merge(reports::routes())
+        .merge(pauses::routes())
         .merge(applications::routes())
         .merge(love_cards::routes())
         .merge(offers::routes())

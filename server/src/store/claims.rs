@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex};
 
 use quan_core::api::{ClaimRequest, CouponView};
 use quan_core::campaign::{Campaign, Issuance, Kind};
+use quan_core::pause::stopping_issue;
 use quan_core::report::LedgerEvent;
 use quan_core::rules::{check_claim, claim_delta, daily_release, ClaimRefusal, Usage};
 use quan_core::slots::LimitScope;
@@ -25,7 +26,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::coupons::{CouponRow, COLUMNS};
 use super::idempotency::{self, IdemKey, Prior};
-use super::{pools, sweep};
+use super::{pauses, pools, sweep};
 use crate::campaigns::Campaigns;
 use crate::clock::Clock;
 use crate::db::{col, Db, DbError, Tx};
@@ -233,7 +234,10 @@ impl Batcher {
             let Some(round) = campaign.round_on(date) else {
                 continue;
             };
-            let day = open_day(&mut tx, &self.db, campaign, kind, round.number, date, now).await?;
+            let mut day = open_day(&mut tx, &self.db, campaign, kind, round.number, date, now).await?;
+            // Read after the release row's lock: a pause committed before it refuses the batch.
+            let live = pauses::live(&mut tx, campaign.id.as_str()).await?;
+            day.paused = stopping_issue(&live, &kind.id).map(|p| p.reason.clone());
             days.insert((campaign.id.0.clone(), kind.id.0.clone()), day);
             let residents: Vec<i64> = batch
                 .iter()
@@ -302,6 +306,9 @@ impl Batcher {
         let Some(day) = days.get_mut(&key) else {
             return Ok(Err(AppError::code(ErrorCode::Internal)));
         };
+        if let Some(reason) = &day.paused {
+            return Ok(Err(AppError::new(ErrorCode::ClaimsPaused, reason.clone())));
+        }
         let den = p.request.denomination;
         let scopes = LimitScope::for_coupon(&kind.limits, den, round.number, date);
         let slot_key = |scope: LimitScope| (p.resident.0, key.0.clone(), key.1.clone(), scope);
@@ -465,6 +472,8 @@ struct Day {
     claimed: Fen,
     /// Claimed by this batch (not yet written to the row).
     claimed_now: Fen,
+    /// The bureau's reason, if it has paused claims of this kind.
+    paused: Option<String>,
 }
 
 /// Locks the day's release of a kind, first deciding it if this is the day's first claim. The
@@ -505,6 +514,7 @@ async fn open_day(
         released: Fen(col(&row, "released")?),
         claimed: Fen(col(&row, "claimed")?),
         claimed_now: Fen::ZERO,
+        paused: None,
     };
     if col::<i64>(&row, "opened")? != 0 {
         return Ok(day);

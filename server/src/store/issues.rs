@@ -5,6 +5,7 @@
 
 use quan_core::api::{IssueRequest, IssuedCoupon, MerchantView};
 use quan_core::campaign::Issuance;
+use quan_core::pause::stopping_issue;
 use quan_core::report::LedgerEvent;
 use quan_core::rules::{check_issue, claim_delta};
 use quan_core::slots::LimitScope;
@@ -12,9 +13,9 @@ use quan_core::{ErrorCode, Fen, Timestamp};
 
 use super::idempotency::{self, IdemKey, Prior};
 use super::ledger::{self, Entry};
-use super::pools;
 use super::residents;
 use super::slots::Held;
+use super::{pauses, pools};
 use crate::campaigns::Campaigns;
 use crate::db::{col, Db};
 use crate::error::AppError;
@@ -56,6 +57,9 @@ pub async fn issue(
     let round_number = campaign.round_on(date).map_or(0, |r| r.number);
     let round = i64::from(round_number);
     let mut tx = db.begin_write().await?;
+    if let Some(p) = stopping_issue(&pauses::live(&mut tx, campaign.id.as_str()).await?, &kind.id) {
+        return Err(AppError::new(ErrorCode::ClaimsPaused, p.reason.clone()));
+    }
     let pool = sqlx::query(&format!(
         "SELECT available FROM pools WHERE campaign = $1 AND kind = $2 AND round = $3{}",
         db.dialect.for_update()

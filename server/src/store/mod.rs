@@ -12,6 +12,7 @@ pub mod ledger;
 pub mod love_cards;
 pub mod merchants;
 pub mod offers;
+pub mod pauses;
 pub mod pools;
 pub mod redemptions;
 pub mod reports;

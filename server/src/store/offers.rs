@@ -6,6 +6,7 @@
 
 use quan_core::api::{CouponView, MerchantOffer, MerchantView, OfferRequest};
 use quan_core::campaign::Issuance;
+use quan_core::pause::stopping_issue;
 use quan_core::report::LedgerEvent;
 use quan_core::rules::{check_offer, claim_delta, Benefit};
 use quan_core::{CampaignId, ErrorCode, Fen, KindId, MerchantId, ResidentId, Timestamp};
@@ -14,8 +15,8 @@ use sqlx::any::AnyRow;
 use super::coupons::{CouponRow, COLUMNS};
 use super::idempotency::{self, IdemKey, Prior};
 use super::ledger::{self, Entry};
-use super::pools;
 use super::slots::Held;
+use super::{pauses, pools};
 use crate::campaigns::Campaigns;
 use crate::db::{col, Db};
 use crate::error::AppError;
@@ -178,6 +179,9 @@ pub async fn claim(
     let date = now.china_date();
     let round = campaign.round_on(date).map_or(0, |r| r.number);
     let mut tx = db.begin_write().await?;
+    if let Some(p) = stopping_issue(&pauses::live(&mut tx, campaign.id.as_str()).await?, &kind.id) {
+        return Err(AppError::new(ErrorCode::ClaimsPaused, p.reason.clone()));
+    }
     // The offer's row first: claims of one offer are decided one after another.
     let counted =
         sqlx::query("UPDATE merchant_offers SET claimed = claimed + 1 WHERE id = $1 AND claimed < quantity")

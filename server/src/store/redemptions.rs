@@ -4,6 +4,7 @@
 
 use quan_core::api::{KindTotals, LookupResult, MerchantDay, MerchantView, RedemptionView, Totals};
 use quan_core::code::{self, CouponKey};
+use quan_core::pause::stopping_redemption;
 use quan_core::report::LedgerEvent;
 use quan_core::rules::{transition, CouponStatus, Event};
 use quan_core::{CouponId, ErrorCode, Fen, KindId, MerchantId, RedemptionId, Timestamp};
@@ -11,7 +12,7 @@ use quan_core::{CouponId, ErrorCode, Fen, KindId, MerchantId, RedemptionId, Time
 use super::coupons::{status_str, CouponRow, COLUMNS};
 use super::idempotency::{self, IdemKey, Prior};
 use super::ledger;
-use super::pools;
+use super::{pauses, pools};
 use crate::campaigns::Campaigns;
 use crate::db::{col, Db, DbError};
 use crate::error::AppError;
@@ -140,6 +141,12 @@ pub async fn redeem(
     .map_err(AppError::code)?;
 
     let mut tx = db.begin_write().await.map_err(db_err)?;
+    if let Some(p) = stopping_redemption(
+        &pauses::live(&mut tx, &coupon.campaign).await?,
+        &merchant.category,
+    ) {
+        return Err(AppError::new(ErrorCode::RedemptionsPaused, p.reason.clone()));
+    }
     let done = sqlx::query(
         "UPDATE coupons SET status = 'redeemed', given = $1 WHERE id = $2 AND status = 'held' AND expires_at >= $3",
     )

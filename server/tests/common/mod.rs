@@ -139,6 +139,18 @@ pub async fn spawn(options: Options) -> TestApp {
     }
 }
 
+/// Two instances of the server on one database, as a bank runs them behind its load balancer:
+/// the second with `options()` too, but the first's database.
+pub async fn spawn_two(options: impl Fn() -> Options) -> (TestApp, TestApp) {
+    let first = spawn(options()).await;
+    let second = spawn(Options {
+        database_url: Some(first.database_url.clone()),
+        ..options()
+    })
+    .await;
+    (first, second)
+}
+
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}/api/v1{path}", self.base)
