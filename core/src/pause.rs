@@ -75,7 +75,7 @@ pub fn stopping_redemption<'a>(pauses: &'a [Pause], category: &CategoryId) -> Op
 /// Whether `campaign` can take a pause of `scope` on `target`, or why not, in words: a kind
 /// pause names one of its kinds that residents or shops are issued (an allocation is the
 /// bureau's own act), a category pause one of its categories, a pause of all claims no target;
-/// the reason is 1 to 200 characters.
+/// the reason is one line of 1 to 200 characters.
 pub fn check_pause(campaign: &Campaign, scope: PauseScope, target: &str, reason: &str) -> Result<(), String> {
     let reason = reason.trim();
     if reason.is_empty() {
@@ -83,6 +83,9 @@ pub fn check_pause(campaign: &Campaign, scope: PauseScope, target: &str, reason:
     }
     if reason.chars().count() > 200 {
         return Err("a reason has at most 200 characters".into());
+    }
+    if reason.chars().any(char::is_control) {
+        return Err("a reason is one line of words, without control characters".into());
     }
     match scope {
         PauseScope::Claims if target.is_empty() => Ok(()),

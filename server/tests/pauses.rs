@@ -248,7 +248,7 @@ async fn a_pause_the_campaign_cannot_take_is_refused_in_words() {
         );
         assert!(detail.is_some_and(|d| !d.is_empty()));
     }
-    for reason in ["", "   ", &"长".repeat(201)] {
+    for reason in ["", "   ", &"长".repeat(201), "停\u{0}用", "两行\n原因"] {
         let res = app
             .post(
                 &format!("/operator/campaigns/{QINSHUI}/pauses"),
