@@ -13,10 +13,34 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::idempotency::{IdemKey, InFlightGuard, Prior};
 
-/// JSON in, with the app's errors.
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(AppError))]
+/// JSON in, with the app's errors; and JSON out.
 pub struct Json<T>(pub T);
+
+impl<T, S> FromRequest<S> for Json<T>
+where
+    T: serde::de::DeserializeOwned + serde::Serialize,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let axum::Json(value) = axum::Json::<T>::from_request(req, state).await?;
+        refuse_nul(&value)?;
+        Ok(Json(value))
+    }
+}
+
+/// No person types a NUL character, and PostgreSQL stores none in text: a body carrying one, in
+/// any field, is refused in words before anything reads it.
+fn refuse_nul<T: serde::Serialize>(value: &T) -> Result<(), AppError> {
+    let text = serde_json::to_string(value).map_err(AppError::internal)?;
+    if text.contains("\\u0000") {
+        return Err(AppError::new(
+            ErrorCode::InvalidRequest,
+            "text may not contain the NUL character",
+        ));
+    }
+    Ok(())
+}
 
 impl<T: serde::Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {

@@ -117,3 +117,38 @@ async fn an_audit_seed_over_the_bound_is_refused_in_words() {
         .await;
     assert_eq!(res.status(), 200);
 }
+
+#[tokio::test]
+async fn a_nul_character_in_any_text_is_refused_in_words_and_nothing_is_written() {
+    let app = spawn(Options::default()).await;
+    let op = app.operator().await;
+    let (shop, _) = app.merchant("百货", "retail").await;
+    let (_, resident) = app.resident("r").await;
+    // A reason, a merchant's name, a campaign id: each field is text that reaches the database.
+    for (path, token, body) in [
+        (
+            format!("/operator/merchants/{}/blacklist", shop.0),
+            &op,
+            serde_json::json!({"blacklisted": true, "reason": "刷\u{0}单"}),
+        ),
+        (
+            "/operator/merchants".to_owned(),
+            &op,
+            serde_json::json!({"name": "新\u{0}店", "category": "retail", "credit_code": "", "address": "", "contact": ""}),
+        ),
+        (
+            "/claims".to_owned(),
+            &resident,
+            serde_json::json!({"campaign": "qinshui-2022-r2\u{0}", "kind": "retail", "denomination": 0}),
+        ),
+    ] {
+        let res = app.post(&path, token, body).await;
+        let (status, _, code) = problem_of(res).await;
+        assert_eq!((status, code), (422, ErrorCode::InvalidRequest), "{path}");
+    }
+    let m = quan_server::store::accounts::merchant(&app.state.db, shop)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!m.blacklisted && m.blacklist_reason.is_empty());
+}
