@@ -199,8 +199,25 @@ async fn a_paused_category_refuses_redemptions_there_and_nowhere_else() {
     let res = pause(&app, &op, QINSHUI, "category", "retail").await;
     assert_eq!(res.status(), 201);
     let made: PauseView = res.json().await.unwrap();
-    // Claims go on: only the category's tills stop.
+    // Claims go on: only the category's tills stop, and they are told when they scan.
     assert_eq!(shown(&app, "retail").await, None);
+    let found: quan_core::api::LookupResult = app
+        .post("/merchant/lookup", &shop, json!({"code": code_of(&retail)}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (found.applies_here, found.refusal, found.reason.as_deref()),
+        (false, Some(ErrorCode::RedemptionsPaused), Some(REASON))
+    );
+    let elsewhere: quan_core::api::LookupResult = app
+        .post("/merchant/lookup", &station, json!({"code": code_of(&fuel)}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((elsewhere.applies_here, elsewhere.reason), (true, None));
     let redeem = |till: String, code: String| {
         let app = &app;
         async move {

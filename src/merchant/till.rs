@@ -98,9 +98,7 @@ pub fn Till(props: &TillProps) -> Html {
                             key: api::new_key(),
                         });
                     }
-                    Ok(found) => error.set(Some(ApiError::from(
-                        found.refusal.unwrap_or(quan_core::ErrorCode::WrongCategory),
-                    ))),
+                    Ok(found) => error.set(Some(refused(&found))),
                     Err(e) => error.set(Some(e)),
                 }
                 busy.set(false);
@@ -221,9 +219,7 @@ pub fn Till(props: &TillProps) -> Html {
                                     key: api::new_key(),
                                 });
                             }
-                            Ok(card) => error.set(Some(ApiError::from(
-                                card.next.refusal.unwrap_or(quan_core::ErrorCode::WrongCategory),
-                            ))),
+                            Ok(card) => error.set(Some(refused(&card.next))),
                             Err(e) => error.set(Some(e)),
                         }
                         busy.set(false);
@@ -340,4 +336,14 @@ pub fn Till(props: &TillProps) -> Html {
             }
         </main>
     }
+}
+
+/// Why a looked-up coupon cannot be used here, as the till shows it: the widget's words for the
+/// refusal, and the bureau's own when a pause of its is why.
+fn refused(found: &quan_core::api::LookupResult) -> ApiError {
+    quan_core::Problem::new(
+        found.refusal.unwrap_or(quan_core::ErrorCode::WrongCategory),
+        found.reason.clone(),
+    )
+    .into()
 }

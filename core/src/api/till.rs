@@ -29,6 +29,9 @@ pub struct LookupResult {
     pub applies_here: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refusal: Option<crate::error::ErrorCode>,
+    /// The bureau's own words, when one of its pauses is why (redemptions paused here).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// `POST /merchant/redemptions`: redeem the coupon behind `code` against an order.

@@ -10,7 +10,7 @@ use crate::auth::{Bureau, MerchantAuth, Staff};
 use crate::error::AppResult;
 use crate::extract::{created, created_or_replay, replay, Idempotent, Json, Path};
 use crate::state::AppState;
-use crate::store::{love_cards, redemptions};
+use crate::store::{love_cards, pauses, redemptions};
 #[allow(unused_imports)]
 use quan_core::api::RedemptionView;
 #[allow(unused_imports)]
@@ -79,11 +79,12 @@ async fn lookup(
         love_cards::code_for(&state.db, &state.secrets.coupon_master, &campaign, resident, now).await?;
     let (coupons, value) = love_cards::left(&state.db, &campaign, resident.0, now).await?;
     let holder = love_cards::holder(&state.db, resident).await?;
+    let paused = pauses::live_now(&state.db, &coupon.campaign).await?;
     Ok(Json(CardLookup {
         holder,
         coupons,
         value,
-        next: redemptions::describe(&state.campaigns, &coupon, &merchant),
+        next: redemptions::describe(&state.campaigns, &coupon, &merchant, &paused),
     }))
 }
 

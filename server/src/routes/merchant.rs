@@ -10,7 +10,7 @@ use crate::auth::MerchantAuth;
 use crate::error::AppResult;
 use crate::extract::{created_or_replay, replay, IdempotencyKey, Idempotent, Json, Path};
 use crate::state::AppState;
-use crate::store::{issues, redemptions};
+use crate::store::{issues, pauses, redemptions};
 #[allow(unused_imports)]
 use quan_core::api::{IssuedCoupon, RedemptionView};
 #[allow(unused_imports)]
@@ -34,7 +34,13 @@ async fn lookup(
     let merchant = auth.merchant;
     let now = state.clock.now();
     let coupon = redemptions::read_code(&state.db, &state.secrets.coupon_master, &body.code, now).await?;
-    Ok(Json(redemptions::describe(&state.campaigns, &coupon, &merchant)))
+    let paused = pauses::live_now(&state.db, &coupon.campaign).await?;
+    Ok(Json(redemptions::describe(
+        &state.campaigns,
+        &coupon,
+        &merchant,
+        &paused,
+    )))
 }
 
 #[utoipa::path(post, path = "/api/v1/merchant/redemptions", tag = "merchant", request_body = RedeemRequest, params(("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key returns the first result")), security(("bearer" = [])), responses((status = 201, description = "Redeemed", body = RedemptionView), (status = 403, description = "merchant_blacklisted", body = Problem, content_type = "application/problem+json"), (status = 409, description = "already_redeemed", body = Problem, content_type = "application/problem+json"), (status = 422, description = "below_threshold, wrong_category, code_invalid, code_stale, code_expired, invalid_request", body = Problem, content_type = "application/problem+json")))]

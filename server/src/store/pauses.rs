@@ -26,6 +26,15 @@ pub async fn live(tx: &mut Tx, campaign: &str) -> Result<Vec<Pause>, DbError> {
     rows.iter().map(read_pause).collect()
 }
 
+/// The live pauses of `campaign`, for what a till is shown before it redeems (the redemption
+/// reads them again in its own transaction).
+pub async fn live_now(db: &Db, campaign: &str) -> Result<Vec<Pause>, DbError> {
+    let mut tx = db.begin_read().await?;
+    let live = live(&mut tx, campaign).await?;
+    tx.commit().await?;
+    Ok(live)
+}
+
 /// Every campaign's live pauses, for what residents are shown.
 pub async fn live_everywhere(db: &Db) -> Result<HashMap<String, Vec<Pause>>, DbError> {
     let rows = sqlx::query(

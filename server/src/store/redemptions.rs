@@ -4,7 +4,7 @@
 
 use quan_core::api::{KindTotals, LookupResult, MerchantDay, MerchantView, RedemptionView, Totals};
 use quan_core::code::{self, CouponKey};
-use quan_core::pause::stopping_redemption;
+use quan_core::pause::{stopping_redemption, Pause};
 use quan_core::report::LedgerEvent;
 use quan_core::rules::{transition, CouponStatus, Event};
 use quan_core::{CouponId, ErrorCode, Fen, KindId, MerchantId, RedemptionId, Timestamp};
@@ -66,10 +66,18 @@ fn usable(c: &CouponRow, now: Timestamp) -> Result<(), AppError> {
 }
 
 /// What the till shows after a scan.
-pub fn describe(campaigns: &Campaigns, coupon: &CouponRow, merchant: &MerchantView) -> LookupResult {
+pub fn describe(
+    campaigns: &Campaigns,
+    coupon: &CouponRow,
+    merchant: &MerchantView,
+    paused: &[Pause],
+) -> LookupResult {
     let kind = campaigns.kind(&coupon.campaign, &coupon.kind).map(|(_, k)| k);
+    let pause = stopping_redemption(paused, &merchant.category);
     let refusal = if let Some(refusal) = merchant.refusal() {
         Some(refusal)
+    } else if pause.is_some() {
+        Some(ErrorCode::RedemptionsPaused)
     } else if !kind.is_some_and(|k| k.applies_in(&merchant.category))
         || coupon.merchant.is_some_and(|m| m != merchant.id.0)
     {
@@ -89,6 +97,9 @@ pub fn describe(campaigns: &Campaigns, coupon: &CouponRow, merchant: &MerchantVi
         words: benefit.words_zh(),
         expires_at: coupon.expires_at,
         applies_here: refusal.is_none(),
+        reason: pause
+            .filter(|_| refusal == Some(ErrorCode::RedemptionsPaused))
+            .map(|p| p.reason.clone()),
         refusal,
     }
 }
@@ -119,7 +130,8 @@ pub async fn redeem(
         ));
     }
     let coupon = read_code(db, coupon_master, text, now).await?;
-    let info = describe(campaigns, &coupon, merchant);
+    // A pause is read in the transaction below, where it is decided.
+    let info = describe(campaigns, &coupon, merchant, &[]);
     if let Some(code) = info.refusal {
         return Err(AppError::new(code, "this coupon cannot be used at this merchant"));
     }
