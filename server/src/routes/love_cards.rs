@@ -79,7 +79,7 @@ async fn lookup(
         love_cards::code_for(&state.db, &state.secrets.coupon_master, &campaign, resident, now).await?;
     let (coupons, value) = love_cards::left(&state.db, &campaign, resident.0, now).await?;
     let holder = love_cards::holder(&state.db, resident).await?;
-    let paused = pauses::live_now(&state.db, &coupon.campaign).await?;
+    let paused = pauses::live(&state.db.pool, &coupon.campaign).await?;
     Ok(Json(CardLookup {
         holder,
         coupons,

@@ -34,7 +34,7 @@ async fn lookup(
     let merchant = auth.merchant;
     let now = state.clock.now();
     let coupon = redemptions::read_code(&state.db, &state.secrets.coupon_master, &body.code, now).await?;
-    let paused = pauses::live_now(&state.db, &coupon.campaign).await?;
+    let paused = pauses::live(&state.db.pool, &coupon.campaign).await?;
     Ok(Json(redemptions::describe(
         &state.campaigns,
         &coupon,

@@ -219,6 +219,8 @@ impl Batcher {
         // Ordered, so that the pools are written in the one order too.
         let mut days: BTreeMap<(String, String), Day> = BTreeMap::new();
         let mut counted: HashMap<SlotKey, u32> = HashMap::new();
+        // Each campaign's live pauses, read once a batch.
+        let mut paused: HashMap<&str, Vec<quan_core::pause::Pause>> = HashMap::new();
         // The release rows first (in one order, so instances never wait on each other in a
         // circle), then what the batch's residents already hold.
         let mut kinds: Vec<(&Campaign, &Kind)> = batch
@@ -235,9 +237,14 @@ impl Batcher {
                 continue;
             };
             let mut day = open_day(&mut tx, &self.db, campaign, kind, round.number, date, now).await?;
-            // Read after the release row's lock: a pause committed before it refuses the batch.
-            let live = pauses::live(&mut tx, campaign.id.as_str()).await?;
-            day.paused = stopping_issue(&live, &kind.id).map(|p| p.reason.clone());
+            // Read in the batch's transaction, after its first release row's lock: a pause
+            // committed before then refuses the batch's claims of what it stops.
+            if !paused.contains_key(campaign.id.as_str()) {
+                let live = pauses::live(&mut *tx, campaign.id.as_str()).await?;
+                paused.insert(campaign.id.as_str(), live);
+            }
+            let live = paused.get(campaign.id.as_str()).map_or(&[][..], Vec::as_slice);
+            day.paused = stopping_issue(live, &kind.id).map(|p| p.reason.clone());
             days.insert((campaign.id.0.clone(), kind.id.0.clone()), day);
             let residents: Vec<i64> = batch
                 .iter()

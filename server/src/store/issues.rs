@@ -57,7 +57,7 @@ pub async fn issue(
     let round_number = campaign.round_on(date).map_or(0, |r| r.number);
     let round = i64::from(round_number);
     let mut tx = db.begin_write().await?;
-    if let Some(p) = stopping_issue(&pauses::live(&mut tx, campaign.id.as_str()).await?, &kind.id) {
+    if let Some(p) = stopping_issue(&pauses::live(&mut *tx, campaign.id.as_str()).await?, &kind.id) {
         return Err(AppError::new(ErrorCode::ClaimsPaused, p.reason.clone()));
     }
     let pool = sqlx::query(&format!(

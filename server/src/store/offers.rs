@@ -179,7 +179,7 @@ pub async fn claim(
     let date = now.china_date();
     let round = campaign.round_on(date).map_or(0, |r| r.number);
     let mut tx = db.begin_write().await?;
-    if let Some(p) = stopping_issue(&pauses::live(&mut tx, campaign.id.as_str()).await?, &kind.id) {
+    if let Some(p) = stopping_issue(&pauses::live(&mut *tx, campaign.id.as_str()).await?, &kind.id) {
         return Err(AppError::new(ErrorCode::ClaimsPaused, p.reason.clone()));
     }
     // The offer's row first: claims of one offer are decided one after another.

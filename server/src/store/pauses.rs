@@ -12,27 +12,23 @@ use quan_core::pause::{check_pause, Pause, PauseScope};
 use quan_core::{CampaignId, ErrorCode, Timestamp};
 use sqlx::any::AnyRow;
 
-use crate::db::{col, Db, DbError, Tx};
+use crate::db::{col, Db, DbError};
 use crate::error::AppError;
 
-/// The live pauses of `campaign`, read inside `tx`.
-pub async fn live(tx: &mut Tx, campaign: &str) -> Result<Vec<Pause>, DbError> {
+/// The live pauses of `campaign`, read through `db`: inside the transaction that issues or
+/// redeems, or from the pool for what a till is shown before it redeems (the redemption reads
+/// them again in its own transaction).
+pub async fn live<'c, E>(db: E, campaign: &str) -> Result<Vec<Pause>, DbError>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
     let rows = sqlx::query(
         "SELECT scope, target, reason FROM pauses WHERE campaign = $1 AND resumed_at IS NULL ORDER BY id",
     )
     .bind(campaign)
-    .fetch_all(&mut **tx)
+    .fetch_all(db)
     .await?;
     rows.iter().map(read_pause).collect()
-}
-
-/// The live pauses of `campaign`, for what a till is shown before it redeems (the redemption
-/// reads them again in its own transaction).
-pub async fn live_now(db: &Db, campaign: &str) -> Result<Vec<Pause>, DbError> {
-    let mut tx = db.begin_read().await?;
-    let live = live(&mut tx, campaign).await?;
-    tx.commit().await?;
-    Ok(live)
 }
 
 /// Every campaign's live pauses, for what residents are shown.

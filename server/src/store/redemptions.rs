@@ -154,7 +154,7 @@ pub async fn redeem(
 
     let mut tx = db.begin_write().await.map_err(db_err)?;
     if let Some(p) = stopping_redemption(
-        &pauses::live(&mut tx, &coupon.campaign).await?,
+        &pauses::live(&mut *tx, &coupon.campaign).await?,
         &merchant.category,
     ) {
         return Err(AppError::new(ErrorCode::RedemptionsPaused, p.reason.clone()));
