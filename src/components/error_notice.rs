@@ -10,7 +10,7 @@ pub fn error_notice(lang: Lang, error: &ApiError) -> Html {
         <p class="notice notice-error" role="alert">
             { error_words(lang, error) }
             if let Some(reason) = bureau_reason(error) {
-                { format!(" {}{reason}", lang.pick("原因：", "Why: ")) }
+                { format!("{}{reason}", lang.pick("原因：", " Why: ")) }
             }
         </p>
     }
