@@ -808,3 +808,41 @@ pub async fn disable_shop_account(
     )
     .await
 }
+
+/// `GET /operator/campaigns/{id}/revisions`.
+pub async fn campaign_versions(
+    token: &str,
+    campaign: &str,
+) -> Result<quan_core::api::CampaignVersions, ApiError> {
+    get(&format!("/operator/campaigns/{campaign}/revisions"), Some(token)).await
+}
+
+/// `POST /operator/campaigns/{id}/revisions`: previewed, or confirmed with `confirm`.
+pub async fn revise(
+    token: &str,
+    campaign: &str,
+    request: &quan_core::api::RevisionRequest,
+) -> Result<quan_core::api::RevisionView, ApiError> {
+    post(
+        &format!("/operator/campaigns/{campaign}/revisions"),
+        Some(token),
+        request,
+        None,
+    )
+    .await
+}
+
+/// `POST /operator/campaigns/{id}/rounds`: previewed, or confirmed with `confirm`.
+pub async fn schedule_round(
+    token: &str,
+    campaign: &str,
+    request: &quan_core::api::RoundRequest,
+) -> Result<quan_core::api::RevisionView, ApiError> {
+    post(
+        &format!("/operator/campaigns/{campaign}/rounds"),
+        Some(token),
+        request,
+        None,
+    )
+    .await
+}

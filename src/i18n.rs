@@ -419,6 +419,10 @@ pub fn error_words(lang: Lang, error: &ApiError) -> &'static str {
                 "Redemptions are paused in this shop's category.",
             ),
             ErrorCode::NotReversible => pick("这笔核销无法撤销。", "This redemption cannot be undone."),
+            ErrorCode::RevisionRefused => pick(
+                "不能这样修订：已开始的轮次和居民已领的券不能更改。",
+                "This revision cannot be made: rounds that have begun and coupons residents hold stay as they are.",
+            ),
             ErrorCode::NotFound => pick("没有找到。", "Not found."),
             ErrorCode::Unauthorized => pick("请先登录。", "Please sign in."),
             ErrorCode::Forbidden => pick("没有权限。", "Not allowed."),

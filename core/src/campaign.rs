@@ -7,7 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{CampaignId, CategoryId, KindId};
-use crate::money::{deserialize_yuan, Fen};
+use crate::money::{deserialize_yuan, serialize_yuan, Fen};
 use crate::subsidy::Subsidy;
 use crate::time::{ChinaDate, TimeOfDay, Timestamp};
 
@@ -27,7 +27,7 @@ pub struct Campaign {
     pub starts: ChinaDate,
     pub ends: ChinaDate,
     /// The total budget, in yuan in the file.
-    #[serde(deserialize_with = "deserialize_yuan")]
+    #[serde(serialize_with = "serialize_yuan", deserialize_with = "deserialize_yuan")]
     pub budget: Fen,
     /// When each day's release opens, China time.
     pub release_time: TimeOfDay,
@@ -57,6 +57,7 @@ pub struct Category {
 /// How much of a round's pool each day's release offers.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum DailyRelease {
     /// **[reading]** What is left of the round's pool, spread evenly over the round's remaining days
     /// (today included). Value returned by expired coupons flows into later days' releases.
@@ -123,7 +124,7 @@ pub struct Kind {
     pub name: String,
     #[serde(default)]
     pub name_en: String,
-    #[serde(deserialize_with = "deserialize_yuan")]
+    #[serde(serialize_with = "serialize_yuan", deserialize_with = "deserialize_yuan")]
     pub budget: Fen,
     pub issuance: Issuance,
     pub lifetime: Lifetime,
@@ -148,9 +149,9 @@ pub struct Kind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Denomination {
-    #[serde(deserialize_with = "deserialize_yuan")]
+    #[serde(serialize_with = "serialize_yuan", deserialize_with = "deserialize_yuan")]
     pub threshold: Fen,
-    #[serde(deserialize_with = "deserialize_yuan")]
+    #[serde(serialize_with = "serialize_yuan", deserialize_with = "deserialize_yuan")]
     pub off: Fen,
 }
 
@@ -160,10 +161,27 @@ pub struct Denomination {
 pub struct RateRule {
     /// Parts per ten thousand: 1000 is 10%.
     pub basis_points: u32,
-    #[serde(default, deserialize_with = "deserialize_opt_yuan")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_opt_yuan",
+        deserialize_with = "deserialize_opt_yuan"
+    )]
     pub cap: Option<Fen>,
-    #[serde(default, deserialize_with = "deserialize_opt_yuan")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_opt_yuan",
+        deserialize_with = "deserialize_opt_yuan"
+    )]
     pub floor: Option<Fen>,
+}
+
+fn serialize_opt_yuan<S: serde::Serializer>(v: &Option<Fen>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => serialize_yuan(v, s),
+        None => s.serialize_none(),
+    }
 }
 
 fn deserialize_opt_yuan<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Fen>, D::Error> {
@@ -208,9 +226,18 @@ pub struct Round {
     pub starts: Option<ChinaDate>,
     #[serde(default)]
     pub ends: Option<ChinaDate>,
+    /// When each of the round's days releases, where it is not the campaign's `release_time`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_time: Option<TimeOfDay>,
     /// Yuan per kind id.
-    #[serde(deserialize_with = "deserialize_quota")]
+    #[serde(serialize_with = "serialize_quota", deserialize_with = "deserialize_quota")]
     pub quota: BTreeMap<KindId, Fen>,
+}
+
+fn serialize_quota<S: serde::Serializer>(m: &BTreeMap<KindId, Fen>, s: S) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Yuan<'a>(#[serde(serialize_with = "serialize_yuan")] &'a Fen);
+    s.collect_map(m.iter().map(|(k, v)| (k, Yuan(v))))
 }
 
 fn deserialize_quota<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<KindId, Fen>, D::Error> {
@@ -309,17 +336,42 @@ impl Campaign {
                 ));
             }
         }
-        for r in &self.rounds {
+        for (i, r) in self.rounds.iter().enumerate() {
+            if r.number == 0 {
+                return err("rounds are numbered from 1 (round 0 is what no round gives out)".into());
+            }
+            if r.starts.is_some() != r.ends.is_some() {
+                return err(format!("round {} needs both its dates, or neither", r.number));
+            }
             if let (Some(s), Some(e)) = (r.starts, r.ends) {
                 if e < s || s < self.starts || e > self.ends {
                     return err(format!("round {} does not lie within the campaign", r.number));
                 }
             }
-            for (kind, quota) in &r.quota {
-                if self.kind(kind).is_none() {
-                    return err(format!("round {} has a quota for unknown kind {kind}", r.number));
+            for other in &self.rounds[..i] {
+                if other.number == r.number {
+                    return err(format!("round {} appears twice", r.number));
                 }
-                let _ = quota;
+                if let (Some(s), Some(e), Some(os), Some(oe)) = (r.starts, r.ends, other.starts, other.ends) {
+                    if s <= oe && os <= e {
+                        return err(format!(
+                            "rounds {} and {} overlap: a day belongs to one round at most",
+                            other.number, r.number
+                        ));
+                    }
+                }
+            }
+            for kind in r.quota.keys() {
+                match self.kind(kind) {
+                    None => return err(format!("round {} has a quota for unknown kind {kind}", r.number)),
+                    Some(k) if k.issuance == Issuance::Allocate => {
+                        return err(format!(
+                        "round {} gives a quota to kind {kind}, which is allocated from a list, not released",
+                        r.number
+                    ))
+                    }
+                    Some(_) => {}
+                }
             }
         }
         for k in &self.kinds {
@@ -348,9 +400,23 @@ impl Campaign {
         self.rounds.iter().find(|r| r.covers(date))
     }
 
-    /// The instant today's release opens, for the China date of `now`.
+    /// The instant the release of `date` opens: at the round's own release time, if it has one.
     pub fn release_at(&self, date: ChinaDate) -> Timestamp {
-        date.at(self.release_time)
+        date.at(self.release_time_on(date))
+    }
+
+    /// The time of day `date`'s release opens.
+    pub fn release_time_on(&self, date: ChinaDate) -> TimeOfDay {
+        self.round_on(date)
+            .and_then(|r| r.release_time)
+            .unwrap_or(self.release_time)
+    }
+
+    /// Whether round `r` has begun at `now`: its first release has opened. A round without dates
+    /// has not.
+    pub fn round_begun(&self, r: &Round, now: Timestamp) -> bool {
+        r.starts
+            .is_some_and(|s| s.at(r.release_time.unwrap_or(self.release_time)) <= now)
     }
 
     /// The last instant of the campaign.

@@ -41,6 +41,9 @@ pub enum ErrorCode {
     RedemptionsPaused,
     /// The redemption was already reversed, or cannot be.
     NotReversible,
+    /// A revision of a campaign that would change what has begun (a round whose release has
+    /// opened, what residents hold): `detail` says what, in words.
+    RevisionRefused,
     /// No such resource.
     NotFound,
     /// No valid credentials.
@@ -76,7 +79,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 31] = [
+    pub const ALL: [ErrorCode; 32] = [
         ErrorCode::SoldOut,
         ErrorCode::NotStarted,
         ErrorCode::Ended,
@@ -92,6 +95,7 @@ impl ErrorCode {
         ErrorCode::ClaimsPaused,
         ErrorCode::RedemptionsPaused,
         ErrorCode::NotReversible,
+        ErrorCode::RevisionRefused,
         ErrorCode::NotFound,
         ErrorCode::Unauthorized,
         ErrorCode::Forbidden,
@@ -127,6 +131,7 @@ impl ErrorCode {
             ErrorCode::ClaimsPaused => "claims_paused",
             ErrorCode::RedemptionsPaused => "redemptions_paused",
             ErrorCode::NotReversible => "not_reversible",
+            ErrorCode::RevisionRefused => "revision_refused",
             ErrorCode::NotFound => "not_found",
             ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::Forbidden => "forbidden",
@@ -155,6 +160,7 @@ impl ErrorCode {
             | ErrorCode::LimitReached
             | ErrorCode::AlreadyRedeemed
             | ErrorCode::NotReversible
+            | ErrorCode::RevisionRefused
             | ErrorCode::ClaimsPaused
             | ErrorCode::RedemptionsPaused
             | ErrorCode::NameTaken => 409,
@@ -200,6 +206,7 @@ impl ErrorCode {
             ErrorCode::ClaimsPaused => "Claims paused by the bureau",
             ErrorCode::RedemptionsPaused => "Redemptions paused in this category",
             ErrorCode::NotReversible => "Redemption cannot be reversed",
+            ErrorCode::RevisionRefused => "The revision would change what has begun",
             ErrorCode::NotFound => "Not found",
             ErrorCode::Unauthorized => "Sign-in required",
             ErrorCode::Forbidden => "Not allowed",

@@ -15,6 +15,7 @@ pub mod pause;
 pub mod qr;
 pub mod registry;
 pub mod report;
+pub mod revision;
 pub mod rules;
 pub mod slots;
 pub mod subsidy;

@@ -254,6 +254,16 @@ impl std::iter::Sum for Fen {
     }
 }
 
+/// Writes money in yuan as campaign files do, so that [`deserialize_yuan`] reads it back: whole
+/// yuan as a number (`4000000`), anything with fen as text (`"39.90"`).
+pub fn serialize_yuan<S: serde::Serializer>(v: &Fen, s: S) -> Result<S::Ok, S::Error> {
+    if v.0 % 100 == 0 {
+        s.serialize_i64(v.0 / 100)
+    } else {
+        s.collect_str(v)
+    }
+}
+
 /// Campaign files write money in yuan, as the published documents do: `4000000`, `"39.90"`.
 pub fn deserialize_yuan<'de, D: Deserializer<'de>>(d: D) -> Result<Fen, D::Error> {
     #[derive(Deserialize)]

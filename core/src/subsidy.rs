@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::campaign::Campaign;
 use crate::ids::{CategoryId, KindId};
-use crate::money::{deserialize_yuan, Fen};
+use crate::money::{deserialize_yuan, serialize_yuan, Fen};
 use crate::time::ChinaDate;
 
 /// A subsidy paid on application (Jishan's car purchase subsidy), not a coupon.
@@ -19,12 +19,12 @@ pub struct Subsidy {
     pub name: String,
     #[serde(default)]
     pub name_en: String,
-    #[serde(deserialize_with = "deserialize_yuan")]
+    #[serde(serialize_with = "serialize_yuan", deserialize_with = "deserialize_yuan")]
     pub budget: Fen,
     /// Rate per vehicle class, in basis points: new-energy 600, fuel 500.
     pub rates: BTreeMap<VehicleClass, u32>,
     /// The least subsidy paid: a smaller result is raised to it.
-    #[serde(deserialize_with = "deserialize_yuan")]
+    #[serde(serialize_with = "serialize_yuan", deserialize_with = "deserialize_yuan")]
     pub floor: Fen,
     /// The merchant category of the dealers where the purchase must be made.
     pub dealer_category: CategoryId,

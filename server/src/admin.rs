@@ -8,8 +8,11 @@ use std::io::{BufRead, IsTerminal};
 use quan_core::api::Role;
 use quan_core::{password, MerchantId, Timestamp};
 
+use quan_core::campaign::Campaign;
+
 use crate::audit::{self, Verdict};
 use crate::db::Db;
+use crate::store::revisions::{self, By, Proposal};
 use crate::store::{accounts, sessions};
 use quan_core::api::AuditAct;
 
@@ -26,6 +29,10 @@ quan-server admin disable NAME            the account's sessions end at once
 quan-server admin enable NAME
 quan-server admin list
 quan-server audit verify                  checks the audit trail's chain, names the first broken entry
+quan-server campaigns apply FILE [--reason TEXT]
+    a revised campaign file: checked, its changes shown in words, applied once you answer yes;
+    every running instance runs the new version within a second
+quan-server campaigns versions ID         the campaign's versions, newest first
 quan-server data-key new                  prints a new data key (64 hex digits) for QUAN_DATA_KEY_FILE
 quan-server data-key rotate               seals applicants' bank cards, phones and documents again
                                           under QUAN_DATA_KEY, opening them with QUAN_DATA_KEY_PREVIOUS
@@ -122,6 +129,109 @@ fn act(action: &str, object: &str, detail: String) -> AuditAct {
         object: object.into(),
         result: "ok".into(),
         detail,
+    }
+}
+
+/// Runs `quan-server campaigns apply FILE | versions ID`: a revision confirmed at the terminal
+/// (`yes`, typed or as one line of standard input), through the same checks as the console's.
+pub async fn campaigns_command(db: &Db, args: &[String], now: Timestamp) -> Result<String, Refusal> {
+    let Some((command, rest)) = args.split_first() else {
+        return Err(Refusal(USAGE.into()));
+    };
+    let a = Args::parse(rest)?;
+    match command.as_str() {
+        "apply" => {
+            a.only(&["reason"])?;
+            let path = a.name("campaign file")?;
+            let file = std::fs::read_to_string(path).map_err(|e| Refusal(format!("{path}: {e}")))?;
+            let revised = Campaign::from_toml(&file).map_err(|e| Refusal(format!("{path}: {e}")))?;
+            let reason = a.flag("reason").unwrap_or("").trim();
+            if reason.chars().count() > 200 || reason.chars().any(char::is_control) {
+                return Err(Refusal("a reason is one line of at most 200 characters".into()));
+            }
+            let proposal = || Proposal {
+                revised: &revised,
+                file: Some(&file),
+                reason,
+            };
+            let refused =
+                |e: crate::error::AppError| Refusal(e.detail.unwrap_or_else(|| e.code.as_str().into()));
+            let preview = revisions::revise(db, proposal(), By::CommandLine, false, now)
+                .await
+                .map_err(refused)?;
+            println!(
+                "campaign {} version {} would change:",
+                revised.id, preview.version
+            );
+            for c in &preview.changes {
+                println!("  {c}");
+            }
+            for r in &preview.releases {
+                println!(
+                    "  round {} {} releases {} yuan on {}, its first of {} days",
+                    r.round, r.kind, r.per_day, r.starts, r.days
+                );
+            }
+            if std::io::stdin().is_terminal() {
+                print!("apply it? type yes: ");
+                std::io::Write::flush(&mut std::io::stdout())?;
+            }
+            let mut answer = String::new();
+            std::io::stdin().lock().read_line(&mut answer)?;
+            if answer.trim() != "yes" {
+                return Err(Refusal("not applied: nothing was changed".into()));
+            }
+            let made = revisions::revise(db, proposal(), By::CommandLine, true, now)
+                .await
+                .map_err(refused)?;
+            let words: Vec<String> = made.changes.iter().map(ToString::to_string).collect();
+            audit::record(
+                db,
+                act(
+                    "revise_campaign",
+                    revised.id.as_str(),
+                    format!("{} version {}: {}", revised.id, made.version, words.join("; ")),
+                ),
+                now,
+            )
+            .await?;
+            Ok(format!(
+                "campaign {} runs version {} from now, on every instance within a second",
+                revised.id, made.version
+            ))
+        }
+        "versions" => {
+            a.only(&[])?;
+            let id = a.name("campaign")?;
+            let versions = revisions::list(db, id).await?;
+            if versions.is_empty() {
+                return Err(Refusal(format!("no campaign {id}")));
+            }
+            let lines: Vec<String> = versions
+                .iter()
+                .map(|v| {
+                    let words: Vec<String> = v.changes.iter().map(ToString::to_string).collect();
+                    format!(
+                        "version {} at {} by {}: {}{}",
+                        v.version,
+                        v.at.map(|t| t.china_display()).unwrap_or_default(),
+                        v.by.as_deref().unwrap_or(""),
+                        if words.is_empty() {
+                            "the seed".into()
+                        } else {
+                            words.join("; ")
+                        },
+                        if v.reason.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({})", v.reason)
+                        }
+                    )
+                })
+                .collect();
+            Ok(lines.join("\n"))
+        }
+        other => Err(Refusal(format!("unknown command campaigns {other}\n{USAGE}"))),
     }
 }
 

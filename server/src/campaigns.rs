@@ -1,9 +1,16 @@
-//! The campaigns this server runs, loaded at start-up.
+//! The campaigns this server runs: the latest version of each in the database, seeded from the
+//! files in `server/campaigns/` and revised while they run.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
 
 use quan_core::campaign::{Campaign, Kind};
 use quan_core::ErrorCode;
 
+use crate::db::{Db, DbError};
 use crate::error::AppError;
+use crate::store::revisions;
 use crate::store::sessions::SignedIn;
 
 /// Every campaign, by id.
@@ -32,5 +39,71 @@ impl Campaigns {
 
     pub fn iter(&self) -> impl Iterator<Item = &Campaign> {
         self.0.iter()
+    }
+}
+
+/// The campaigns this instance runs: the latest version of each in the shared database. A
+/// revision confirmed on any instance reaches every other within [`WATCH_EVERY`], without a
+/// restart. Each request reads one snapshot ([`Live::now`]) and decides by it throughout.
+#[derive(Clone, Default)]
+pub struct Live {
+    inner: Arc<RwLock<Snapshot>>,
+}
+
+#[derive(Default)]
+struct Snapshot {
+    campaigns: Arc<Campaigns>,
+    versions: BTreeMap<String, i64>,
+}
+
+/// How often each instance looks for a newer version of a campaign.
+pub const WATCH_EVERY: Duration = Duration::from_millis(250);
+
+impl Live {
+    /// The campaigns as they run now.
+    pub fn now(&self) -> Arc<Campaigns> {
+        self.inner
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .campaigns
+            .clone()
+    }
+
+    /// The version each campaign runs at.
+    pub fn versions(&self) -> BTreeMap<String, i64> {
+        self.inner
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .versions
+            .clone()
+    }
+
+    /// Reads the latest versions, if any is newer than what runs; whether anything changed.
+    pub async fn refresh(&self, db: &Db) -> Result<bool, DbError> {
+        let stamps = revisions::stamps(db).await?;
+        if stamps == self.versions() {
+            return Ok(false);
+        }
+        let latest = revisions::latest(db).await?;
+        let versions = latest.iter().map(|(c, v)| (c.id.0.clone(), *v)).collect();
+        let campaigns = Arc::new(Campaigns(latest.into_iter().map(|(c, _)| c).collect()));
+        *self.inner.write().unwrap_or_else(PoisonError::into_inner) = Snapshot { campaigns, versions };
+        Ok(true)
+    }
+
+    /// Keeps this instance's campaigns up to date, every [`WATCH_EVERY`].
+    pub fn watch(self, db: Db) {
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(WATCH_EVERY);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                match self.refresh(&db).await {
+                    Ok(true) => tracing::info!(versions = ?self.versions(), "campaigns revised"),
+                    Ok(false) => {}
+                    Err(e) => tracing::warn!("reading the campaigns' versions: {e}"),
+                }
+            }
+        });
     }
 }

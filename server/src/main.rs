@@ -10,12 +10,12 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::SUCCESS;
         }
         Some("backup") => return backup(args.get(1)).await,
-        Some(command @ ("admin" | "audit")) => return administer(command, &args[1..]).await,
+        Some(command @ ("admin" | "audit" | "campaigns")) => return administer(command, &args[1..]).await,
         Some("check-campaigns") => return check_campaigns(args.get(1)),
         Some("data-key") => return data_key(&args[1..]).await,
         Some(other) if !other.starts_with('-') => {
             eprintln!(
-                "unknown command {other:?}: quan-server [openapi | backup PATH | admin … | audit verify | check-campaigns DIR | data-key new|rotate]"
+                "unknown command {other:?}: quan-server [openapi | backup PATH | admin … | audit verify | campaigns apply FILE | check-campaigns DIR | data-key new|rotate]"
             );
             return std::process::ExitCode::from(2);
         }
@@ -111,7 +111,7 @@ async fn database(connections: u32) -> Result<quan_server::db::Db, std::process:
 
 /// `quan-server admin …` and `quan-server audit verify` ([`quan_server::admin`]).
 async fn administer(command: &str, args: &[String]) -> std::process::ExitCode {
-    if command == "admin"
+    if matches!(command, "admin" | "campaigns")
         && args
             .first()
             .is_none_or(|a| matches!(a.as_str(), "help" | "--help" | "-h"))
@@ -126,6 +126,7 @@ async fn administer(command: &str, args: &[String]) -> std::process::ExitCode {
     let now = Clock::system().now();
     said(match command {
         "admin" => quan_server::admin::admin(&db, args, now).await,
+        "campaigns" => quan_server::admin::campaigns_command(&db, args, now).await,
         _ => quan_server::admin::audit_command(&db, args).await,
     })
 }

@@ -23,7 +23,7 @@ use tower::Service;
 use tower_http::timeout::TimeoutBody;
 
 use crate::auth::{self, Hasher, Secrets};
-use crate::campaigns::Campaigns;
+use crate::campaigns::Live;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Db;
@@ -57,6 +57,11 @@ fn data_key(config: &Config, master: &[u8]) -> Result<DataKey, String> {
 
 /// Reads every `*.toml` campaign file in `dir`, in name order.
 pub fn load_campaigns(dir: &Path) -> Result<Vec<Campaign>, String> {
+    Ok(load_seeds(dir)?.into_iter().map(|(c, _)| c).collect())
+}
+
+/// Every campaign file in `dir`, in name order, read and checked, with its text.
+pub fn load_seeds(dir: &Path) -> Result<Vec<(Campaign, String)>, String> {
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| format!("cannot read campaign folder {}: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -67,7 +72,8 @@ pub fn load_campaigns(dir: &Path) -> Result<Vec<Campaign>, String> {
         .iter()
         .map(|p| {
             let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
-            Campaign::from_toml(&text).map_err(|e| format!("{}: {e}", p.display()))
+            let c = Campaign::from_toml(&text).map_err(|e| format!("{}: {e}", p.display()))?;
+            Ok((c, text))
         })
         .collect()
 }
@@ -193,14 +199,16 @@ pub struct Server {
 impl Server {
     /// Connects the database, loads the campaigns, and binds the listener (port 0 picks a free one).
     pub async fn build(config: Config, clock: Clock) -> Result<Server, String> {
-        let mut campaigns = load_campaigns(&config.campaigns_dir)?;
+        let mut seeds = load_seeds(&config.campaigns_dir)?;
         if config.demo {
             // From today; with demo activity, from yesterday, so that a whole day lies behind.
             let first = clock
                 .now()
                 .china_date()
                 .plus_days(if config.demo_activity { -1 } else { 0 });
-            campaigns = campaigns.iter().map(|c| c.moved_to(first)).collect();
+            for (c, _) in &mut seeds {
+                *c = c.moved_to(first);
+            }
         }
         if let Some(dir) = config
             .database_url
@@ -215,7 +223,15 @@ impl Server {
         let db = Db::connect(&config.database_url, config.max_connections)
             .await
             .map_err(|e| format!("database {}: {e}", config.database_url))?;
-        store::pools::ensure(&db, &campaigns)
+        store::revisions::seed(&db, &seeds, config.demo, clock.now())
+            .await
+            .map_err(|e| format!("campaigns: {e}"))?;
+        let campaigns = Live::default();
+        campaigns
+            .refresh(&db)
+            .await
+            .map_err(|e| format!("campaigns: {e}"))?;
+        store::pools::ensure(&db, &campaigns.now().0)
             .await
             .map_err(|e| format!("pools: {e}"))?;
         let master = store::master_secret(&db).await.map_err(|e| e.to_string())?;
@@ -224,7 +240,7 @@ impl Server {
             data_key(&config, &master)?,
             &config.previous_data_keys,
         ));
-        let campaigns = Arc::new(Campaigns(campaigns));
+        campaigns.clone().watch(db.clone());
         let claims = Claims::start(
             db.clone(),
             campaigns.clone(),

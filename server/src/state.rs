@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::auth::{Hasher, Secrets};
-use crate::campaigns::Campaigns;
+use crate::campaigns::Live;
 use crate::clock::Clock;
 use crate::db::Db;
 use crate::limits::Limiter;
@@ -19,7 +19,8 @@ use crate::vault::Vault;
 #[derive(Clone)]
 pub struct AppState {
     pub clock: Clock,
-    pub campaigns: Arc<Campaigns>,
+    /// The campaigns as they run: [`Live::now`] for one request's snapshot.
+    pub campaigns: Live,
     pub db: Db,
     pub secrets: Arc<Secrets>,
     pub claims: Claims,

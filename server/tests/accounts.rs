@@ -366,38 +366,12 @@ async fn every_privileged_act_is_in_a_chain_that_names_the_first_changed_entry()
     ));
 }
 
-/// `quan-server …` on the test's database, with `stdin` as its standard input.
-fn command(app: &TestApp, args: &[&str], stdin: &str) -> (bool, String) {
-    use std::io::Write;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_quan-server"))
-        .args(args)
-        .env("QUAN_DATABASE_URL", &app.database_url)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("quan-server");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("write");
-    let out = child.wait_with_output().expect("output");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn the_first_operator_is_made_on_the_command_line_and_signs_in() {
     let app = spawn(Options::default()).await;
     let cmd = |args: &'static [&'static str], stdin: &'static str| {
         let app = &app;
-        async move { tokio::task::block_in_place(|| command(app, args, stdin)) }
+        async move { tokio::task::block_in_place(|| app.command(args, stdin)) }
     };
     let (ok, words) = cmd(&["admin", "create-operator", "ju.zhang", "--password", "x"], "").await;
     assert!(
@@ -781,7 +755,7 @@ async fn the_bureau_opens_a_manager_who_adds_resets_and_disables_the_shops_cashi
 async fn campaign_files_are_checked_and_said_in_words_before_they_run() {
     let app = spawn(Options::default()).await;
     let seeds = concat!(env!("CARGO_MANIFEST_DIR"), "/campaigns");
-    let (ok, words) = tokio::task::block_in_place(|| command(&app, &["check-campaigns", seeds], ""));
+    let (ok, words) = tokio::task::block_in_place(|| app.command(&["check-campaigns", seeds], ""));
     assert!(ok, "{words}");
     assert!(
         words.contains("qinshui-2022-r2 · ") && words.contains("jishan-2023 · "),
@@ -798,6 +772,6 @@ async fn campaign_files_are_checked_and_said_in_words_before_they_run() {
     assert_ne!(broken, text, "the seed's total budget line");
     std::fs::write(dir.path().join("qinshui.toml"), broken).unwrap();
     let path = dir.path().display().to_string();
-    let (ok, words) = tokio::task::block_in_place(|| command(&app, &["check-campaigns", &path], ""));
+    let (ok, words) = tokio::task::block_in_place(|| app.command(&["check-campaigns", &path], ""));
     assert!(!ok && words.contains("qinshui.toml"), "{words}");
 }

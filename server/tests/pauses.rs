@@ -7,7 +7,7 @@
 mod common;
 
 use common::{qinshui_day3, spawn, spawn_two, Options, TestApp};
-use quan_core::api::{CampaignView, CouponView, PauseView};
+use quan_core::api::{CouponView, PauseView};
 use quan_core::code::{self, CouponKey};
 use quan_core::pause::PauseScope;
 use quan_core::{ChinaDate, ErrorCode, Problem, TimeOfDay};
@@ -44,14 +44,7 @@ async fn claim(app: &TestApp, token: &str, kind: &str, denomination: usize) -> r
 
 /// Each kind's `paused` as residents see it.
 async fn shown(app: &TestApp, kind: &str) -> Option<String> {
-    let (_, anyone) = app.resident("viewer").await;
-    let all: Vec<CampaignView> = app.get("/campaigns", &anyone).await.json().await.unwrap();
-    let c = all.into_iter().find(|c| c.id.as_str() == QINSHUI).unwrap();
-    c.kinds
-        .into_iter()
-        .find(|k| k.id.as_str() == kind)
-        .unwrap()
-        .paused
+    app.qinshui_kind(kind).await.paused
 }
 
 #[tokio::test]

@@ -235,10 +235,7 @@ fn ApplicationForm(props: &FormProps) -> Html {
             let Some(dealer_id) = dealer_id else { return };
             let mut picked = Vec::new();
             for (role, input) in DocumentRole::ALL.into_iter().zip(&files) {
-                let file = input
-                    .cast::<HtmlInputElement>()
-                    .and_then(|i| i.files())
-                    .and_then(|f| f.get(0));
+                let file = crate::components::chosen_file(input);
                 match file {
                     Some(f) if f.size() <= MAX_BYTES => picked.push((role, f)),
                     Some(_) => {

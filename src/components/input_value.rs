@@ -8,3 +8,11 @@ pub fn input_value(input: &NodeRef) -> String {
         .map(|i| i.value())
         .unwrap_or_default()
 }
+
+/// The file chosen in the file input behind `input`, if one is.
+pub fn chosen_file(input: &NodeRef) -> Option<web_sys::File> {
+    input
+        .cast::<HtmlInputElement>()
+        .and_then(|i| i.files())
+        .and_then(|f| f.get(0))
+}

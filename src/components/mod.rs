@@ -18,7 +18,7 @@ pub use countdown::{Countdown, CountdownProps};
 pub use coupon_card::{CouponCard, CouponCardProps};
 pub use download::save_csv;
 pub use error_notice::error_notice;
-pub use input_value::input_value;
+pub use input_value::{chosen_file, input_value};
 pub use progress_ring::progress_ring;
 pub use qr::qr;
 pub use shell::Shell;

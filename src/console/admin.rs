@@ -166,11 +166,7 @@ fn ImportList(props: &ImportListProps) -> Html {
             props.on_done.clone(),
         );
         Callback::from(move |_: MouseEvent| {
-            let Some(f) = file
-                .cast::<HtmlInputElement>()
-                .and_then(|i| i.files())
-                .and_then(|f| f.get(0))
-            else {
+            let Some(f) = crate::components::chosen_file(&file) else {
                 return;
             };
             let (token, report, error, on_done) =

@@ -10,6 +10,7 @@ mod charts;
 mod pauses;
 mod report;
 mod review;
+mod revisions;
 mod words;
 
 use yew::prelude::*;

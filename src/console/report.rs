@@ -124,7 +124,8 @@ pub fn ReportView(props: &ReportViewProps) -> Html {
             { picker }
             { body }
             if let Some(c) = shown {
-                <super::pauses::Pauses token={props.token.clone()} campaign={c} />
+                <super::pauses::Pauses token={props.token.clone()} campaign={c.clone()} />
+                <super::revisions::Revisions token={props.token.clone()} campaign={c} />
             }
             if let Some(e) = &*download_error {
                 { error_notice(lang, e) }

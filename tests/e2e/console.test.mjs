@@ -211,3 +211,58 @@ test('the operator pauses retail claims, the resident is told why, and claims ag
   await phone.context.close();
   await context.close();
 });
+
+test('the operator schedules round 2 from its preview, then uploads a revised file, reads its changes and confirms', async () => {
+  const { context, page, problems } = await consoleSignedIn('operator');
+  const form = page.getByTestId('round-form');
+  await page.getByTestId('rounds').getByText('第 2 轮「第二轮」· 时间待定').waitFor();
+  // Round 2 has no dates yet: it is the one the form offers first, with the plan's quotas.
+  assert.match(await page.getByLabel('轮次').locator('option:checked').innerText(), /第 2 轮「第二轮」· 时间待定/);
+  assert.equal(await page.getByLabel('零售通用券 额度（元）').inputValue(), '2000000');
+  await page.getByLabel('开始日期').fill('2026-03-16');
+  await page.getByLabel('结束日期').fill('2026-03-22');
+  await page.getByLabel('安排依据（记录在案）').fill('第二轮发放时间确定');
+  await form.getByRole('button', { name: '预览' }).click();
+  const preview = page.getByTestId('revision-preview');
+  await preview.getByText('第 2 轮时间：时间待定 → 2026-03-16 – 2026-03-22').waitFor();
+  // Seven days: the first offers a seventh of each quota.
+  await page.getByTestId('release-preview').getByText('第 2 轮 零售通用券：2026-03-16 起共 7 天，首日投放 285714.29 元').waitFor();
+  assert.deepEqual(await axeViolations(page), [], 'round preview');
+  await screenshot(page, 'console-round-preview');
+  await preview.getByRole('button', { name: '确认发布' }).click();
+  await page.getByTestId('revision-made').getByText('已发布版本 2').waitFor();
+  await page.getByTestId('rounds').getByText('第 2 轮「第二轮」· 2026-03-16 – 2026-03-22').waitFor();
+
+  // A revised file: the seed moved to the demo's dates, with round 2 as scheduled, and retail cut
+  // by 500,000 yuan from round 2's quota.
+  const shift = (text, from, to) => text.replaceAll(`"${from}"`, `"${to}"`);
+  let file = readFileSync(new URL('../../server/campaigns/qinshui-2022-r2.toml', import.meta.url), 'utf8');
+  file = shift(shift(shift(file, '2022-09-25', '2026-03-02'), '2022-10-15', '2026-03-22'), '2022-10-08', '2026-03-15');
+  file = file
+    .replace('budget = 12_700_000', 'budget = 12_200_000')
+    .replace('budget = 4_000_000', 'budget = 3_500_000')
+    .replace('number = 2\nname = "第二轮"\n', 'number = 2\nname = "第二轮"\nstarts = "2026-03-16"\nends = "2026-03-22"\n')
+    .replace('quota = { retail = 2_000_000, fuel = 1_000_000, digital = 709_000', 'quota = { retail = 1_500_000, fuel = 1_000_000, digital = 709_000');
+  await page.getByLabel('活动文件（.toml）').setInputFiles({ name: 'qinshui.toml', mimeType: 'text/plain', buffer: Buffer.from(file) });
+  await page.getByLabel('修订依据（记录在案）').fill('零售核销率低，调减');
+  await page.locator('form.filters').getByRole('button', { name: '预览' }).click();
+  await preview.getByText('预览版本 3（尚未写入）').waitFor();
+  assert.deepEqual(await preview.locator('ul').first().locator('li').allInnerTexts(), [
+    '总预算：12700000 元 → 12200000 元',
+    '第 2 轮 零售通用券 额度：2000000 元 → 1500000 元',
+    '零售通用券 预算：4000000 元 → 3500000 元',
+  ]);
+  // Round 2's retail now releases a seventh of 1,500,000 yuan a day.
+  await page.getByTestId('release-preview').getByText('第 2 轮 零售通用券：2026-03-16 起共 7 天，首日投放 214285.72 元').waitFor();
+  await screenshot(page, 'console-revision-preview');
+  await preview.getByRole('button', { name: '确认发布' }).click();
+  await page.getByTestId('revision-made').getByText('已发布版本 3').waitFor();
+  const versions = page.getByTestId('versions');
+  await versions.getByText(/版本 3 · .* · 零售核销率低，调减/).waitFor();
+  await versions.getByText(/版本 1 · .* · 活动文件 · 初始版本/).waitFor();
+  // Round 2's form now starts from the revised quota.
+  assert.equal(await page.getByLabel('零售通用券 额度（元）').inputValue(), '1500000');
+  await screenshot(page, 'console-versions');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -3,8 +3,6 @@
 //! (claims through the claim batcher, redemptions and refunds through the till's calls), each at
 //! its own moment. Seeded, so every demo shows the same campaign.
 
-use std::sync::Arc;
-
 use quan_core::api::{ClaimRequest, CouponView, MerchantView};
 use quan_core::campaign::Issuance;
 use quan_core::code;
@@ -44,6 +42,7 @@ pub struct Till {
 
 /// Makes the activity, unless the ledger already has some (a restarted demo keeps its own).
 pub async fn make(state: &AppState, tills: &[Till]) -> Result<(), String> {
+    let campaigns = state.campaigns.now();
     let any: Option<i64> = sqlx::query_scalar("SELECT id FROM ledger WHERE event = 'claim' LIMIT 1")
         .fetch_optional(&state.db.pool)
         .await
@@ -71,7 +70,7 @@ pub async fn make(state: &AppState, tills: &[Till]) -> Result<(), String> {
             if hour_start.plus_secs(3_600) > now {
                 break;
             }
-            for campaign in state.campaigns.iter() {
+            for campaign in campaigns.iter() {
                 for kind in campaign.kinds.iter().filter(|k| k.issuance == Issuance::Claim) {
                     for _ in 0..CLAIMS_PER_DAY * percent / 100 {
                         resident_no += 1;
@@ -115,7 +114,7 @@ async fn redeem_some(
     now: Timestamp,
     today: ChinaDate,
 ) -> Result<(), String> {
-    let campaigns = Arc::clone(&state.campaigns);
+    let campaigns = state.campaigns.now();
     let mut plans: Vec<(Timestamp, CouponView, &Till)> = Vec::new();
     for (claimed, c) in held {
         let Some(till) = tills

@@ -37,6 +37,7 @@ pub fn host_key() -> ed25519_dalek::SigningKey {
 /// The demo's accounts and love list; with `activity`, a campaign's worth of claims and
 /// redemptions too (see [`activity`]).
 pub async fn seed(state: &AppState, activity: bool) -> Result<(), String> {
+    let campaigns = state.campaigns.now();
     let now = state.clock.now();
     let db = &state.db;
     let hash = state
@@ -101,7 +102,7 @@ pub async fn seed(state: &AppState, activity: bool) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     let love = KindId::from("love");
-    for campaign in state.campaigns.iter() {
+    for campaign in campaigns.iter() {
         if let Some(kind) = campaign.kind(&love) {
             allocations::import(db, campaign, kind, LOVE_LIST, now)
                 .await

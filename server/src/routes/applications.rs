@@ -64,17 +64,18 @@ async fn dealers(
     State(state): State<AppState>,
     Path((campaign, subsidy)): Path<(String, String)>,
 ) -> AppResult<Json<Vec<Dealer>>> {
+    let campaigns = state.campaigns.now();
     Ok(Json(
-        applications::dealers(&state.db, &state.campaigns, &campaign, &subsidy).await?,
+        applications::dealers(&state.db, &campaigns, &campaign, &subsidy).await?,
     ))
 }
 
 #[utoipa::path(get, path = "/api/v1/subsidies", tag = "applications", responses((status = 200, description = "Each running campaign's subsidies, with their rates, floor, dates and dealers", body = Vec<SubsidyView>)))]
 async fn subsidies(State(state): State<AppState>) -> AppResult<Json<Vec<SubsidyView>>> {
+    let campaigns = state.campaigns.now();
     let now = state.clock.now();
     let mut out = Vec::new();
-    for c in state
-        .campaigns
+    for c in campaigns
         .iter()
         .filter(|c| c.phase(now) == quan_core::campaign::Phase::Running)
     {
@@ -91,8 +92,7 @@ async fn subsidies(State(state): State<AppState>) -> AppResult<Json<Vec<SubsidyV
                 new_energy_bp: rate(quan_core::subsidy::VehicleClass::NewEnergy),
                 fuel_bp: rate(quan_core::subsidy::VehicleClass::Fuel),
                 floor: s.floor,
-                dealers: applications::dealers(&state.db, &state.campaigns, c.id.as_str(), s.id.as_str())
-                    .await?,
+                dealers: applications::dealers(&state.db, &campaigns, c.id.as_str(), s.id.as_str()).await?,
             });
         }
     }
@@ -105,10 +105,11 @@ async fn create(
     ResidentAuth(resident): ResidentAuth,
     Json(request): Json<ApplicationRequest>,
 ) -> AppResult<Response> {
+    let campaigns = state.campaigns.now();
     let view = applications::create(
         &state.db,
         &state.vault,
-        &state.campaigns,
+        &campaigns,
         resident,
         &request,
         state.clock.now(),
@@ -196,16 +197,9 @@ async fn decide(
     Path(id): Path<i64>,
     Json(request): Json<ReviewRequest>,
 ) -> AppResult<Json<ApplicationView>> {
+    let campaigns = state.campaigns.now();
     Ok(Json(
-        applications::decide(
-            &state.db,
-            &state.campaigns,
-            op.account,
-            id,
-            &request,
-            state.clock.now(),
-        )
-        .await?,
+        applications::decide(&state.db, &campaigns, op.account, id, &request, state.clock.now()).await?,
     ))
 }
 

@@ -22,15 +22,12 @@ pub fn routes() -> Table {
 
 #[utoipa::path(get, path = "/api/v1/campaigns", tag = "campaigns", responses((status = 200, description = "Every campaign, as residents see it", body = Vec<CampaignView>)))]
 async fn list(State(state): State<AppState>) -> AppResult<Json<Vec<CampaignView>>> {
+    let campaigns = state.campaigns.now();
     let now = state.clock.now();
-    let left = claims::left_today(&state.db, &state.campaigns, now).await?;
+    let left = claims::left_today(&state.db, &campaigns, now).await?;
     let paused = pauses::live_everywhere(&state.db).await?;
     Ok(Json(
-        state
-            .campaigns
-            .iter()
-            .map(|c| view(c, now, &left, &paused))
-            .collect(),
+        campaigns.iter().map(|c| view(c, now, &left, &paused)).collect(),
     ))
 }
 
@@ -51,12 +48,12 @@ fn view(
 
 #[utoipa::path(get, path = "/api/v1/campaigns/{id}", tag = "campaigns", params(("id" = String, Path, description = "Campaign id")), responses((status = 200, body = CampaignView), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
 async fn one(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Json<CampaignView>> {
+    let campaigns = state.campaigns.now();
     let now = state.clock.now();
-    let c = state
-        .campaigns
+    let c = campaigns
         .get(&id)
         .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no campaign '{id}'")))?;
-    let left = claims::left_today(&state.db, &state.campaigns, now).await?;
+    let left = claims::left_today(&state.db, &campaigns, now).await?;
     let paused = pauses::live_everywhere(&state.db).await?;
     Ok(Json(view(c, now, &left, &paused)))
 }

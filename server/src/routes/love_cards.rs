@@ -31,7 +31,8 @@ async fn list(
     op: Staff<Bureau>,
     Path(id): Path<String>,
 ) -> AppResult<Json<Vec<CardView>>> {
-    state.campaigns.for_staff(&id, &op)?;
+    let campaigns = state.campaigns.now();
+    campaigns.for_staff(&id, &op)?;
     Ok(Json(love_cards::list(&state.db, &id, state.clock.now()).await?))
 }
 
@@ -41,7 +42,8 @@ async fn print(
     op: Staff<Bureau>,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    state.campaigns.for_staff(&id, &op)?;
+    let campaigns = state.campaigns.now();
+    campaigns.for_staff(&id, &op)?;
     let cards = love_cards::print_all(&state.db, &state.secrets.card_pins, &id, state.clock.now()).await?;
     Ok(created(cards))
 }
@@ -52,7 +54,8 @@ async fn replace(
     op: Staff<Bureau>,
     Path(number): Path<String>,
 ) -> AppResult<Response> {
-    let may = |campaign: &str| state.campaigns.for_staff(campaign, &op).is_ok();
+    let campaigns = state.campaigns.now();
+    let may = |campaign: &str| campaigns.for_staff(campaign, &op).is_ok();
     let card = love_cards::replace(
         &state.db,
         &state.secrets.card_pins,
@@ -70,6 +73,7 @@ async fn lookup(
     auth: MerchantAuth,
     Json(body): Json<CardRequest>,
 ) -> AppResult<Json<CardLookup>> {
+    let campaigns = state.campaigns.now();
     let merchant = auth.merchant;
     let now = state.clock.now();
     let number = body.number.trim();
@@ -84,7 +88,7 @@ async fn lookup(
         holder,
         coupons,
         value,
-        next: redemptions::describe(&state.campaigns, &coupon, &merchant, &paused),
+        next: redemptions::describe(&campaigns, &coupon, &merchant, &paused),
     }))
 }
 
@@ -98,6 +102,7 @@ async fn redeem(
         ..
     }: Idempotent<CardRedeemRequest>,
 ) -> AppResult<Response> {
+    let campaigns = state.campaigns.now();
     let merchant = auth.merchant;
     let now = state.clock.now();
     // A retry of a redemption that went through replays it, before the card is asked again.
@@ -112,7 +117,7 @@ async fn redeem(
     Ok(created_or_replay(
         redemptions::redeem(
             &state.db,
-            &state.campaigns,
+            &campaigns,
             &state.secrets.coupon_master,
             &merchant,
             auth.account,

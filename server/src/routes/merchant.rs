@@ -31,15 +31,13 @@ async fn lookup(
     auth: MerchantAuth,
     Json(body): Json<LookupRequest>,
 ) -> AppResult<Json<LookupResult>> {
+    let campaigns = state.campaigns.now();
     let merchant = auth.merchant;
     let now = state.clock.now();
     let coupon = redemptions::read_code(&state.db, &state.secrets.coupon_master, &body.code, now).await?;
     let paused = pauses::live(&state.db.pool, &coupon.campaign).await?;
     Ok(Json(redemptions::describe(
-        &state.campaigns,
-        &coupon,
-        &merchant,
-        &paused,
+        &campaigns, &coupon, &merchant, &paused,
     )))
 }
 
@@ -53,11 +51,12 @@ async fn redeem(
         ..
     }: Idempotent<RedeemRequest>,
 ) -> AppResult<Response> {
+    let campaigns = state.campaigns.now();
     let merchant = auth.merchant;
     let now = state.clock.now();
     let result = redemptions::redeem(
         &state.db,
-        &state.campaigns,
+        &campaigns,
         &state.secrets.coupon_master,
         &merchant,
         auth.account,
@@ -80,10 +79,11 @@ async fn reverse(
     Path(id): Path<i64>,
     IdempotencyKey { key: idem, .. }: IdempotencyKey,
 ) -> AppResult<Response> {
+    let campaigns = state.campaigns.now();
     let now = state.clock.now();
     let result = redemptions::reverse(
         &state.db,
-        &state.campaigns,
+        &campaigns,
         auth.merchant.id,
         auth.account,
         RedemptionId(id),
@@ -99,9 +99,10 @@ async fn reverse(
 
 #[utoipa::path(get, path = "/api/v1/merchant/today", tag = "merchant", security(("bearer" = [])), responses((status = 200, description = "Today's redemptions here, newest first, with totals", body = MerchantDay)))]
 async fn today(State(state): State<AppState>, auth: MerchantAuth) -> AppResult<Json<MerchantDay>> {
+    let campaigns = state.campaigns.now();
     let now = state.clock.now();
     Ok(Json(
-        redemptions::merchant_day(&state.db, &state.campaigns, auth.merchant.id, now).await?,
+        redemptions::merchant_day(&state.db, &campaigns, auth.merchant.id, now).await?,
     ))
 }
 
@@ -115,11 +116,12 @@ async fn issue(
         ..
     }: Idempotent<IssueRequest>,
 ) -> AppResult<Response> {
+    let campaigns = state.campaigns.now();
     let merchant = auth.merchant;
     Ok(created_or_replay(
         issues::issue(
             &state.db,
-            &state.campaigns,
+            &campaigns,
             &merchant,
             &request,
             idem.as_ref(),

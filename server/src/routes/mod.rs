@@ -11,6 +11,7 @@ pub mod ops;
 pub mod pauses;
 pub mod reports;
 pub mod resident;
+pub mod revisions;
 pub mod session;
 pub mod staff;
 pub mod time;
@@ -118,6 +119,7 @@ pub fn table() -> Table {
         .merge(operator::routes())
         .merge(reports::routes())
         .merge(pauses::routes())
+        .merge(revisions::routes())
         .merge(applications::routes())
         .merge(love_cards::routes())
         .merge(offers::routes())

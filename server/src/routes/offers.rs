@@ -28,28 +28,25 @@ async fn create(
     auth: MerchantAuth<Shop>,
     Json(body): Json<OfferRequest>,
 ) -> AppResult<Response> {
+    let campaigns = state.campaigns.now();
     let merchant = auth.merchant;
-    let offer = offers::create(&state.db, &state.campaigns, &merchant, &body, state.clock.now()).await?;
+    let offer = offers::create(&state.db, &campaigns, &merchant, &body, state.clock.now()).await?;
     Ok(created(offer))
 }
 
 #[utoipa::path(get, path = "/api/v1/merchant/offers", tag = "merchant", security(("bearer" = [])), responses((status = 200, description = "This merchant's offers, with what has been claimed", body = Vec<MerchantOffer>)))]
 async fn mine(State(state): State<AppState>, auth: MerchantAuth) -> AppResult<Json<Vec<MerchantOffer>>> {
+    let campaigns = state.campaigns.now();
     Ok(Json(
-        offers::list(
-            &state.db,
-            &state.campaigns,
-            Some(auth.merchant.id),
-            state.clock.now(),
-        )
-        .await?,
+        offers::list(&state.db, &campaigns, Some(auth.merchant.id), state.clock.now()).await?,
     ))
 }
 
 #[utoipa::path(get, path = "/api/v1/offers", tag = "campaigns", responses((status = 200, description = "Merchants' offers of running campaigns with coupons left", body = Vec<MerchantOffer>)))]
 async fn open(State(state): State<AppState>) -> AppResult<Json<Vec<MerchantOffer>>> {
+    let campaigns = state.campaigns.now();
     Ok(Json(
-        offers::list(&state.db, &state.campaigns, None, state.clock.now()).await?,
+        offers::list(&state.db, &campaigns, None, state.clock.now()).await?,
     ))
 }
 
@@ -60,12 +57,13 @@ async fn claim(
     Path(id): Path<i64>,
     IdempotencyKey { key: idem, .. }: IdempotencyKey,
 ) -> AppResult<Response> {
+    let campaigns = state.campaigns.now();
     let now = state.clock.now();
     // The same allowance a resident's release claims draw on: offers are claimed as fast.
     state.limiter.check_resident(resident, now)?;
     let outcome = offers::claim(
         &state.db,
-        &state.campaigns,
+        &campaigns,
         &state.secrets.coupon_master,
         resident,
         id,

@@ -113,8 +113,8 @@ async fn allocate(
     op: Staff<Bureau>,
     Json(body): Json<AllocationRequest>,
 ) -> AppResult<Json<allocations::AllocationReport>> {
-    let (campaign, kind) = state
-        .campaigns
+    let campaigns = state.campaigns.now();
+    let (campaign, kind) = campaigns
         .kind(&body.campaign, &body.kind)
         .filter(|(c, _)| op.covers(&c.county))
         .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such campaign or kind"))?;
@@ -124,8 +124,8 @@ async fn allocate(
 
 /// The campaigns' categories, as a list may name them: (id, Chinese name).
 fn categories(state: &AppState) -> Vec<(String, String)> {
-    let mut all: Vec<(String, String)> = state
-        .campaigns
+    let campaigns = state.campaigns.now();
+    let mut all: Vec<(String, String)> = campaigns
         .iter()
         .flat_map(|c| c.categories.iter())
         .map(|c| (c.id.as_str().to_owned(), c.name.clone()))

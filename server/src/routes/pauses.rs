@@ -28,7 +28,8 @@ async fn list(
     who: Staff<Reports>,
     Path(id): Path<String>,
 ) -> AppResult<Json<Vec<PauseView>>> {
-    let campaign = state.campaigns.for_staff(&id, &who)?;
+    let campaigns = state.campaigns.now();
+    let campaign = campaigns.for_staff(&id, &who)?;
     Ok(Json(pauses::list(&state.db, campaign.id.as_str()).await?))
 }
 
@@ -39,7 +40,8 @@ async fn pause(
     Path(id): Path<String>,
     Json(body): Json<PauseRequest>,
 ) -> AppResult<Response> {
-    let campaign = state.campaigns.for_staff(&id, &op)?;
+    let campaigns = state.campaigns.now();
+    let campaign = campaigns.for_staff(&id, &op)?;
     let made = pauses::pause(&state.db, campaign, &body, op.account, state.clock.now()).await?;
     let detail = format!("paused {}: {}", what(&made), made.reason);
     Ok(crate::audit::with_detail(crate::extract::created(made), detail))
@@ -51,7 +53,8 @@ async fn resume(
     op: Staff<Bureau>,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let may = |campaign: &str| state.campaigns.for_staff(campaign, &op).is_ok();
+    let campaigns = state.campaigns.now();
+    let may = |campaign: &str| campaigns.for_staff(campaign, &op).is_ok();
     let done = pauses::resume(&state.db, id, may, op.account, state.clock.now()).await?;
     let detail = format!("resumed {}", what(&done));
     Ok(crate::audit::with_detail(Json(done).into_response(), detail))

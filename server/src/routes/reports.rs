@@ -60,7 +60,8 @@ async fn build(
     id: &str,
     day: Option<&str>,
 ) -> AppResult<(CampaignReport, Vec<AuditRow>)> {
-    let campaign = state.campaigns.for_staff(id, who)?;
+    let campaigns = state.campaigns.now();
+    let campaign = campaigns.for_staff(id, who)?;
     let now = state.clock.now();
     let day = match day {
         Some(text) => ChinaDate::parse(text)
@@ -276,8 +277,9 @@ async fn settlement_of(
     who: &SignedIn,
     merchant: Option<quan_core::MerchantId>,
 ) -> AppResult<Settlement> {
-    state.campaigns.for_staff(id, who)?;
-    store::settlement(&state.db, &state.campaigns, id, merchant)
+    let campaigns = state.campaigns.now();
+    campaigns.for_staff(id, who)?;
+    store::settlement(&state.db, &campaigns, id, merchant)
         .await
         .map_err(AppError::internal)
 }
@@ -353,7 +355,8 @@ async fn reallocations(
     op: Staff<Reports>,
     Path(id): Path<String>,
 ) -> AppResult<Json<Vec<Reallocation>>> {
-    state.campaigns.for_staff(&id, &op)?;
+    let campaigns = state.campaigns.now();
+    campaigns.for_staff(&id, &op)?;
     Ok(Json(store::reallocations(&state.db, &id).await?))
 }
 
@@ -364,7 +367,8 @@ async fn reallocate(
     Path(id): Path<String>,
     Json(body): Json<ReallocationRequest>,
 ) -> AppResult<Response> {
-    let campaign = state.campaigns.for_staff(&id, &op)?;
+    let campaigns = state.campaigns.now();
+    let campaign = campaigns.for_staff(&id, &op)?;
     let known = |k: &quan_core::KindId| campaign.kind(k).is_some();
     if !known(&body.from_kind) || !known(&body.to_kind) || body.from_kind == body.to_kind {
         return Err(AppError::new(

@@ -50,8 +50,9 @@ async fn usage(
     State(state): State<AppState>,
     ResidentAuth(resident): ResidentAuth,
 ) -> AppResult<Json<Vec<quan_core::api::KindUsage>>> {
+    let campaigns = state.campaigns.now();
     let now = state.clock.now();
-    let usage = crate::store::claims::usage_of(&state.db, &state.campaigns, resident, now).await?;
+    let usage = crate::store::claims::usage_of(&state.db, &campaigns, resident, now).await?;
     Ok(Json(usage))
 }
 
@@ -60,6 +61,7 @@ async fn wallet(
     State(state): State<AppState>,
     ResidentAuth(resident): ResidentAuth,
 ) -> AppResult<Json<Wallet>> {
+    let campaigns = state.campaigns.now();
     let now = state.clock.now();
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM coupons WHERE resident_id = $1 ORDER BY claimed_at DESC, id DESC LIMIT 500"
@@ -69,7 +71,7 @@ async fn wallet(
     .await?;
     let coupons = rows
         .iter()
-        .map(|r| CouponRow::read(r).map(|c| c.view(&state.campaigns, &state.secrets.coupon_master, now)))
+        .map(|r| CouponRow::read(r).map(|c| c.view(&campaigns, &state.secrets.coupon_master, now)))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Json(Wallet { now, coupons }))
 }

@@ -27,7 +27,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::coupons::{CouponRow, COLUMNS};
 use super::idempotency::{self, IdemKey, Prior};
 use super::{pauses, pools, sweep};
-use crate::campaigns::Campaigns;
+use crate::campaigns::{Campaigns, Live};
 use crate::clock::Clock;
 use crate::db::{col, Db, DbError, Tx};
 use crate::error::AppError;
@@ -66,13 +66,13 @@ pub struct Claims {
     /// What was left of a day's release after the last batch: it only ever shrinks, so a claim
     /// worth more than this is refused without touching the database.
     left: Arc<Mutex<HashMap<DayKey, Fen>>>,
-    campaigns: Arc<Campaigns>,
+    campaigns: Live,
     clock: Clock,
 }
 
 impl Claims {
     /// Starts the batcher task.
-    pub fn start(db: Db, campaigns: Arc<Campaigns>, coupon_master: Vec<u8>, clock: Clock) -> Claims {
+    pub fn start(db: Db, campaigns: Live, coupon_master: Vec<u8>, clock: Clock) -> Claims {
         let (tx, rx) = mpsc::channel(QUEUE);
         let left = Arc::new(Mutex::new(HashMap::new()));
         let batcher = Batcher {
@@ -98,8 +98,8 @@ impl Claims {
         request: ClaimRequest,
         idem: Option<IdemKey>,
     ) -> ClaimResult {
-        let (campaign, kind) = self
-            .campaigns
+        let campaigns = self.campaigns.now();
+        let (campaign, kind) = campaigns
             .kind(request.campaign.as_str(), request.kind.as_str())
             .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such campaign or coupon kind"))?;
         let benefit = kind
@@ -161,7 +161,7 @@ pub fn refusal(r: ClaimRefusal) -> AppError {
 
 struct Batcher {
     db: Db,
-    campaigns: Arc<Campaigns>,
+    campaigns: Live,
     coupon_master: Vec<u8>,
     clock: Clock,
     left: Arc<Mutex<HashMap<DayKey, Fen>>>,
@@ -215,6 +215,8 @@ impl Batcher {
         now: Timestamp,
     ) -> Result<(Vec<ClaimResult>, Vec<(DayKey, Fen)>), DbError> {
         let date = now.china_date();
+        // One snapshot of the campaigns for the whole batch.
+        let campaigns = self.campaigns.now();
         let mut tx = self.db.begin_write().await?;
         // Ordered, so that the pools are written in the one order too.
         let mut days: BTreeMap<(String, String), Day> = BTreeMap::new();
@@ -225,10 +227,7 @@ impl Batcher {
         // circle), then what the batch's residents already hold.
         let mut kinds: Vec<(&Campaign, &Kind)> = batch
             .iter()
-            .filter_map(|p| {
-                self.campaigns
-                    .kind(p.request.campaign.as_str(), p.request.kind.as_str())
-            })
+            .filter_map(|p| campaigns.kind(p.request.campaign.as_str(), p.request.kind.as_str()))
             .collect();
         kinds.sort_by(|a, b| (a.0.id.as_str(), a.1.id.as_str()).cmp(&(b.0.id.as_str(), b.1.id.as_str())));
         kinds.dedup_by(|a, b| a.0.id == b.0.id && a.1.id == b.1.id);
@@ -257,7 +256,16 @@ impl Batcher {
         let mut results = Vec::with_capacity(batch.len());
         for p in batch {
             let r = self
-                .decide_one(&mut tx, p, now, date, &mut days, &mut counted, &mut made)
+                .decide_one(
+                    &mut tx,
+                    &campaigns,
+                    p,
+                    now,
+                    date,
+                    &mut days,
+                    &mut counted,
+                    &mut made,
+                )
                 .await?;
             results.push(r);
         }
@@ -286,6 +294,7 @@ impl Batcher {
     async fn decide_one(
         &self,
         tx: &mut Tx,
+        campaigns: &Campaigns,
         p: &Pending,
         now: Timestamp,
         date: ChinaDate,
@@ -300,9 +309,7 @@ impl Batcher {
                 Err(e) => return Ok(Err(e)),
             }
         }
-        let Some((campaign, kind)) = self
-            .campaigns
-            .kind(p.request.campaign.as_str(), p.request.kind.as_str())
+        let Some((campaign, kind)) = campaigns.kind(p.request.campaign.as_str(), p.request.kind.as_str())
         else {
             return Ok(Err(AppError::code(ErrorCode::NotFound)));
         };
@@ -356,7 +363,7 @@ impl Batcher {
         .fetch_one(&mut **tx)
         .await?;
         let coupon = CouponRow::read(&row)?;
-        let view = coupon.view(&self.campaigns, &self.coupon_master, now);
+        let view = coupon.view(campaigns, &self.coupon_master, now);
         if let Some(k) = &p.idem {
             let body = serde_json::to_string(&view).unwrap_or_default();
             if !idempotency::record(tx, k, 201, &body, now).await? {

@@ -17,6 +17,7 @@ pub mod pools;
 pub mod redemptions;
 pub mod reports;
 pub mod residents;
+pub mod revisions;
 pub mod sessions;
 pub mod slots;
 pub mod sweep;

@@ -229,9 +229,55 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Kind `kind` of Qinshui as residents see it (`GET /campaigns`).
+    pub async fn qinshui_kind(&self, kind: &str) -> quan_core::api::KindView {
+        let (_, anyone) = self.resident("viewer").await;
+        let all: Vec<quan_core::api::CampaignView> = self
+            .get("/campaigns", &anyone)
+            .await
+            .json()
+            .await
+            .expect("campaigns");
+        let c = all
+            .into_iter()
+            .find(|c| c.id.as_str() == "qinshui-2022-r2")
+            .expect("Qinshui");
+        c.kinds
+            .into_iter()
+            .find(|k| k.id.as_str() == kind)
+            .expect("the kind")
+    }
+
+    /// `quan-server …` on the test's database, with `stdin` as its standard input: whether it
+    /// succeeded, and what it printed.
+    pub fn command(&self, args: &[&str], stdin: &str) -> (bool, String) {
+        use std::io::Write;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_quan-server"))
+            .args(args)
+            .env("QUAN_DATABASE_URL", &self.database_url)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("quan-server");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes())
+            .expect("write");
+        let out = child.wait_with_output().expect("output");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.success(), text)
+    }
+
     /// Budget conservation of every kind of every campaign, read from the pools.
     pub async fn assert_conserved(&self) {
-        for c in self.state.campaigns.iter() {
+        for c in self.state.campaigns.now().iter() {
             for k in &c.kinds {
                 let acc =
                     quan_server::store::pools::conservation(&self.state.db, c.id.as_str(), k.id.as_str())
