@@ -846,3 +846,23 @@ pub async fn schedule_round(
     )
     .await
 }
+
+/// `GET /operator/campaigns/{id}/busy`.
+pub async fn busy(token: &str, campaign: &str) -> Result<quan_core::api::BusyView, ApiError> {
+    get(&format!("/operator/campaigns/{campaign}/busy"), Some(token)).await
+}
+
+/// `POST /operator/campaigns/{id}/busy`: the overload switch on or off.
+pub async fn set_busy(
+    token: &str,
+    campaign: &str,
+    request: &quan_core::api::BusyRequest,
+) -> Result<quan_core::api::BusyView, ApiError> {
+    post(
+        &format!("/operator/campaigns/{campaign}/busy"),
+        Some(token),
+        request,
+        None,
+    )
+    .await
+}

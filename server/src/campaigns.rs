@@ -10,8 +10,8 @@ use quan_core::ErrorCode;
 
 use crate::db::{Db, DbError};
 use crate::error::AppError;
-use crate::store::revisions;
 use crate::store::sessions::SignedIn;
+use crate::store::{busy, revisions};
 
 /// Every campaign, by id.
 #[derive(Debug, Clone, Default)]
@@ -54,9 +54,12 @@ pub struct Live {
 struct Snapshot {
     campaigns: Arc<Campaigns>,
     versions: BTreeMap<String, i64>,
+    /// The campaigns whose overload switch is on, and the seconds residents are asked to wait.
+    busy: BTreeMap<String, u32>,
 }
 
-/// How often each instance looks for a newer version of a campaign.
+/// How often each instance looks for a newer version of a campaign, and at the overload
+/// switches.
 pub const WATCH_EVERY: Duration = Duration::from_millis(250);
 
 impl Live {
@@ -78,16 +81,34 @@ impl Live {
             .clone()
     }
 
-    /// Reads the latest versions, if any is newer than what runs; whether anything changed.
+    /// The seconds residents are asked to wait before claiming in `campaign`, while the
+    /// bureau's overload switch is on.
+    pub fn busy(&self, campaign: &str) -> Option<u32> {
+        self.inner
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .busy
+            .get(campaign)
+            .copied()
+    }
+
+    /// Reads the overload switches, and the latest versions if any is newer than what runs;
+    /// whether a version changed.
     pub async fn refresh(&self, db: &Db) -> Result<bool, DbError> {
+        let busy = busy::all(db).await?;
         let stamps = revisions::stamps(db).await?;
         if stamps == self.versions() {
+            self.inner.write().unwrap_or_else(PoisonError::into_inner).busy = busy;
             return Ok(false);
         }
         let latest = revisions::latest(db).await?;
         let versions = latest.iter().map(|(c, v)| (c.id.0.clone(), *v)).collect();
         let campaigns = Arc::new(Campaigns(latest.into_iter().map(|(c, _)| c).collect()));
-        *self.inner.write().unwrap_or_else(PoisonError::into_inner) = Snapshot { campaigns, versions };
+        *self.inner.write().unwrap_or_else(PoisonError::into_inner) = Snapshot {
+            campaigns,
+            versions,
+            busy,
+        };
         Ok(true)
     }
 

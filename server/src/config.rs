@@ -47,6 +47,9 @@ pub struct Config {
     pub upload_timeout: Duration,
     /// Connections open at once; one over it is closed as it is accepted.
     pub max_clients: usize,
+    /// Claims waiting in an instance's queue beyond which a new one is asked to come back in a
+    /// few seconds (503 with Retry-After), rather than queue: the automatic overload switch.
+    pub claim_queue_busy: usize,
     /// The proxies whose `Forwarded` / `X-Forwarded-*` headers are believed (the bank's TLS
     /// proxy in front): none by default, so the TCP peer is the client.
     pub trusted_proxies: Vec<crate::proxy::Cidr>,
@@ -101,6 +104,8 @@ fn metrics_token(text: &str) -> Result<String, String> {
 /// The bounds of the timeouts, in seconds, and of the connections open at once.
 const TIMEOUT_SECS: std::ops::RangeInclusive<u64> = 1..=3_600;
 const CLIENTS: std::ops::RangeInclusive<u64> = 1..=1_000_000;
+/// Claims waiting in the queue before new ones are asked to come back: up to the queue's size.
+const QUEUE_DEPTH: std::ops::RangeInclusive<u64> = 0..=20_000;
 /// Minutes a session may idle: from one minute to a day.
 const IDLE_MINUTES: std::ops::RangeInclusive<u64> = 1..=1_440;
 const FAILURES: std::ops::RangeInclusive<u64> = 0..=10_000;
@@ -146,6 +151,7 @@ impl Default for Config {
             body_timeout: Duration::from_secs(30),
             upload_timeout: Duration::from_secs(300),
             max_clients: 4_096,
+            claim_queue_busy: 10_000,
             trusted_proxies: Vec::new(),
             metrics_token: None,
             console_idle: Duration::from_secs(30 * 60),
@@ -291,6 +297,10 @@ impl Config {
             c.max_clients =
                 bounded("QUAN_MAX_CLIENTS", &v, &CLIENTS, "connections").map_err(ConfigError)? as usize;
         }
+        if let Some(v) = var("QUAN_CLAIM_QUEUE_BUSY") {
+            c.claim_queue_busy =
+                bounded("QUAN_CLAIM_QUEUE_BUSY", &v, &QUEUE_DEPTH, "claims").map_err(ConfigError)? as usize;
+        }
         Ok(c)
     }
 }
@@ -298,7 +308,7 @@ impl Config {
 /// The configuration file: every key optional, named as the variables are without `QUAN_`, in
 /// lower case (`addr`, `database_url`, `db_connections`, `campaigns`, `dist`, `uploads`, `demo`, `demo_activity`,
 /// `frame_ancestors`, `clock_at`, `host_public_key`, `rate_per_resident`, `rate_per_address`,
-/// `header_timeout`, `body_timeout`, `upload_timeout`, `max_clients`, `trusted_proxies`,
+/// `header_timeout`, `body_timeout`, `upload_timeout`, `max_clients`, `claim_queue_busy`, `trusted_proxies`,
 /// `metrics_token`, `console_idle`, `till_idle`, `sign_in_failures`, `data_key_file`; the data key
 /// itself is not written in this file, only where its own file is).
 #[derive(Debug, Default, serde::Deserialize)]
@@ -321,6 +331,7 @@ struct FileConfig {
     body_timeout: Option<u64>,
     upload_timeout: Option<u64>,
     max_clients: Option<u64>,
+    claim_queue_busy: Option<u64>,
     trusted_proxies: Option<Vec<String>>,
     metrics_token: Option<String>,
     console_idle: Option<u64>,
@@ -404,6 +415,10 @@ impl Config {
         }
         if let Some(v) = f.max_clients {
             self.max_clients = bounded("max_clients", &v.to_string(), &CLIENTS, "connections")? as usize;
+        }
+        if let Some(v) = f.claim_queue_busy {
+            self.claim_queue_busy =
+                bounded("claim_queue_busy", &v.to_string(), &QUEUE_DEPTH, "claims")? as usize;
         }
         if let Some(p) = f.trusted_proxies {
             self.trusted_proxies =

@@ -62,6 +62,8 @@ use crate::routes;
         routes::pauses::list,
         routes::pauses::pause,
         routes::pauses::resume,
+        routes::pauses::busy,
+        routes::pauses::set_busy,
         routes::revisions::versions,
         routes::revisions::revise,
         routes::revisions::schedule,

@@ -246,6 +246,7 @@ impl Server {
             campaigns.clone(),
             secrets.coupon_master.clone(),
             clock.clone(),
+            config.claim_queue_busy,
         );
         let host_key = match config.host_public_key {
             Some(k) => Some(

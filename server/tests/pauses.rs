@@ -281,3 +281,108 @@ async fn a_pause_the_campaign_cannot_take_is_refused_in_words() {
         .unwrap();
     assert!(list.is_empty());
 }
+
+/// Waits until `app` sees Qinshui's overload switch as `want`; how long that took.
+async fn sees_busy(app: &TestApp, want: Option<u32>) -> std::time::Duration {
+    let started = std::time::Instant::now();
+    while app.state.campaigns.busy(QINSHUI) != want {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "the switch never arrived"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    started.elapsed()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_overload_switch_asks_claims_to_come_back_on_every_instance_while_tills_redeem() {
+    let options = || Options {
+        clock: Clock::starting_at(qinshui_day3(10, 0, 0)),
+        ..Options::default()
+    };
+    let (first, second) = spawn_two(options).await;
+    let (_, resident) = second.resident("shopper").await;
+    let held: CouponView = claim(&second, &resident, "retail", 1).await.json().await.unwrap();
+    let op = first.operator().await;
+    let path = format!("/operator/campaigns/{QINSHUI}/busy");
+    // The wait is bounded.
+    let res = first
+        .post(&path, &op, json!({"on": true, "retry_after": 4}))
+        .await;
+    assert_eq!(refusal(res).await.1, ErrorCode::InvalidRequest);
+    let res = first
+        .post(&path, &op, json!({"on": true, "retry_after": 30}))
+        .await;
+    assert_eq!(res.status(), 200);
+    let on: quan_core::api::BusyView = res.json().await.unwrap();
+    assert_eq!(
+        (on.on, on.retry_after, on.by.as_deref()),
+        (true, Some(30), Some("op"))
+    );
+
+    let waited = sees_busy(&second, Some(30)).await;
+    assert!(
+        waited < std::time::Duration::from_secs(1),
+        "the second instance took {waited:?}"
+    );
+    let res = claim(&second, &resident, "fuel", 1).await;
+    assert_eq!(res.status(), 503);
+    assert_eq!(
+        res.headers().get("retry-after").and_then(|v| v.to_str().ok()),
+        Some("30")
+    );
+    assert_eq!(refusal(res).await.1, ErrorCode::Unavailable);
+    // Residents are shown the wait before they tap.
+    let (_, anyone) = second.resident("viewer").await;
+    let all: Vec<quan_core::api::CampaignView> =
+        second.get("/campaigns", &anyone).await.json().await.unwrap();
+    let q = all.iter().find(|c| c.id.as_str() == QINSHUI).unwrap();
+    assert_eq!(q.busy, Some(30));
+    assert!(all
+        .iter()
+        .filter(|c| c.id.as_str() != QINSHUI)
+        .all(|c| c.busy.is_none()));
+
+    // The till redeems what residents hold.
+    let (_, shop) = second.merchant("百货", "retail").await;
+    let key: &CouponKey = held.key.as_ref().unwrap();
+    let digits = code::generate(key, held.id, second.clock.now(), held.expires_at)
+        .unwrap()
+        .digits()
+        .to_owned();
+    let redeemed = second
+        .post(
+            "/merchant/redemptions",
+            &shop,
+            json!({"code": digits, "order_amount": 25_000}),
+        )
+        .await;
+    assert_eq!(redeemed.status(), 201);
+
+    // Off: claims are taken again on both.
+    let res = first.post(&path, &op, json!({"on": false})).await;
+    assert_eq!(res.status(), 200);
+    sees_busy(&second, None).await;
+    assert_eq!(claim(&second, &resident, "fuel", 1).await.status(), 201);
+    first.assert_conserved().await;
+}
+
+#[tokio::test]
+async fn a_deep_claim_queue_asks_new_claims_to_come_back_in_seconds() {
+    let app = spawn(Options {
+        clock: Clock::starting_at(qinshui_day3(10, 0, 0)),
+        // Every claim finds the queue "deep": the automatic switch at its lowest setting.
+        tune: |c| c.claim_queue_busy = 0,
+        ..Options::default()
+    })
+    .await;
+    let (_, resident) = app.resident("r").await;
+    let res = claim(&app, &resident, "retail", 1).await;
+    assert_eq!(res.status(), 503);
+    assert_eq!(
+        res.headers().get("retry-after").and_then(|v| v.to_str().ok()),
+        Some("2")
+    );
+    assert_eq!(refusal(res).await.1, ErrorCode::Unavailable);
+}

@@ -104,6 +104,8 @@ const TABLE: &[(&str, &str, &[Caller])] = &[
     ("GET", "/api/v1/operator/campaigns/{id}/pauses", REPORTS),
     ("POST", "/api/v1/operator/campaigns/{id}/pauses", BUREAU),
     ("POST", "/api/v1/operator/pauses/{id}/resume", BUREAU),
+    ("GET", "/api/v1/operator/campaigns/{id}/busy", REPORTS),
+    ("POST", "/api/v1/operator/campaigns/{id}/busy", BUREAU),
     ("GET", "/api/v1/operator/campaigns/{id}/revisions", REPORTS),
     ("POST", "/api/v1/operator/campaigns/{id}/revisions", BUREAU),
     ("POST", "/api/v1/operator/campaigns/{id}/rounds", BUREAU),

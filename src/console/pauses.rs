@@ -2,7 +2,7 @@
 //! redemptions in one merchant category. The reason is what residents and tills are shown, and
 //! every pause and resume is kept in the list and the audit trail.
 
-use quan_core::api::{CampaignView, PauseRequest, PauseView};
+use quan_core::api::{BusyRequest, CampaignView, PauseRequest, PauseView};
 use quan_core::campaign::Issuance;
 use quan_core::pause::PauseScope;
 use web_sys::HtmlSelectElement;
@@ -160,6 +160,89 @@ pub fn Pauses(props: &PausesProps) -> Html {
                 Some(Err(e)) => error_notice(lang, e),
                 _ => html! {},
             } }
+            <Busy token={props.token.clone()} campaign={c.id.as_str().to_owned()} />
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct BusyProps {
+    token: String,
+    campaign: String,
+}
+
+/// The overload switch: residents' claims asked to come back in so many seconds
+/// (「请稍后再试」, with a countdown on the claim page), while tills keep redeeming.
+#[function_component]
+fn Busy(props: &BusyProps) -> Html {
+    let lang = use_prefs().lang;
+    let state = use_fetch(
+        (props.token.clone(), props.campaign.clone()),
+        |(token, campaign)| async move { api::busy(&token, &campaign).await },
+    );
+    let secs = use_node_ref();
+    let error = use_state(|| None::<ApiError>);
+    let switch = |on: bool| {
+        let (token, campaign, state, error, secs) = (
+            props.token.clone(),
+            props.campaign.clone(),
+            state.clone(),
+            error.clone(),
+            secs.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let request = BusyRequest {
+                on,
+                // Empty is the suggested 30 seconds.
+                retry_after: match crate::components::input_value(&secs).trim() {
+                    "" => 30,
+                    typed => typed.parse().unwrap_or(0),
+                },
+            };
+            let (token, campaign, state, error) =
+                (token.clone(), campaign.clone(), state.clone(), error.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::set_busy(&token, &campaign, &request).await {
+                    Ok(_) => {
+                        error.set(None);
+                        state.reload();
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let on = matches!(state.answer(), Some(Ok(b)) if b.on);
+    html! {
+        <>
+            <h4 id="busy">{ lang.pick("繁忙模式（请稍后再试）", "Overload switch (try again shortly)") }</h4>
+            <p class="muted">{ lang.pick(
+                "开启后，居民领取时会看到「请稍后再试」和倒计时；收银台照常核销。领取队列过长时，服务器也会自动这样做。",
+                "While on, residents who claim see 「请稍后再试」 with a countdown; tills keep redeeming. Each server does the same by itself when its claim queue runs deep.",
+            ) }</p>
+            if let Some(Ok(b)) = state.answer() {
+                <p role="status" data-testid="busy-state">{ match (b.on, b.retry_after) {
+                    (true, Some(s)) => format!("{}{s}{}{}", lang.pick("已开启：请居民 ", "On: residents wait "), lang.pick(" 秒后再试 · ", " s · "), b.by.clone().unwrap_or_default()),
+                    _ => lang.pick("未开启", "Off").to_owned(),
+                } }</p>
+            }
+            <div class="filters">
+                <label>{ lang.pick("等待秒数（5–600）", "Seconds to wait (5–600)") }
+                    <input ref={secs.clone()} type="number" min="5" max="600" placeholder="30" inputmode="numeric" /></label>
+                if on {
+                    <button type="button" class="button" onclick={switch(false)}>{ lang.pick("关闭繁忙模式", "Turn off") }</button>
+                    <button type="button" class="chip" onclick={switch(true)}>{ lang.pick("更改等待", "Change the wait") }</button>
+                } else {
+                    <button type="button" class="button" onclick={switch(true)}>{ lang.pick("开启繁忙模式", "Turn on") }</button>
+                }
+            </div>
+            if let Some(e) = &*error {
+                if e.code() == Some(quan_core::ErrorCode::InvalidRequest) {
+                    <p class="notice notice-error" role="alert">{ lang.pick("等待时间为 5 到 600 秒。", "The wait is 5 to 600 seconds.") }</p>
+                } else {
+                    { error_notice(lang, e) }
+                }
+            }
+        </>
     }
 }

@@ -114,6 +114,9 @@ fn campaign_section(
                     }
                 </p>
             }
+            if let Some(secs) = c.busy {
+                <BusyNotice {secs} on_due={on_claimed.clone()} />
+            }
             { for kinds.into_iter().map(|k| {
                 let usage = usage.iter().find(|u| u.campaign == c.id && u.kind == k.id);
                 kind_panel(lang, c, k, usage, on_claimed)
@@ -161,6 +164,37 @@ fn kind_panel(
 }
 
 #[derive(Properties, PartialEq)]
+struct BusyNoticeProps {
+    secs: u32,
+    /// Told when the wait is over, to read the campaigns again.
+    on_due: Callback<()>,
+}
+
+/// 「请稍后再试」 while the bureau's overload switch is on, counting down to the next look; the
+/// claim buttons wait with it.
+#[function_component]
+fn BusyNotice(props: &BusyNoticeProps) -> Html {
+    let lang = use_prefs().lang;
+    let now = use_now(1_000);
+    let wait = i64::from(props.secs) * 1_000;
+    let until = use_state(|| now.plus_millis(wait));
+    let on_reached = {
+        let (until, on_due) = (until.clone(), props.on_due.clone());
+        Callback::from(move |_| {
+            // Still on after the next look: count down again.
+            until.set(until.plus_millis(wait));
+            on_due.emit(());
+        })
+    };
+    html! {
+        <p class="notice" role="status" data-testid="busy">
+            { t(lang, Key::TryAgainShortly) }{ " " }
+            <Countdown key={until.millis()} to={*until} label={t(lang, Key::NextTryIn)} {on_reached} />
+        </p>
+    }
+}
+
+#[derive(Properties, PartialEq)]
 struct DenominationButtonProps {
     campaign: CampaignView,
     kind: KindView,
@@ -202,8 +236,14 @@ fn DenominationButton(props: &DenominationButtonProps) -> Html {
         .and_then(|u| props.kind.limits.first_reached(u.for_denomination(o.index)));
     let in_flight = matches!(*state, ClaimState::InFlight { .. });
     let paused = props.kind.paused.is_some();
-    let disabled =
-        before_release || paused || sold_out || limit.is_some() || in_flight || *state == ClaimState::Done;
+    let busy = props.campaign.busy.is_some();
+    let disabled = before_release
+        || paused
+        || busy
+        || sold_out
+        || limit.is_some()
+        || in_flight
+        || *state == ClaimState::Done;
     let onclick = {
         let state = state.clone();
         let token = session.token().map(String::from);
@@ -260,6 +300,7 @@ fn DenominationButton(props: &DenominationButtonProps) -> Html {
         (ClaimState::InFlight { .. }, _, _) => t(lang, Key::Claiming),
         (ClaimState::Done, _, _) => t(lang, Key::ClaimedToday),
         _ if paused => t(lang, Key::ClaimsPaused),
+        _ if busy => t(lang, Key::TryLater),
         (_, Some(l), _) => limit_words(lang, l),
         (_, None, true) => t(lang, Key::SoldOutToday),
         _ => t(lang, Key::Claim),

@@ -266,3 +266,32 @@ test('the operator schedules round 2 from its preview, then uploads a revised fi
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('the operator turns the overload switch on: the resident is asked to try again shortly, with a countdown', async () => {
+  const { context, page, problems } = await consoleSignedIn('operator');
+  await page.getByTestId('busy-state').getByText('未开启').waitFor();
+  await page.getByLabel('等待秒数（5–600）').fill('45');
+  await page.getByRole('button', { name: '开启繁忙模式' }).click();
+  await page.getByTestId('busy-state').getByText(/已开启：请居民 45 秒后再试/).waitFor();
+
+  const phone = await phonePage(browser);
+  await phone.page.goto(`${server.url}/sign-in`);
+  await phone.page.getByLabel('手机号').fill('13600000078');
+  await phone.page.getByRole('button', { name: '登录' }).click();
+  const notice = phone.page.getByTestId('busy').first();
+  await notice.getByText(/请稍后再试/).waitFor();
+  assert.match(await notice.getByRole('timer').innerText(), /还需等待 00:00:4\d/);
+  assert.equal(await phone.page.getByRole('button', { name: '请稍后再试 满50减10' }).first().isDisabled(), true);
+  await screenshot(phone.page, 'resident-busy');
+
+  await page.getByRole('button', { name: '关闭繁忙模式' }).click();
+  await page.getByTestId('busy-state').getByText('未开启').waitFor();
+  await phone.page.reload();
+  await phone.page.getByRole('button', { name: '领取 满100减20' }).first().click();
+  await phone.page.getByText('领取成功').first().waitFor();
+  assert.equal(await phone.page.getByTestId('busy').count(), 0);
+  assert.deepEqual(phone.problems, []);
+  assert.deepEqual(problems, []);
+  await phone.context.close();
+  await context.close();
+});

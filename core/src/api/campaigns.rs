@@ -27,6 +27,10 @@ pub struct CampaignView {
     pub kinds: Vec<KindView>,
     /// The merchant categories taking part, with their names.
     pub categories: Vec<CategoryView>,
+    /// While the bureau's overload switch is on: the seconds residents are asked to wait
+    /// before claiming (「请稍后再试」).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub busy: Option<u32>,
 }
 
 /// A merchant category and its names.
@@ -88,6 +92,7 @@ impl CampaignView {
             today,
             release_at: campaign.release_at(today),
             phase: campaign.phase(now),
+            busy: None,
             categories: campaign
                 .categories
                 .iter()

@@ -58,6 +58,7 @@ pub async fn make(state: &AppState, tills: &[Till]) -> Result<(), String> {
         state.campaigns.clone(),
         state.secrets.coupon_master.clone(),
         clock.clone(),
+        usize::MAX,
     );
     let mut rng = StdRng::seed_from_u64(20_221_225);
     let mut resident_no = 0u32;

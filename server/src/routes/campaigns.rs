@@ -27,7 +27,10 @@ async fn list(State(state): State<AppState>) -> AppResult<Json<Vec<CampaignView>
     let left = claims::left_today(&state.db, &campaigns, now).await?;
     let paused = pauses::live_everywhere(&state.db).await?;
     Ok(Json(
-        campaigns.iter().map(|c| view(c, now, &left, &paused)).collect(),
+        campaigns
+            .iter()
+            .map(|c| view(c, now, &left, &paused, state.campaigns.busy(c.id.as_str())))
+            .collect(),
     ))
 }
 
@@ -36,8 +39,10 @@ fn view(
     now: quan_core::Timestamp,
     left: &HashMap<(String, String), quan_core::Fen>,
     paused: &HashMap<String, Vec<Pause>>,
+    busy: Option<u32>,
 ) -> CampaignView {
     let mut v = CampaignView::of(c, now);
+    v.busy = busy;
     let live = paused.get(c.id.as_str()).map_or(&[][..], Vec::as_slice);
     for k in &mut v.kinds {
         k.left_today = left.get(&(c.id.0.clone(), k.id.0.clone())).copied();
@@ -55,5 +60,11 @@ async fn one(State(state): State<AppState>, Path(id): Path<String>) -> AppResult
         .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no campaign '{id}'")))?;
     let left = claims::left_today(&state.db, &campaigns, now).await?;
     let paused = pauses::live_everywhere(&state.db).await?;
-    Ok(Json(view(c, now, &left, &paused)))
+    Ok(Json(view(
+        c,
+        now,
+        &left,
+        &paused,
+        state.campaigns.busy(c.id.as_str()),
+    )))
 }

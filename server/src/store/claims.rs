@@ -68,11 +68,21 @@ pub struct Claims {
     left: Arc<Mutex<HashMap<DayKey, Fen>>>,
     campaigns: Live,
     clock: Clock,
+    /// Claims waiting beyond which new ones are asked to come back ([`Config::claim_queue_busy`]).
+    ///
+    /// [`Config::claim_queue_busy`]: crate::config::Config::claim_queue_busy
+    busy_depth: usize,
+}
+
+/// The wait asked of a claim when the queue is deep: a second for every 2,000 claims ahead of
+/// it (what one instance decides in well under a second on SQLite or PostgreSQL), 2 to 30 s.
+fn queue_wait(depth: usize) -> u32 {
+    u32::try_from(depth / 2_000).unwrap_or(u32::MAX).clamp(2, 30)
 }
 
 impl Claims {
     /// Starts the batcher task.
-    pub fn start(db: Db, campaigns: Live, coupon_master: Vec<u8>, clock: Clock) -> Claims {
+    pub fn start(db: Db, campaigns: Live, coupon_master: Vec<u8>, clock: Clock, busy_depth: usize) -> Claims {
         let (tx, rx) = mpsc::channel(QUEUE);
         let left = Arc::new(Mutex::new(HashMap::new()));
         let batcher = Batcher {
@@ -88,6 +98,7 @@ impl Claims {
             left,
             campaigns,
             clock,
+            busy_depth,
         }
     }
 
@@ -123,6 +134,26 @@ impl Claims {
             if known.is_some_and(|left| benefit.face_value().is_some_and(|v| left < v)) {
                 return Err(refusal(ClaimRefusal::SoldOut));
             }
+        }
+        // The overload switches: the bureau's, then the queue's own depth. Either way the claim
+        // is asked to come back, and the page counts down to its next try.
+        if let Some(secs) = self.campaigns.busy(campaign.id.as_str()) {
+            return Err(AppError {
+                code: ErrorCode::Unavailable,
+                detail: Some(format!(
+                    "claims are on hold for a moment: try again in {secs} seconds"
+                )),
+                retry_after: Some(u64::from(secs)),
+            });
+        }
+        let depth = QUEUE.saturating_sub(self.queue.capacity());
+        if depth >= self.busy_depth {
+            let secs = queue_wait(depth);
+            return Err(AppError {
+                code: ErrorCode::Unavailable,
+                detail: Some(format!("{depth} claims are waiting: try again in {secs} seconds")),
+                retry_after: Some(u64::from(secs)),
+            });
         }
         let (reply, answer) = oneshot::channel();
         let pending = Pending {

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod allocations;
 pub mod applications;
+pub mod busy;
 pub mod claims;
 pub mod coupons;
 pub mod idempotency;
