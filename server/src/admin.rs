@@ -149,14 +149,15 @@ pub async fn campaigns_command(db: &Db, args: &[String], now: Timestamp) -> Resu
             if reason.chars().count() > 200 || reason.chars().any(char::is_control) {
                 return Err(Refusal("a reason is one line of at most 200 characters".into()));
             }
-            let proposal = || Proposal {
+            let proposal = |previewed| Proposal {
                 revised: &revised,
                 file: Some(&file),
                 reason,
+                previewed,
             };
             let refused =
                 |e: crate::error::AppError| Refusal(e.detail.unwrap_or_else(|| e.code.as_str().into()));
-            let preview = revisions::revise(db, proposal(), By::CommandLine, false, now)
+            let preview = revisions::revise(db, proposal(None), By::CommandLine, false, now)
                 .await
                 .map_err(refused)?;
             println!(
@@ -181,7 +182,7 @@ pub async fn campaigns_command(db: &Db, args: &[String], now: Timestamp) -> Resu
             if answer.trim() != "yes" {
                 return Err(Refusal("not applied: nothing was changed".into()));
             }
-            let made = revisions::revise(db, proposal(), By::CommandLine, true, now)
+            let made = revisions::revise(db, proposal(Some(preview.version)), By::CommandLine, true, now)
                 .await
                 .map_err(refused)?;
             let words: Vec<String> = made.changes.iter().map(ToString::to_string).collect();

@@ -223,7 +223,7 @@ async fn a_revised_file_is_previewed_in_words_then_applied_on_confirm_and_kept()
         .post(
             &path,
             &op,
-            json!({"file": retail_cut(), "reason": "零售核销率低，调减", "confirm": true}),
+            json!({"file": retail_cut(), "reason": "零售核销率低，调减", "confirm": true, "version": preview.version}),
         )
         .await;
     assert_eq!(res.status(), 201);
@@ -239,6 +239,19 @@ async fn a_revised_file_is_previewed_in_words_then_applied_on_confirm_and_kept()
     assert_eq!(all[0].changes, preview.changes);
     assert_eq!(all[0].reason, "零售核销率低，调减");
     assert_eq!(all[1].by.as_deref(), Some("seed"));
+
+    // A confirm of a preview made before that revision is refused: nobody confirms changes they
+    // were not shown.
+    let (status, code, detail) = refusal(
+        app.post(&path, &op, json!({"file": SEED, "confirm": true, "version": 2}))
+            .await,
+    )
+    .await;
+    assert_eq!((status, code), (409, ErrorCode::RevisionRefused));
+    assert!(
+        detail.contains("revised after the preview (it runs version 2)"),
+        "{detail}"
+    );
 
     // The same file again changes nothing.
     let (status, code, detail) = refusal(

@@ -398,6 +398,7 @@ pub fn Revisions(props: &RevisionsProps) -> Html {
                 quota,
                 reason: read_input("round-reason"),
                 confirm: false,
+                version: None,
             }));
         })
     };
@@ -419,6 +420,7 @@ pub fn Revisions(props: &RevisionsProps) -> Html {
                     file: text,
                     reason,
                     confirm: false,
+                    version: None,
                 }));
             });
         })
@@ -426,10 +428,19 @@ pub fn Revisions(props: &RevisionsProps) -> Html {
     let confirm = {
         let (send, preview) = (send.clone(), preview.clone());
         Callback::from(move |_: MouseEvent| {
-            if let Some((proposal, _)) = (*preview).clone() {
+            if let Some((proposal, view)) = (*preview).clone() {
+                let version = Some(view.version);
                 send(match proposal {
-                    Proposal::Round(r) => Proposal::Round(RoundRequest { confirm: true, ..r }),
-                    Proposal::File(f) => Proposal::File(RevisionRequest { confirm: true, ..f }),
+                    Proposal::Round(r) => Proposal::Round(RoundRequest {
+                        confirm: true,
+                        version,
+                        ..r
+                    }),
+                    Proposal::File(f) => Proposal::File(RevisionRequest {
+                        confirm: true,
+                        version,
+                        ..f
+                    }),
                 });
             }
         })

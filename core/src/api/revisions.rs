@@ -27,6 +27,10 @@ pub struct RevisionRequest {
     pub reason: String,
     #[serde(default)]
     pub confirm: bool,
+    /// With `confirm`: the version the preview said it would make. Refused if another
+    /// revision came first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
 }
 
 /// `POST /operator/campaigns/{id}/rounds`: a round scheduled (added, or one that has not begun
@@ -52,6 +56,10 @@ pub struct RoundRequest {
     pub reason: String,
     #[serde(default)]
     pub confirm: bool,
+    /// With `confirm`: the version the preview said it would make. Refused if another
+    /// revision came first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
 }
 
 /// The most rounds a campaign may have, and the most kinds a round's quota may name.

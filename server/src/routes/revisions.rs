@@ -86,6 +86,7 @@ async fn decide(
     file: Option<&str>,
     why: &str,
     confirm: bool,
+    previewed: Option<i64>,
 ) -> AppResult<Response> {
     let view = revisions::revise(
         &state.db,
@@ -93,6 +94,7 @@ async fn decide(
             revised,
             file,
             reason: why,
+            previewed,
         },
         By::Account(op.account),
         confirm,
@@ -147,6 +149,7 @@ async fn revise(
         Some(&body.file),
         reason(&body.reason)?,
         body.confirm,
+        body.version,
     )
     .await
 }
@@ -186,5 +189,14 @@ async fn schedule(
     revised
         .validate()
         .map_err(|e| AppError::new(ErrorCode::InvalidRequest, e.0))?;
-    decide(&state, &op, &revised, None, reason(&body.reason)?, body.confirm).await
+    decide(
+        &state,
+        &op,
+        &revised,
+        None,
+        reason(&body.reason)?,
+        body.confirm,
+        body.version,
+    )
+    .await
 }

@@ -207,6 +207,9 @@ pub struct Proposal<'a> {
     pub revised: &'a Campaign,
     pub file: Option<&'a str>,
     pub reason: &'a str,
+    /// The version its preview said it would make, if it was previewed: confirmed after another
+    /// revision, it is refused, so nobody confirms changes they were not shown.
+    pub previewed: Option<i64>,
 }
 
 /// Decides `proposal` against the latest version of its campaign and the pools, at `now`: the
@@ -233,6 +236,12 @@ pub async fn revise(
         return Err(AppError::new(ErrorCode::NotFound, format!("no campaign {id}")));
     };
     let version: i64 = col(&row, "version")?;
+    if proposal.previewed.is_some_and(|p| p != version + 1) {
+        return Err(AppError::new(
+            ErrorCode::RevisionRefused,
+            format!("campaign {id} was revised after the preview (it runs version {version}): preview again"),
+        ));
+    }
     let running = read_body(id, version, &col::<String>(&row, "body")?)?;
     let accounts = accounts(&mut tx, db, id).await?;
     let revision = revision::revise(&running, proposal.revised, &accounts, now)
