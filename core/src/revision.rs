@@ -216,6 +216,16 @@ impl fmt::Display for Change {
     }
 }
 
+/// A revision's reason, trimmed: one line of at most 200 characters (it may be empty), or why
+/// not, in words. The console and the command line both check it here.
+pub fn check_reason(text: &str) -> Result<&str, &'static str> {
+    let text = text.trim();
+    if text.chars().count() > 200 || text.chars().any(char::is_control) {
+        return Err("a reason is one line of at most 200 characters");
+    }
+    Ok(text)
+}
+
 /// Where one pool of a kind stands: round 0 is what no round gives out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct PoolState {

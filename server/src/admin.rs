@@ -145,10 +145,8 @@ pub async fn campaigns_command(db: &Db, args: &[String], now: Timestamp) -> Resu
             let path = a.name("campaign file")?;
             let file = std::fs::read_to_string(path).map_err(|e| Refusal(format!("{path}: {e}")))?;
             let revised = Campaign::from_toml(&file).map_err(|e| Refusal(format!("{path}: {e}")))?;
-            let reason = a.flag("reason").unwrap_or("").trim();
-            if reason.chars().count() > 200 || reason.chars().any(char::is_control) {
-                return Err(Refusal("a reason is one line of at most 200 characters".into()));
-            }
+            let reason = quan_core::revision::check_reason(a.flag("reason").unwrap_or(""))
+                .map_err(|why| Refusal(why.into()))?;
             let proposal = |previewed| Proposal {
                 revised: &revised,
                 file: Some(&file),

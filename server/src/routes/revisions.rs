@@ -12,7 +12,7 @@ use quan_core::api::{
 };
 use quan_core::campaign::{Campaign, Round};
 use quan_core::money::MAX_INPUT;
-use quan_core::revision::with_round;
+use quan_core::revision::{check_reason, with_round};
 use quan_core::ErrorCode;
 
 use crate::auth::{Bureau, Reports, Staff};
@@ -67,14 +67,7 @@ async fn versions(
 
 /// A reason: one line, at most 200 characters.
 fn reason(text: &str) -> Result<&str, AppError> {
-    let text = text.trim();
-    if text.chars().count() > 200 || text.chars().any(char::is_control) {
-        return Err(AppError::new(
-            ErrorCode::InvalidRequest,
-            "a reason is one line of at most 200 characters",
-        ));
-    }
-    Ok(text)
+    check_reason(text).map_err(|why| AppError::new(ErrorCode::InvalidRequest, why))
 }
 
 /// Previews or confirms `revised` for `op`; confirmed, this instance runs it at once (the others
