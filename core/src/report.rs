@@ -4,12 +4,15 @@
 //! sample of at least 10% of redemption records for the auditors.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use crate::campaign::Issuance;
+use crate::pause::PauseScope;
+use crate::revision::Change;
 use crate::{ChinaDate, Fen, Timestamp};
 
 /// What a ledger record says happened.
@@ -310,6 +313,94 @@ pub struct CampaignReport {
     pub audit: AuditTerms,
     /// Patterns for the audit to re-check.
     pub flags: Vec<Flag>,
+    /// Every change made to the campaign since its first version, oldest first: revisions,
+    /// rounds scheduled, reallocations, pauses and resumptions, and the overload switch.
+    pub history: Vec<HistoryEntry>,
+}
+
+/// One change made to a running campaign, as its report lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HistoryEntry {
+    pub at: Timestamp,
+    /// Who made it: the account's name, or "command line" for `quan-server campaigns apply`.
+    pub by: String,
+    /// Why, as they gave it (the overload switch asks for none).
+    pub reason: String,
+    pub what: HistoryEvent,
+}
+
+/// What a [`HistoryEntry`] changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum HistoryEvent {
+    /// A new version: a revised file, a round scheduled, or a reallocation. `version` is absent
+    /// for a reallocation recorded before reallocations made versions.
+    Revised {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        version: Option<i64>,
+        changes: Vec<Change>,
+    },
+    /// Claims of the campaign, of one kind, or redemptions in one category stopped.
+    Paused { scope: PauseScope, target: String },
+    /// That pause ended.
+    Resumed { scope: PauseScope, target: String },
+    /// The overload switch turned on: claims asked to come back in `retry_after` seconds.
+    BusyOn { retry_after: u32 },
+    /// The overload switch turned off.
+    BusyOff,
+}
+
+impl HistoryEvent {
+    /// The event's word, as the CSV writes it.
+    pub fn word(&self) -> &'static str {
+        match self {
+            HistoryEvent::Revised { .. } => "revised",
+            HistoryEvent::Paused { .. } => "paused",
+            HistoryEvent::Resumed { .. } => "resumed",
+            HistoryEvent::BusyOn { .. } => "busy_on",
+            HistoryEvent::BusyOff => "busy_off",
+        }
+    }
+}
+
+fn paused_what(scope: PauseScope, target: &str) -> String {
+    match scope {
+        PauseScope::Claims => "all claims".into(),
+        PauseScope::Kind => format!("claims of {target}"),
+        PauseScope::Category => format!("redemptions in {target}"),
+    }
+}
+
+/// English words, for the CSV and the audit trail; the console words its own.
+impl fmt::Display for HistoryEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HistoryEvent::Revised { version, changes } => {
+                if let Some(v) = version {
+                    write!(f, "version {v}: ")?;
+                }
+                let words: Vec<String> = changes.iter().map(ToString::to_string).collect();
+                f.write_str(&words.join("; "))
+            }
+            HistoryEvent::Paused { scope, target } => write!(f, "{} paused", paused_what(*scope, target)),
+            HistoryEvent::Resumed { scope, target } => write!(f, "{} resumed", paused_what(*scope, target)),
+            HistoryEvent::BusyOn { retry_after } => {
+                write!(
+                    f,
+                    "overload switch on: claims asked to come back in {retry_after} s"
+                )
+            }
+            HistoryEvent::BusyOff => f.write_str("overload switch off"),
+        }
+    }
+}
+
+/// The history in time order (entries of one instant in the order given).
+pub fn history(mut entries: Vec<HistoryEntry>) -> Vec<HistoryEntry> {
+    entries.sort_by_key(|e| e.at);
+    entries
 }
 
 /// How the audit sample is drawn: the seed to redraw it with, the share, and the counts.

@@ -138,6 +138,12 @@ pub enum Change {
     },
     /// English names or the source document.
     Details,
+    /// A reallocation (预算调剂): budget moved from one kind to another while the campaign runs.
+    Reallocated {
+        from_kind: KindId,
+        to_kind: KindId,
+        amount: Fen,
+    },
 }
 
 fn dates(starts: Option<ChinaDate>, ends: Option<ChinaDate>) -> String {
@@ -212,6 +218,11 @@ impl fmt::Display for Change {
                 write!(f, "round {round} {kind} quota {from} → {to} yuan")
             }
             Change::Details => f.write_str("English names or source changed"),
+            Change::Reallocated {
+                from_kind,
+                to_kind,
+                amount,
+            } => write!(f, "{amount} yuan moved from {from_kind} to {to_kind}"),
         }
     }
 }
@@ -733,6 +744,110 @@ pub fn first_releases(campaign: &Campaign, round: &Round) -> Vec<(KindId, Fen)> 
             )
         })
         .collect()
+}
+
+/// Why a reallocation cannot be made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReallocationRefusal {
+    /// Not two different kinds of the campaign.
+    Kinds,
+    /// The amount is not more than zero.
+    Amount,
+    /// The first kind has less than that left to give out.
+    TooLittleLeft,
+}
+
+impl fmt::Display for ReallocationRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ReallocationRefusal::Kinds => "two different kinds of this campaign",
+            ReallocationRefusal::Amount => "the amount must be more than zero",
+            ReallocationRefusal::TooLittleLeft => "the kind has less than that left to give out",
+        })
+    }
+}
+
+/// A reallocation (预算调剂) as a revision of `running` on `today`: `amount` of kind `from`'s
+/// budget moved to kind `to`. It takes from what `from` has left to give out (round 0 first, then
+/// the latest rounds) and adds to the pool `to` draws on today (its round's, where today's round
+/// gives `to` a quota, else round 0). The version it makes has both budgets moved, and the round
+/// quotas with them, so what runs says what the pools hold; a released day keeps its release.
+pub fn reallocate(
+    running: &Campaign,
+    accounts: &Accounts,
+    from: &KindId,
+    to: &KindId,
+    amount: Fen,
+    today: ChinaDate,
+) -> Result<(Campaign, Revision), ReallocationRefusal> {
+    if from == to || running.kind(from).is_none() || running.kind(to).is_none() {
+        return Err(ReallocationRefusal::Kinds);
+    }
+    if !amount.is_positive() {
+        return Err(ReallocationRefusal::Amount);
+    }
+    let mut rounds: Vec<u32> = accounts
+        .pools
+        .keys()
+        .filter(|(k, _)| k == from)
+        .map(|(_, r)| *r)
+        .collect();
+    // Round 0 first, then the latest rounds.
+    rounds.sort_by_key(|r| (*r != 0, std::cmp::Reverse(*r)));
+    let mut left = amount;
+    let mut pools = Vec::new();
+    for round in rounds {
+        if !left.is_positive() {
+            break;
+        }
+        let take = accounts.pool(from, round).available.min(left);
+        if take.is_positive() {
+            pools.push(PoolMove {
+                kind: from.clone(),
+                round,
+                by: Fen::ZERO - take,
+            });
+            left -= take;
+        }
+    }
+    if left.is_positive() {
+        return Err(ReallocationRefusal::TooLittleLeft);
+    }
+    let into = running
+        .round_on(today)
+        .filter(|r| r.quota.contains_key(to))
+        .map_or(0, |r| r.number);
+    pools.push(PoolMove {
+        kind: to.clone(),
+        round: into,
+        by: amount,
+    });
+    let mut revised = running.clone();
+    for m in &pools {
+        if let Some(k) = revised.kinds.iter_mut().find(|k| k.id == m.kind) {
+            k.budget += m.by;
+        }
+        if m.round != 0 {
+            let quota = revised
+                .rounds
+                .iter_mut()
+                .find(|r| r.number == m.round)
+                .and_then(|r| r.quota.get_mut(&m.kind));
+            if let Some(q) = quota {
+                *q += m.by;
+            }
+        }
+    }
+    let revision = Revision {
+        changes: vec![Change::Reallocated {
+            from_kind: from.clone(),
+            to_kind: to.clone(),
+            amount,
+        }],
+        pools,
+        subsidies: Vec::new(),
+    };
+    Ok((revised, revision))
 }
 
 /// `running` with round `round` set (added, or put in place of the round of its number).

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use quan_core::campaign::{Campaign, Round};
-use quan_core::revision::{first_releases, revise, with_round, Accounts, Change, PoolState};
+use quan_core::revision::{
+    first_releases, reallocate, revise, with_round, Accounts, Change, PoolState, ReallocationRefusal,
+};
 use quan_core::{ChinaDate, Fen, KindId, TimeOfDay, Timestamp};
 
 const QINSHUI: &str = include_str!("../../server/campaigns/qinshui-2022-r2.toml");
@@ -320,5 +322,87 @@ proptest! {
                 }
             }
         }
+    }
+}
+
+#[test]
+fn a_reallocation_is_refused_in_words_when_it_cannot_be_made() {
+    let c = qinshui();
+    let a = fresh(&c);
+    let today = c.starts;
+    let (retail, fuel): (KindId, KindId) = ("retail".into(), "fuel".into());
+    let refused = |from: &KindId, to: &KindId, amount: Fen| reallocate(&c, &a, from, to, amount, today).err();
+    assert_eq!(
+        refused(&retail, &retail, yuan(1)),
+        Some(ReallocationRefusal::Kinds)
+    );
+    assert_eq!(
+        refused(&retail, &"nope".into(), yuan(1)),
+        Some(ReallocationRefusal::Kinds)
+    );
+    assert_eq!(
+        refused(&retail, &fuel, Fen::ZERO),
+        Some(ReallocationRefusal::Amount)
+    );
+    let all = c.kind(&retail).unwrap().budget;
+    assert_eq!(
+        refused(&retail, &fuel, all + Fen(1)),
+        Some(ReallocationRefusal::TooLittleLeft)
+    );
+    let (moved, r) = reallocate(&c, &a, &retail, &fuel, all, today).unwrap();
+    assert_eq!(moved.kind(&retail).unwrap().budget, Fen::ZERO);
+    assert_eq!(
+        r.changes,
+        [Change::Reallocated {
+            from_kind: retail,
+            to_kind: fuel,
+            amount: all
+        }]
+    );
+    assert!(moved.validate().is_ok(), "{:?}", moved.validate());
+}
+
+proptest! {
+    /// Any accepted reallocation keeps every pool whole and what residents hold as it was, moves
+    /// exactly the amount from one kind's budget to the other's with the campaign's total
+    /// unchanged, and leaves a version that says what the pools hold: each kind's budget is the
+    /// sum of its pools, and each round's quota its round's pool.
+    #[test]
+    fn accepted_reallocations_keep_every_pool_whole_and_the_version_true(
+        day in -3i64..24,
+        taken in proptest::collection::vec((0u16..1000, 0u16..1000), 1..8),
+        from in 0usize..5,
+        to in 0usize..5,
+        amount in 1i64..3_000_000,
+    ) {
+        let c = qinshui();
+        let now = at(c.starts.plus_days(day), 12, 0);
+        let accounts = accounts_at(&c, now, &taken);
+        let (from, to) = (c.kinds[from % c.kinds.len()].id.clone(), c.kinds[to % c.kinds.len()].id.clone());
+        let amount = Fen::from_yuan(amount);
+        let Ok((moved, r)) = reallocate(&c, &accounts, &from, &to, amount, now.china_date()) else {
+            return Ok(());
+        };
+        let after = accounts.after(&r);
+        for (key, p) in &after.pools {
+            prop_assert!(p.available.0 >= 0, "{key:?} {p:?}");
+            prop_assert_eq!(p.available + p.held + p.redeemed, p.budget, "{:?}", key);
+            let before = accounts.pools.get(key).copied().unwrap_or_default();
+            prop_assert_eq!((p.held, p.redeemed), (before.held, before.redeemed));
+        }
+        prop_assert_eq!(moved.kind(&from).unwrap().budget, c.kind(&from).unwrap().budget - amount);
+        prop_assert_eq!(moved.kind(&to).unwrap().budget, c.kind(&to).unwrap().budget + amount);
+        prop_assert_eq!(moved.budget, c.budget);
+        for k in &moved.kinds {
+            let pools: Fen = after.pools.iter().filter(|((id, _), _)| id == &k.id).map(|(_, p)| p.budget).sum();
+            prop_assert_eq!(pools, k.budget, "{}", k.id);
+        }
+        for round in &moved.rounds {
+            for (k, quota) in &round.quota {
+                let pool = after.pools.get(&(k.clone(), round.number)).map_or(Fen::ZERO, |p| p.budget);
+                prop_assert_eq!(*quota, pool, "round {} {}", round.number, k);
+            }
+        }
+        prop_assert!(moved.validate().is_ok(), "{:?}", moved.validate());
     }
 }

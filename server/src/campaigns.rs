@@ -92,6 +92,18 @@ impl Live {
             .copied()
     }
 
+    /// Refused, with the seconds to wait, while the bureau's overload switch holds back the
+    /// claims of `campaign`: a release claim's and a merchant offer's alike.
+    pub fn hold(&self, campaign: &str) -> Result<(), AppError> {
+        match self.busy(campaign) {
+            Some(secs) => Err(AppError::unavailable(
+                secs,
+                format!("claims are on hold for a moment: try again in {secs} seconds"),
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// Reads the overload switches, and the latest versions if any is newer than what runs;
     /// whether a version changed.
     pub async fn refresh(&self, db: &Db) -> Result<bool, DbError> {

@@ -34,6 +34,16 @@ impl AppError {
         }
     }
 
+    /// Come back in `secs` seconds (503 with `Retry-After`): the overload switch, or a claim
+    /// queue too deep to wait in.
+    pub fn unavailable(secs: u32, detail: impl Into<String>) -> AppError {
+        AppError {
+            code: ErrorCode::Unavailable,
+            detail: Some(detail.into()),
+            retry_after: Some(u64::from(secs)),
+        }
+    }
+
     /// A server fault: logged here with what went wrong, answered as a bare 500.
     pub fn internal(what: impl std::fmt::Display) -> AppError {
         tracing::error!(error = %what, "internal error");

@@ -47,6 +47,7 @@ use crate::routes;
         routes::reports::report_json,
         routes::reports::report_csv,
         routes::reports::audit_csv,
+        routes::reports::history_csv,
         routes::reports::settlements_json,
         routes::offers::create,
         routes::offers::mine,

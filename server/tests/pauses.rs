@@ -386,3 +386,44 @@ async fn a_deep_claim_queue_asks_new_claims_to_come_back_in_seconds() {
     );
     assert_eq!(refusal(res).await.1, ErrorCode::Unavailable);
 }
+
+#[tokio::test]
+async fn the_overload_switch_holds_back_a_merchant_offers_claims_too() {
+    let app = spawn(Options {
+        clock: Clock::starting_at(ChinaDate::new(2023, 6, 8).unwrap().at(TimeOfDay(14 * 3_600))),
+        ..Options::default()
+    })
+    .await;
+    let (_, treasures) = app.merchant("四宝店", "treasures").await;
+    let offer: quan_core::api::MerchantOffer = app
+        .post(
+            "/merchant/offers",
+            &treasures,
+            json!({"campaign": "jishan-2023", "kind": "treasures", "threshold": 20_000, "quantity": 5}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let op = app.operator().await;
+    let path = "/operator/campaigns/jishan-2023/busy";
+    assert_eq!(
+        app.post(path, &op, json!({"on": true, "retry_after": 15}))
+            .await
+            .status(),
+        200
+    );
+    let (_, resident) = app.resident("r").await;
+    let claim_path = format!("/offers/{}/claim", offer.id);
+    let held = app.post(&claim_path, &resident, json!({})).await;
+    assert_eq!(
+        held.headers().get("retry-after").and_then(|v| v.to_str().ok()),
+        Some("15")
+    );
+    assert_eq!(refusal(held).await.1, ErrorCode::Unavailable);
+    app.assert_conserved().await;
+
+    assert_eq!(app.post(path, &op, json!({"on": false})).await.status(), 200);
+    assert_eq!(app.post(&claim_path, &resident, json!({})).await.status(), 201);
+    app.assert_conserved().await;
+}

@@ -69,6 +69,25 @@ async fn setup() -> TestApp {
     .await
 }
 
+/// The campaign's report, as the operator reads it.
+async fn report(app: &TestApp, op: &str) -> CampaignReport {
+    app.get(&format!("/operator/campaigns/{CAMPAIGN}/report"), op)
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+/// Moves `amount` fen of budget from fuel to retail, for `reason`.
+async fn reallocate(app: &TestApp, op: &str, amount: i64, reason: &str) -> reqwest::Response {
+    app.post(
+        &format!("/operator/campaigns/{CAMPAIGN}/reallocations"),
+        op,
+        json!({"from_kind": "fuel", "to_kind": "retail", "amount": amount, "reason": reason}),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn the_report_counts_issuance_coverage_refunds_and_leverage_from_the_ledger() {
     let app = setup().await;
@@ -263,20 +282,9 @@ async fn budget_moves_between_kinds_on_record_and_never_beyond_what_is_left() {
     let app = setup().await;
     let op = app.operator().await;
     let path = format!("/operator/campaigns/{CAMPAIGN}/reallocations");
-    let res = app
-        .post(
-            &path,
-            &op,
-            json!({"from_kind": "fuel", "to_kind": "retail", "amount": 1_000_000, "reason": "加油券领取不足，调剂至零售"}),
-        )
-        .await;
+    let res = reallocate(&app, &op, 1_000_000, "加油券领取不足，调剂至零售").await;
     assert_eq!(res.status(), 201);
-    let r: CampaignReport = app
-        .get(&format!("/operator/campaigns/{CAMPAIGN}/report"), &op)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let r = report(&app, &op).await;
     let budget = |kind: &str| r.kinds.iter().find(|k| k.kind == kind).unwrap().budget;
     assert_eq!(budget("fuel"), Fen(2_000_000 * 100 - 1_000_000));
     assert_eq!(budget("retail"), Fen(4_000_000 * 100 + 1_000_000));
@@ -304,22 +312,8 @@ async fn budget_moves_between_kinds_on_record_and_never_beyond_what_is_left() {
     // On record; more than is left, no reason, or a reviewer: refused.
     let list: Vec<quan_core::api::Reallocation> = app.get(&path, &op).await.json().await.unwrap();
     assert_eq!((list.len(), list[0].amount), (1, Fen(1_000_000)));
-    let too_much = app
-        .post(
-            &path,
-            &op,
-            json!({"from_kind": "fuel", "to_kind": "retail", "amount": 200_000_000, "reason": "x"}),
-        )
-        .await;
-    assert_eq!(too_much.status(), 409);
-    let no_reason = app
-        .post(
-            &path,
-            &op,
-            json!({"from_kind": "fuel", "to_kind": "retail", "amount": 100, "reason": " "}),
-        )
-        .await;
-    assert_eq!(no_reason.status(), 422);
+    assert_eq!(reallocate(&app, &op, 200_000_000, "x").await.status(), 409);
+    assert_eq!(reallocate(&app, &op, 100, " ").await.status(), 422);
 }
 
 /// What `cargo xtask run` shows: a campaign from yesterday, with yesterday's whole day and this
@@ -365,4 +359,126 @@ async fn the_demo_makes_a_plausible_campaign_day() {
     // Yesterday's unused coupons expired at midnight and went back to their pools.
     assert!(r.total.expired_count > 0 && r.total.returned_value.is_positive());
     app.assert_conserved().await;
+}
+
+/// Every change made while the campaign runs is in its report, oldest first, with who and why:
+/// a reallocation (a version of its own), a pause and its resumption, the overload switch; and
+/// in the history's CSV.
+#[tokio::test]
+async fn the_report_carries_every_change_made_while_the_campaign_ran() {
+    use quan_core::api::CampaignVersions;
+    use quan_core::pause::PauseScope;
+    use quan_core::report::HistoryEvent;
+    use quan_core::revision::Change;
+
+    let app = setup().await;
+    let op = app.operator().await;
+    assert!(
+        report(&app, &op).await.history.is_empty(),
+        "the seed is no change"
+    );
+
+    let moved = reallocate(&app, &op, 500_000, "加油券领取不足").await;
+    assert_eq!(moved.status(), 201);
+    // The reallocation is a version of the campaign, and what runs says what the pools hold.
+    let versions: CampaignVersions = app
+        .get(&format!("/operator/campaigns/{CAMPAIGN}/revisions"), &op)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(versions.version, 2);
+    let running = app.state.campaigns.now();
+    let budget = |k: &str| {
+        running
+            .0
+            .iter()
+            .find(|c| c.id.as_str() == CAMPAIGN)
+            .and_then(|c| c.kinds.iter().find(|x| x.id.as_str() == k))
+            .map(|x| x.budget)
+            .unwrap()
+    };
+    assert_eq!(budget("fuel"), Fen(2_000_000 * 100 - 500_000));
+    assert_eq!(budget("retail"), Fen(4_000_000 * 100 + 500_000));
+
+    app.clock.advance_ms(60_000);
+    let paused: quan_core::api::PauseView = app
+        .post(
+            &format!("/operator/campaigns/{CAMPAIGN}/pauses"),
+            &op,
+            json!({"scope": "kind", "target": "retail", "reason": "核查异常领取"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    app.clock.advance_ms(60_000);
+    let res = app
+        .post(&format!("/operator/pauses/{}/resume", paused.id), &op, json!({}))
+        .await;
+    assert_eq!(res.status(), 200);
+    app.clock.advance_ms(60_000);
+    let busy = format!("/operator/campaigns/{CAMPAIGN}/busy");
+    assert_eq!(
+        app.post(&busy, &op, json!({"on": true, "retry_after": 20}))
+            .await
+            .status(),
+        200
+    );
+    app.clock.advance_ms(60_000);
+    assert_eq!(app.post(&busy, &op, json!({"on": false})).await.status(), 200);
+    // Turning off a switch that is off turns nothing, and records nothing.
+    assert_eq!(app.post(&busy, &op, json!({"on": false})).await.status(), 200);
+
+    let history = report(&app, &op).await.history;
+    let events: Vec<&HistoryEvent> = history.iter().map(|e| &e.what).collect();
+    assert_eq!(
+        events,
+        [
+            &HistoryEvent::Revised {
+                version: Some(2),
+                changes: vec![Change::Reallocated {
+                    from_kind: "fuel".into(),
+                    to_kind: "retail".into(),
+                    amount: Fen(500_000),
+                }],
+            },
+            &HistoryEvent::Paused {
+                scope: PauseScope::Kind,
+                target: "retail".into(),
+            },
+            &HistoryEvent::Resumed {
+                scope: PauseScope::Kind,
+                target: "retail".into(),
+            },
+            &HistoryEvent::BusyOn { retry_after: 20 },
+            &HistoryEvent::BusyOff,
+        ]
+    );
+    assert!(history.windows(2).all(|w| w[0].at < w[1].at), "oldest first");
+    assert!(history.iter().all(|e| e.by == "op"), "{history:?}");
+    assert_eq!(
+        (history[0].reason.as_str(), history[1].reason.as_str()),
+        ("加油券领取不足", "核查异常领取")
+    );
+
+    let csv = app
+        .get(&format!("/operator/campaigns/{CAMPAIGN}/history.csv"), &op)
+        .await
+        .text()
+        .await
+        .unwrap();
+    // With the byte-order mark that tells Excel the file is UTF-8.
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 6, "{csv}");
+    assert_eq!(lines[0], "\u{feff}at,event,by,what,reason");
+    assert!(
+        lines[1].contains(",revised,op,version 2: 5000.00 yuan moved from fuel to retail,加油券领取不足"),
+        "{csv}"
+    );
+    assert!(
+        lines[2].contains(",paused,op,claims of retail paused,核查异常领取"),
+        "{csv}"
+    );
+    assert!(lines[5].ends_with(",busy_off,op,overload switch off,"), "{csv}");
 }

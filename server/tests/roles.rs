@@ -113,6 +113,7 @@ const TABLE: &[(&str, &str, &[Caller])] = &[
     ("GET", "/api/v1/operator/campaigns/{id}/report", REPORTS),
     ("GET", "/api/v1/operator/campaigns/{id}/report.csv", REPORTS),
     ("GET", "/api/v1/operator/campaigns/{id}/audit-sample.csv", REPORTS),
+    ("GET", "/api/v1/operator/campaigns/{id}/history.csv", REPORTS),
     ("GET", "/api/v1/operator/campaigns/{id}/settlements", SETTLEMENTS),
     (
         "GET",

@@ -499,8 +499,8 @@ pub fn Reallocate(props: &ReallocateProps) -> Html {
                     Err(e) if e.code() == Some(quan_core::ErrorCode::SoldOut) => {
                         error.set(Some(
                             lang.pick(
-                                "调出券种未发放的部分不足此金额（或调入券种今天没有发放池）。",
-                                "The first kind has less than that left to give out (or the receiving kind has no pool today).",
+                                "调出券种未发放的部分不足此金额。",
+                                "The first kind has less than that left to give out.",
                             )
                             .into(),
                         ))

@@ -7,6 +7,7 @@
 mod admin;
 mod audit;
 mod charts;
+mod history;
 mod pauses;
 mod report;
 mod review;

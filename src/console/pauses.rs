@@ -18,10 +18,12 @@ use crate::i18n::Lang;
 pub struct PausesProps {
     pub token: String,
     pub campaign: CampaignView,
+    /// Told after a pause, a resumption or a turn of the overload switch.
+    pub on_done: Callback<()>,
 }
 
 /// What a pause stops, in the console's words.
-fn what(lang: Lang, c: &CampaignView, scope: PauseScope, target: &str) -> String {
+pub(super) fn what(lang: Lang, c: &CampaignView, scope: PauseScope, target: &str) -> String {
     let kind = || {
         c.kinds
             .iter()
@@ -52,13 +54,14 @@ pub fn Pauses(props: &PausesProps) -> Html {
     let error = use_state(|| None::<ApiError>);
     let c = &props.campaign;
     let submit = {
-        let (token, campaign, list, error, choice, reason) = (
+        let (token, campaign, list, error, choice, reason, on_done) = (
             props.token.clone(),
             c.id.as_str().to_owned(),
             list.clone(),
             error.clone(),
             choice.clone(),
             reason.clone(),
+            props.on_done.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -76,13 +79,19 @@ pub fn Pauses(props: &PausesProps) -> Html {
                 target,
                 reason: crate::components::input_value(&reason),
             };
-            let (token, campaign, list, error) =
-                (token.clone(), campaign.clone(), list.clone(), error.clone());
+            let (token, campaign, list, error, on_done) = (
+                token.clone(),
+                campaign.clone(),
+                list.clone(),
+                error.clone(),
+                on_done.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
                 match api::pause(&token, &campaign, &request).await {
                     Ok(_) => {
                         error.set(None);
                         list.reload();
+                        on_done.emit(());
                     }
                     Err(e) => error.set(Some(e)),
                 }
@@ -90,14 +99,20 @@ pub fn Pauses(props: &PausesProps) -> Html {
         })
     };
     let resume = |id: i64| {
-        let (token, list, error) = (props.token.clone(), list.clone(), error.clone());
+        let (token, list, error, on_done) = (
+            props.token.clone(),
+            list.clone(),
+            error.clone(),
+            props.on_done.clone(),
+        );
         Callback::from(move |_: MouseEvent| {
-            let (token, list, error) = (token.clone(), list.clone(), error.clone());
+            let (token, list, error, on_done) = (token.clone(), list.clone(), error.clone(), on_done.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::resume_pause(&token, id).await {
                     Ok(_) => {
                         error.set(None);
                         list.reload();
+                        on_done.emit(());
                     }
                     Err(e) => error.set(Some(e)),
                 }
@@ -160,7 +175,7 @@ pub fn Pauses(props: &PausesProps) -> Html {
                 Some(Err(e)) => error_notice(lang, e),
                 _ => html! {},
             } }
-            <Busy token={props.token.clone()} campaign={c.id.as_str().to_owned()} />
+            <Busy token={props.token.clone()} campaign={c.id.as_str().to_owned()} on_done={props.on_done.clone()} />
         </section>
     }
 }
@@ -169,6 +184,7 @@ pub fn Pauses(props: &PausesProps) -> Html {
 struct BusyProps {
     token: String,
     campaign: String,
+    on_done: Callback<()>,
 }
 
 /// The overload switch: residents' claims asked to come back in so many seconds
@@ -183,12 +199,13 @@ fn Busy(props: &BusyProps) -> Html {
     let secs = use_node_ref();
     let error = use_state(|| None::<ApiError>);
     let switch = |on: bool| {
-        let (token, campaign, state, error, secs) = (
+        let (token, campaign, state, error, secs, on_done) = (
             props.token.clone(),
             props.campaign.clone(),
             state.clone(),
             error.clone(),
             secs.clone(),
+            props.on_done.clone(),
         );
         Callback::from(move |_: MouseEvent| {
             let request = BusyRequest {
@@ -199,13 +216,19 @@ fn Busy(props: &BusyProps) -> Html {
                     typed => typed.parse().unwrap_or(0),
                 },
             };
-            let (token, campaign, state, error) =
-                (token.clone(), campaign.clone(), state.clone(), error.clone());
+            let (token, campaign, state, error, on_done) = (
+                token.clone(),
+                campaign.clone(),
+                state.clone(),
+                error.clone(),
+                on_done.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
                 match api::set_busy(&token, &campaign, &request).await {
                     Ok(_) => {
                         error.set(None);
                         state.reload();
+                        on_done.emit(());
                     }
                     Err(e) => error.set(Some(e)),
                 }

@@ -1,4 +1,4 @@
-//! One campaign's report: the figures, the charts, and the downloads. Refreshed every 30 seconds
+//! One campaign's report: the figures, the charts, the history of changes, and the downloads. Refreshed every 30 seconds
 //! while open.
 
 use gloo::timers::callback::Interval;
@@ -119,13 +119,21 @@ pub fn ReportView(props: &ReportViewProps) -> Html {
         .and_then(|c| c.as_ref().ok())
         .and_then(|list| list.iter().find(|c| Some(c.id.as_str()) == campaign.as_deref()))
         .cloned();
+    // A change made below reads the report (and so its history) again.
+    let changed = {
+        let reload = reload.clone();
+        Callback::from(move |()| reload.set(*reload + 1))
+    };
     html! {
         <main class="page console" id="main">
             { picker }
             { body }
             if let Some(c) = shown {
-                <super::pauses::Pauses token={props.token.clone()} campaign={c.clone()} />
-                <super::revisions::Revisions token={props.token.clone()} campaign={c} />
+                <super::pauses::Pauses token={props.token.clone()} campaign={c.clone()} on_done={changed.clone()} />
+                <super::revisions::Revisions token={props.token.clone()} campaign={c.clone()} on_done={changed} />
+                if let Some(Ok(r)) = &*report {
+                    <super::history::History campaign={c} entries={r.history.clone()} />
+                }
             }
             if let Some(e) = &*download_error {
                 { error_notice(lang, e) }
@@ -290,6 +298,7 @@ fn view(
             <div class="actions">
                 <button type="button" class="button" onclick={download(format!("/operator/campaigns/{}/report.csv", r.campaign), format!("{}-report.csv", r.campaign))}>{ w(lang, Word::ReportCsv) }</button>
                 <button type="button" class="button" onclick={download(format!("/operator/campaigns/{}/audit-sample.csv", r.campaign), format!("{}-audit-sample-{}.csv", r.campaign, r.audit.seed))}>{ w(lang, Word::AuditCsv) }</button>
+                <button type="button" class="button" onclick={download(format!("/operator/campaigns/{}/history.csv", r.campaign), format!("{}-history.csv", r.campaign))}>{ w(lang, Word::HistoryCsv) }</button>
             </div>
         </section>
         </>

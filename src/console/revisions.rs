@@ -21,6 +21,8 @@ use crate::i18n::{error_words, money, Lang};
 pub struct RevisionsProps {
     pub token: String,
     pub campaign: CampaignView,
+    /// Told after a revision is confirmed.
+    pub on_done: Callback<()>,
 }
 
 /// What a preview would confirm: the same request again, with `confirm`.
@@ -201,11 +203,22 @@ pub fn change_words(lang: Lang, c: &CampaignView, change: &Change) -> String {
         Change::Details => lang
             .pick("英文名称或来源文件有变", "English names or the source change")
             .into(),
+        Change::Reallocated {
+            from_kind,
+            to_kind,
+            amount,
+        } => format!(
+            "{}{} → {}，{}",
+            lang.pick("预算调剂：", "Reallocation: "),
+            kind(from_kind),
+            kind(to_kind),
+            money(lang, *amount)
+        ),
     }
 }
 
 /// Who confirmed a version, in the console's words.
-fn who(lang: Lang, by: Option<&str>) -> String {
+pub(super) fn who(lang: Lang, by: Option<&str>) -> String {
     match by {
         Some("seed") => lang.pick("活动文件", "the seed file").into(),
         Some("command line") => lang.pick("服务器命令行", "the server's command line").into(),
@@ -317,22 +330,24 @@ pub fn Revisions(props: &RevisionsProps) -> Html {
 
     // Sends `proposal`: a preview, or (confirmed) the revision itself.
     let send = {
-        let (token, campaign, preview, error, made, running) = (
+        let (token, campaign, preview, error, made, running, on_done) = (
             props.token.clone(),
             c.id.as_str().to_owned(),
             preview.clone(),
             error.clone(),
             made.clone(),
             running.clone(),
+            props.on_done.clone(),
         );
         move |proposal: Proposal| {
-            let (token, campaign, preview, error, made, running) = (
+            let (token, campaign, preview, error, made, running, on_done) = (
                 token.clone(),
                 campaign.clone(),
                 preview.clone(),
                 error.clone(),
                 made.clone(),
                 running.clone(),
+                on_done.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
                 let answer = match &proposal {
@@ -345,6 +360,7 @@ pub fn Revisions(props: &RevisionsProps) -> Html {
                         preview.set(None);
                         made.set(Some(view.version));
                         running.reload();
+                        on_done.emit(());
                     }
                     Ok(view) => {
                         error.set(None);

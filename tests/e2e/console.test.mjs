@@ -97,6 +97,8 @@ test('the operator suspends a merchant and resumes it, blacklists it and lifts i
   await page.getByLabel('调剂依据（记录在案）').fill('县商务局会议纪要第3号');
   await page.getByRole('button', { name: '调剂', exact: true }).click();
   await page.getByTestId('reallocations').getByText(/加油券 → 零售通用券 · 1000 元 · 县商务局会议纪要第3号/).waitFor();
+  // A version of the campaign, in its history with the reason.
+  await page.getByTestId('history').getByText(/第 \d+ 版：预算调剂：加油券 → 零售通用券，1000 元 · 县商务局 操作员 · 原因：县商务局会议纪要第3号/).waitFor();
   const retail = page.getByTestId('figures').getByRole('row', { name: /零售通用券/ });
   await retail.getByRole('cell').first().filter({ hasText: '4001000 元' }).waitFor();
   await page.getByRole('link', { name: '商户', exact: true }).click();
@@ -202,6 +204,10 @@ test('the operator pauses retail claims, the resident is told why, and claims ag
 
   await list.getByRole('button', { name: '恢复 领取：零售通用券' }).click();
   await list.getByText(/已恢复/).waitFor();
+  // Both in the campaign's history, newest first.
+  const history = page.getByTestId('history').getByRole('listitem');
+  await history.first().filter({ hasText: /恢复 · 领取：零售通用券 · .* · 原因：系统升级，稍后恢复/ }).waitFor();
+  await history.nth(1).filter({ hasText: /暂停 · 领取：零售通用券/ }).waitFor();
   await phone.page.reload();
   await phone.page.getByRole('button', { name: '领取 满50减10' }).first().click();
   await phone.page.getByText('领取成功').first().waitFor();

@@ -50,20 +50,19 @@ async fn open(State(state): State<AppState>) -> AppResult<Json<Vec<MerchantOffer
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/offers/{id}/claim", tag = "resident", params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key returns the first result")), security(("bearer" = [])), responses((status = 201, description = "Claimed: in the wallet, usable at the offering merchant", body = CouponView), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json"), (status = 409, description = "sold_out, not_started, ended, limit_reached, idempotency_in_progress", body = Problem, content_type = "application/problem+json"), (status = 422, description = "invalid_request, idempotency_mismatch", body = Problem, content_type = "application/problem+json"), (status = 429, description = "rate_limited (with Retry-After)", body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v1/offers/{id}/claim", tag = "resident", params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key returns the first result")), security(("bearer" = [])), responses((status = 201, description = "Claimed: in the wallet, usable at the offering merchant", body = CouponView), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json"), (status = 409, description = "sold_out, not_started, ended, limit_reached, idempotency_in_progress", body = Problem, content_type = "application/problem+json"), (status = 422, description = "invalid_request, idempotency_mismatch", body = Problem, content_type = "application/problem+json"), (status = 429, description = "rate_limited (with Retry-After)", body = Problem, content_type = "application/problem+json"), (status = 503, description = "unavailable: the bureau's overload switch holds claims back; nothing was claimed, retry after Retry-After", body = Problem, content_type = "application/problem+json")))]
 async fn claim(
     State(state): State<AppState>,
     ResidentAuth(resident): ResidentAuth,
     Path(id): Path<i64>,
     IdempotencyKey { key: idem, .. }: IdempotencyKey,
 ) -> AppResult<Response> {
-    let campaigns = state.campaigns.now();
     let now = state.clock.now();
     // The same allowance a resident's release claims draw on: offers are claimed as fast.
     state.limiter.check_resident(resident, now)?;
     let outcome = offers::claim(
         &state.db,
-        &campaigns,
+        &state.campaigns,
         &state.secrets.coupon_master,
         resident,
         id,

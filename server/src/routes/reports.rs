@@ -7,6 +7,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use quan_core::api::{Reallocation, ReallocationRequest, Settlement};
 use quan_core::report::{self, AuditTerms, CampaignReport, KindFigures, AUDIT_PERCENT};
+use quan_core::revision::check_reason;
 use quan_core::{ChinaDate, ErrorCode, Fen};
 use serde::Deserialize;
 
@@ -16,6 +17,7 @@ use crate::extract::{Json, Path, Query};
 use crate::state::AppState;
 use crate::store::reports::{self as store, AuditRow};
 use crate::store::sessions::SignedIn;
+use crate::store::{history, revisions};
 #[allow(unused_imports)]
 use quan_core::Problem;
 
@@ -24,6 +26,7 @@ pub fn routes() -> Table {
         .add(__path_report_json, report_json)
         .add(__path_report_csv, report_csv)
         .add(__path_audit_csv, audit_csv)
+        .add(__path_history_csv, history_csv)
         .add(__path_settlements_json, settlements_json)
         .add(__path_reallocations, reallocations)
         .add(__path_reallocate, reallocate)
@@ -74,6 +77,7 @@ async fn build(
     let redemptions = store::redemptions(&mut tx, id).await?;
     tx.commit().await?;
     let seed = store::audit_seed(&state.db, id).await?;
+    let history = history::history(&state.db, id).await?;
     // The campaign's kinds in its own order, with their pools (a kind with no pool yet has none).
     let kinds: Vec<(String, report::PoolState)> = campaign
         .kinds
@@ -119,6 +123,7 @@ async fn build(
                 })
                 .collect::<Vec<_>>(),
         ),
+        history,
         audit: AuditTerms {
             seed,
             percent: AUDIT_PERCENT,
@@ -217,6 +222,31 @@ async fn report_csv(
         r.audit.seed, r.audit.percent, r.audit.records, r.audit.sampled
     ));
     Ok(csv(&format!("{id}-report.csv"), out))
+}
+
+#[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/history.csv", tag = "operator", params(("id" = String, Path, description = "Campaign id")), security(("bearer" = [])), responses((status = 200, description = "Every change made to the campaign while it ran, oldest first: revisions, rounds scheduled, reallocations, pauses, resumptions and the overload switch", content_type = "text/csv"), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
+async fn history_csv(
+    State(state): State<AppState>,
+    op: Staff<Reports>,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let campaigns = state.campaigns.now();
+    let campaign = campaigns.for_staff(&id, &op)?;
+    let mut out = String::from("at,event,by,what,reason\n");
+    for e in history::history(&state.db, campaign.id.as_str()).await? {
+        out.push_str(
+            &[
+                e.at.china_display(),
+                e.what.word().to_owned(),
+                field(&e.by),
+                field(&e.what.to_string()),
+                field(&e.reason),
+            ]
+            .join(","),
+        );
+        out.push('\n');
+    }
+    Ok(csv(&format!("{id}-history.csv"), out))
 }
 
 #[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/audit-sample.csv", tag = "operator", params(("id" = String, Path, description = "Campaign id"), SampleParams), security(("bearer" = [])), responses((status = 200, description = "The sampled redemption records; the first line names the seed", content_type = "text/csv")))]
@@ -360,7 +390,7 @@ async fn reallocations(
     Ok(Json(store::reallocations(&state.db, &id).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/operator/campaigns/{id}/reallocations", tag = "operator", params(("id" = String, Path, description = "Campaign id")), request_body = ReallocationRequest, security(("bearer" = [])), responses((status = 201, description = "Moved and recorded", body = Reallocation), (status = 409, description = "sold_out: the kind has less than that left", body = Problem, content_type = "application/problem+json"), (status = 422, description = "invalid_request", body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v1/operator/campaigns/{id}/reallocations", tag = "operator", params(("id" = String, Path, description = "Campaign id")), request_body = ReallocationRequest, security(("bearer" = [])), responses((status = 201, description = "Moved and recorded, as a new version of the campaign that every instance runs within a second", body = Reallocation), (status = 409, description = "sold_out: the kind has less than that left; revision_refused: the campaign was revised meanwhile", body = Problem, content_type = "application/problem+json"), (status = 422, description = "invalid_request", body = Problem, content_type = "application/problem+json")))]
 async fn reallocate(
     State(state): State<AppState>,
     op: Staff<Bureau>,
@@ -369,36 +399,25 @@ async fn reallocate(
 ) -> AppResult<Response> {
     let campaigns = state.campaigns.now();
     let campaign = campaigns.for_staff(&id, &op)?;
-    let known = |k: &quan_core::KindId| campaign.kind(k).is_some();
-    if !known(&body.from_kind) || !known(&body.to_kind) || body.from_kind == body.to_kind {
-        return Err(AppError::new(
-            ErrorCode::InvalidRequest,
-            "two different kinds of this campaign",
-        ));
-    }
-    if !body.amount.is_positive() {
-        return Err(AppError::new(
-            ErrorCode::InvalidRequest,
-            "the amount must be more than zero",
-        ));
-    }
-    if body.reason.trim().is_empty() {
+    let reason = check_reason(&body.reason).map_err(|why| AppError::new(ErrorCode::InvalidRequest, why))?;
+    if reason.is_empty() {
         return Err(AppError::new(
             ErrorCode::InvalidRequest,
             "a reallocation needs its reason, for the record",
         ));
     }
-    let done = store::reallocate(
+    let done = revisions::reallocate(
         &state.db,
-        campaign,
-        body.from_kind.as_str(),
-        body.to_kind.as_str(),
+        campaign.id.as_str(),
+        &body.from_kind,
+        &body.to_kind,
         body.amount,
         op.account,
-        body.reason.trim(),
+        reason,
         state.clock.now(),
     )
-    .await?
-    .map_err(|why| AppError::new(ErrorCode::SoldOut, why))?;
+    .await?;
+    // This instance runs the version at once; the others within a second.
+    state.campaigns.refresh(&state.db).await?;
     Ok(crate::extract::created(done))
 }

@@ -343,3 +343,8 @@ pub async fn set_standing(
     let row = query.fetch_optional(&db.pool).await?;
     row.map(|r| read_merchant(&r)).transpose()
 }
+
+/// The name an account is shown by in records: its display name, else its username.
+pub fn shown_name(display: Option<String>, username: Option<String>) -> Option<String> {
+    display.filter(|d| !d.is_empty()).or(username)
+}

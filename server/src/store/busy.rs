@@ -8,6 +8,7 @@ use quan_core::api::BusyView;
 use quan_core::{CampaignId, Timestamp};
 
 use crate::db::{col, Db, DbError};
+use crate::store::accounts::shown_name;
 
 /// Every campaign whose switch is on, with the seconds residents are asked to wait.
 pub async fn all(db: &Db) -> Result<BTreeMap<String, u32>, DbError> {
@@ -40,19 +41,16 @@ pub async fn one(db: &Db, campaign: &str) -> Result<BusyView, DbError> {
     };
     if let Some(r) = row {
         let secs: i64 = col(&r, "retry_after")?;
-        let display: Option<String> = col(&r, "display_name")?;
         view.on = true;
         view.retry_after = u32::try_from(secs).ok();
         view.since = Some(Timestamp(col(&r, "since")?));
-        view.by = match display.filter(|d| !d.is_empty()) {
-            Some(d) => Some(d),
-            None => col(&r, "username")?,
-        };
+        view.by = shown_name(col(&r, "display_name")?, col(&r, "username")?);
     }
     Ok(view)
 }
 
-/// Turns the switch on with `retry_after` seconds (replacing any earlier wait), or off (`None`).
+/// Turns the switch on with `retry_after` seconds (replacing any earlier wait), or off (`None`),
+/// and logs the turn for the campaign's history, in one transaction.
 pub async fn set(
     db: &Db,
     campaign: &str,
@@ -60,6 +58,7 @@ pub async fn set(
     account: i64,
     now: Timestamp,
 ) -> Result<BusyView, DbError> {
+    let mut tx = db.begin_write().await?;
     match retry_after {
         Some(secs) => {
             sqlx::query(
@@ -70,15 +69,28 @@ pub async fn set(
             .bind(i64::from(secs))
             .bind(now.millis())
             .bind(account)
-            .execute(&db.pool)
+            .execute(&mut *tx)
             .await?;
         }
         None => {
-            sqlx::query("DELETE FROM busy WHERE campaign = $1")
+            let was_on = sqlx::query("DELETE FROM busy WHERE campaign = $1")
                 .bind(campaign)
-                .execute(&db.pool)
+                .execute(&mut *tx)
                 .await?;
+            if was_on.rows_affected() == 0 {
+                // Already off: nothing turned, nothing to log.
+                let _ = tx.rollback().await;
+                return one(db, campaign).await;
+            }
         }
     }
+    sqlx::query("INSERT INTO busy_log (campaign, at, retry_after, account_id) VALUES ($1, $2, $3, $4)")
+        .bind(campaign)
+        .bind(now.millis())
+        .bind(retry_after.map(i64::from))
+        .bind(account)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
     one(db, campaign).await
 }

@@ -137,23 +137,14 @@ impl Claims {
         }
         // The overload switches: the bureau's, then the queue's own depth. Either way the claim
         // is asked to come back, and the page counts down to its next try.
-        if let Some(secs) = self.campaigns.busy(campaign.id.as_str()) {
-            return Err(AppError {
-                code: ErrorCode::Unavailable,
-                detail: Some(format!(
-                    "claims are on hold for a moment: try again in {secs} seconds"
-                )),
-                retry_after: Some(u64::from(secs)),
-            });
-        }
+        self.campaigns.hold(campaign.id.as_str())?;
         let depth = QUEUE.saturating_sub(self.queue.capacity());
         if depth >= self.busy_depth {
             let secs = queue_wait(depth);
-            return Err(AppError {
-                code: ErrorCode::Unavailable,
-                detail: Some(format!("{depth} claims are waiting: try again in {secs} seconds")),
-                retry_after: Some(u64::from(secs)),
-            });
+            return Err(AppError::unavailable(
+                secs,
+                format!("{depth} claims are waiting: try again in {secs} seconds"),
+            ));
         }
         let (reply, answer) = oneshot::channel();
         let pending = Pending {

@@ -17,7 +17,7 @@ use super::idempotency::{self, IdemKey, Prior};
 use super::ledger::{self, Entry};
 use super::slots::Held;
 use super::{pauses, pools};
-use crate::campaigns::Campaigns;
+use crate::campaigns::{Campaigns, Live};
 use crate::db::{col, Db};
 use crate::error::AppError;
 use quan_core::slots::LimitScope;
@@ -154,7 +154,7 @@ pub async fn list(
 /// some left and the kind's pool covers it. A retry with the same `idem` gets the first answer.
 pub async fn claim(
     db: &Db,
-    campaigns: &Campaigns,
+    live: &Live,
     coupon_master: &[u8],
     resident: ResidentId,
     id: i64,
@@ -164,9 +164,12 @@ pub async fn claim(
     if let Some(prior) = idempotency::replayed(db, idem).await? {
         return Ok(Err(prior));
     }
-    let offer = one(db, campaigns, id)
+    let campaigns = live.now();
+    let offer = one(db, &campaigns, id)
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such offer"))?;
+    // Under the bureau's overload switch, as a release claim is.
+    live.hold(offer.campaign.as_str())?;
     let (campaign, kind) = campaigns
         .kind(offer.campaign.as_str(), offer.kind.as_str())
         .ok_or_else(|| {
@@ -252,6 +255,6 @@ pub async fn claim(
         &Entry::of(&coupon, now, LedgerEvent::Issue(Issuance::Merchant), value),
     )
     .await?;
-    let view = coupon.view(campaigns, coupon_master, now);
+    let view = coupon.view(&campaigns, coupon_master, now);
     idempotency::commit_with(db, tx, idem, 201, view, now).await
 }

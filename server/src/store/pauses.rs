@@ -14,6 +14,7 @@ use sqlx::any::AnyRow;
 
 use crate::db::{col, Db, DbError};
 use crate::error::AppError;
+use crate::store::accounts::shown_name;
 
 /// The live pauses of `campaign`, read through `db`: inside the transaction that issues or
 /// redeems, or from the pool for what a till is shown before it redeems (the redemption reads
@@ -62,12 +63,7 @@ const VIEW: &str = "SELECT p.id, p.campaign, p.scope, p.target, p.reason, p.paus
      FROM pauses p JOIN accounts a ON a.id = p.paused_by LEFT JOIN accounts b ON b.id = p.resumed_by";
 
 fn read_view(row: &AnyRow) -> Result<PauseView, DbError> {
-    let name = |display: Option<String>, user: Option<String>| -> Option<String> {
-        match display.filter(|d| !d.is_empty()) {
-            Some(d) => Some(d),
-            None => user,
-        }
-    };
+    let name = shown_name;
     let scope: String = col(row, "scope")?;
     Ok(PauseView {
         id: col(row, "id")?,

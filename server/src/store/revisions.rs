@@ -5,14 +5,15 @@
 
 use std::collections::BTreeMap;
 
-use quan_core::api::{RevisionView, RoundRelease};
+use quan_core::api::{Reallocation, RevisionView, RoundRelease};
 use quan_core::campaign::Campaign;
-use quan_core::revision::{self, Accounts, Change, PoolState, Revision, SubsidyState};
+use quan_core::revision::{self, Accounts, Change, PoolState, ReallocationRefusal, Revision, SubsidyState};
 use quan_core::{CampaignId, ErrorCode, Fen, KindId, Timestamp};
 use sqlx::any::AnyRow;
 
 use crate::db::{col, Db, DbError, Tx};
 use crate::error::AppError;
+use crate::store::accounts::shown_name;
 
 fn body(c: &Campaign) -> Result<String, DbError> {
     serde_json::to_string(c).map_err(|e| DbError(format!("campaign {} as JSON: {e}", c.id)))
@@ -226,23 +227,13 @@ pub async fn revise(
 ) -> Result<RevisionView, AppError> {
     let id = proposal.revised.id.as_str();
     let mut tx = db.begin_write().await?;
-    let row = sqlx::query(
-        "SELECT version, body FROM campaign_versions WHERE campaign = $1 ORDER BY version DESC LIMIT 1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(row) = row else {
-        return Err(AppError::new(ErrorCode::NotFound, format!("no campaign {id}")));
-    };
-    let version: i64 = col(&row, "version")?;
+    let (running, version) = running(&mut tx, id).await?;
     if proposal.previewed.is_some_and(|p| p != version + 1) {
         return Err(AppError::new(
             ErrorCode::RevisionRefused,
             format!("campaign {id} was revised after the preview (it runs version {version}): preview again"),
         ));
     }
-    let running = read_body(id, version, &col::<String>(&row, "body")?)?;
     let accounts = accounts(&mut tx, db, id).await?;
     let revision = revision::revise(&running, proposal.revised, &accounts, now)
         .map_err(|e| AppError::new(ErrorCode::RevisionRefused, e.0))?;
@@ -268,7 +259,47 @@ pub async fn revise(
         return Ok(view);
     }
     apply_moves(&mut tx, id, &revision).await?;
-    let changes = serde_json::to_string(&revision.changes).map_err(|e| DbError(e.to_string()))?;
+    let made = write_version(
+        &mut tx,
+        proposal.revised,
+        version + 1,
+        proposal.file,
+        &revision.changes,
+        proposal.reason,
+        by,
+        now,
+    )
+    .await?;
+    if !made {
+        let _ = tx.rollback().await;
+        return Err(revised_meanwhile(id, version + 1));
+    }
+    tx.commit().await?;
+    one(db, id, version + 1)
+        .await?
+        .ok_or_else(|| AppError::internal("a version just made is not there"))
+}
+
+fn revised_meanwhile(id: &str, version: i64) -> AppError {
+    AppError::new(
+        ErrorCode::RevisionRefused,
+        format!("campaign {id} was revised meanwhile: look at its version {version} and try again"),
+    )
+}
+
+/// Writes `campaign` as its version `version`; false if another writer took that number first.
+#[allow(clippy::too_many_arguments)]
+async fn write_version(
+    tx: &mut Tx,
+    campaign: &Campaign,
+    version: i64,
+    file: Option<&str>,
+    changes: &[Change],
+    reason: &str,
+    by: By,
+    now: Timestamp,
+) -> Result<bool, DbError> {
+    let changes = serde_json::to_string(changes).map_err(|e| DbError(e.to_string()))?;
     let account = match by {
         By::Account(a) => Some(a),
         By::CommandLine => None,
@@ -277,30 +308,100 @@ pub async fn revise(
         "INSERT INTO campaign_versions (campaign, version, body, file, changes, reason, at, account_id) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
     )
-    .bind(id)
-    .bind(version + 1)
-    .bind(body(proposal.revised)?)
-    .bind(proposal.file)
+    .bind(campaign.id.as_str())
+    .bind(version)
+    .bind(body(campaign)?)
+    .bind(file)
     .bind(changes)
-    .bind(proposal.reason)
+    .bind(reason)
     .bind(now.millis())
     .bind(account)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    if made.rows_affected() != 1 {
+    Ok(made.rows_affected() == 1)
+}
+
+/// The latest version of campaign `id` and its number, read in `tx`.
+async fn running(tx: &mut Tx, id: &str) -> Result<(Campaign, i64), AppError> {
+    let row = sqlx::query(
+        "SELECT version, body FROM campaign_versions WHERE campaign = $1 ORDER BY version DESC LIMIT 1",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = row else {
+        return Err(AppError::new(ErrorCode::NotFound, format!("no campaign {id}")));
+    };
+    let version: i64 = col(&row, "version")?;
+    Ok((read_body(id, version, &col::<String>(&row, "body")?)?, version))
+}
+
+/// A reallocation (预算调剂), decided by core against the latest version and the pools in one
+/// transaction: the pools move, the version with both budgets moved is written, and the
+/// reallocation is recorded with it. Refused in words if the kind has too little left.
+#[allow(clippy::too_many_arguments)]
+pub async fn reallocate(
+    db: &Db,
+    id: &str,
+    from: &KindId,
+    to: &KindId,
+    amount: Fen,
+    account: i64,
+    reason: &str,
+    now: Timestamp,
+) -> Result<Reallocation, AppError> {
+    let mut tx = db.begin_write().await?;
+    let (running, version) = running(&mut tx, id).await?;
+    let accounts = accounts(&mut tx, db, id).await?;
+    let (revised, revision) = revision::reallocate(&running, &accounts, from, to, amount, now.china_date())
+        .map_err(|why| {
+        let code = match why {
+            ReallocationRefusal::TooLittleLeft => ErrorCode::SoldOut,
+            ReallocationRefusal::Kinds | ReallocationRefusal::Amount => ErrorCode::InvalidRequest,
+        };
+        AppError::new(code, why.to_string())
+    })?;
+    apply_moves(&mut tx, id, &revision).await?;
+    let by = By::Account(account);
+    if !write_version(
+        &mut tx,
+        &revised,
+        version + 1,
+        None,
+        &revision.changes,
+        reason,
+        by,
+        now,
+    )
+    .await?
+    {
         let _ = tx.rollback().await;
-        return Err(AppError::new(
-            ErrorCode::RevisionRefused,
-            format!(
-                "campaign {id} was revised meanwhile: look at its version {} and try again",
-                version + 1
-            ),
-        ));
+        return Err(revised_meanwhile(id, version + 1));
     }
+    let row = sqlx::query(
+        "INSERT INTO reallocations (at, campaign, from_kind, to_kind, amount, account_id, reason, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(now.millis())
+    .bind(id)
+    .bind(from.as_str())
+    .bind(to.as_str())
+    .bind(amount.0)
+    .bind(account)
+    .bind(reason)
+    .bind(version + 1)
+    .fetch_one(&mut *tx)
+    .await?;
+    let made: i64 = col(&row, "id")?;
     tx.commit().await?;
-    one(db, id, version + 1)
-        .await?
-        .ok_or_else(|| AppError::internal("a version just made is not there"))
+    Ok(Reallocation {
+        id: made,
+        at: now,
+        from_kind: from.clone(),
+        to_kind: to.clone(),
+        amount,
+        reason: reason.to_owned(),
+    })
 }
 
 /// The first releases of every round `changes` adds or schedules.
@@ -344,14 +445,12 @@ fn read_view(row: &AnyRow) -> Result<RevisionView, DbError> {
     let account: Option<i64> = col(row, "account_id")?;
     let by = match (
         account,
-        col::<Option<String>>(row, "display_name")?,
-        col::<Option<String>>(row, "username")?,
+        shown_name(col(row, "display_name")?, col(row, "username")?),
     ) {
-        (Some(_), Some(d), _) if !d.is_empty() => d,
-        (Some(_), _, Some(u)) => u,
-        (Some(a), _, None) => format!("account {a}"),
-        (None, _, _) if version == 1 => "seed".into(),
-        (None, _, _) => "command line".into(),
+        (Some(_), Some(name)) => name,
+        (Some(a), None) => format!("account {a}"),
+        (None, _) if version == 1 => "seed".into(),
+        (None, _) => "command line".into(),
     };
     let revised = read_body(&campaign, version, &col::<String>(row, "body")?)?;
     Ok(RevisionView {
