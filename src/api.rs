@@ -166,6 +166,19 @@ pub async fn text(path: &str, token: &str) -> Result<String, ApiError> {
     exchange("GET", path, Some(token), None, None, "text/csv").await
 }
 
+/// `GET /operator/campaigns/{id}/campaign.toml`: the campaign as it runs, as a campaign file.
+pub async fn campaign_file(token: &str, campaign: &str) -> Result<String, ApiError> {
+    exchange(
+        "GET",
+        &format!("/operator/campaigns/{campaign}/campaign.toml"),
+        Some(token),
+        None,
+        None,
+        "application/toml",
+    )
+    .await
+}
+
 async fn get<T: DeserializeOwned>(path: &str, token: Option<&str>) -> Result<T, ApiError> {
     send("GET", path, token, None, None).await
 }

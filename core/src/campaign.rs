@@ -283,6 +283,13 @@ impl Campaign {
         Ok(c)
     }
 
+    /// The campaign as a campaign file, which [`Campaign::from_toml`] reads back as it is: what
+    /// runs, to revise and upload again.
+    #[cfg(feature = "toml")]
+    pub fn to_toml(&self) -> Result<String, CampaignError> {
+        toml::to_string(self).map_err(|e| CampaignError(format!("campaign {} as a file: {e}", self.id)))
+    }
+
     /// Checks that the numbers agree with each other: budgets add up, rounds fit the period and
     /// their quotas fit the kinds' budgets, every kind has a benefit.
     pub fn validate(&self) -> Result<(), CampaignError> {

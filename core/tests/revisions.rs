@@ -406,3 +406,22 @@ proptest! {
         prop_assert!(moved.validate().is_ok(), "{:?}", moved.validate());
     }
 }
+
+#[test]
+fn what_runs_is_written_as_a_campaign_file_that_reads_back_as_it_is() {
+    let jishan = Campaign::from_toml(include_str!("../../server/campaigns/jishan-2023.toml")).unwrap();
+    let c = qinshui();
+    let (moved, _) = reallocate(
+        &c,
+        &fresh(&c),
+        &"fuel".into(),
+        &"retail".into(),
+        yuan(1_000),
+        c.starts,
+    )
+    .unwrap();
+    for campaign in [c, jishan, moved] {
+        let file = campaign.to_toml().unwrap();
+        assert_eq!(Campaign::from_toml(&file).unwrap(), campaign, "{file}");
+    }
+}

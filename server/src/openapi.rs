@@ -66,6 +66,7 @@ use crate::routes;
         routes::pauses::busy,
         routes::pauses::set_busy,
         routes::revisions::versions,
+        routes::revisions::file,
         routes::revisions::revise,
         routes::revisions::schedule,
         routes::reports::settlements_csv,

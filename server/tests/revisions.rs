@@ -166,6 +166,26 @@ async fn round_two_scheduled_at_0959_on_one_instance_releases_at_1000_on_both() 
     assert!(detail.contains("round 2 (第二轮) has begun"), "{detail}");
 }
 
+/// The preview of `file` uploaded for `reason`.
+async fn preview(app: &TestApp, op: &str, file: &str, reason: &str) -> RevisionView {
+    let res = app
+        .post(
+            &format!("/operator/campaigns/{QINSHUI}/revisions"),
+            op,
+            json!({"file": file, "reason": reason}),
+        )
+        .await;
+    let status = res.status();
+    let body = res.text().await.unwrap();
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+/// A revision's changes in words.
+fn words(v: &RevisionView) -> Vec<String> {
+    v.changes.iter().map(ToString::to_string).collect()
+}
+
 /// Qinshui's file with retail cut to 3,500,000 yuan, taken from round 2's quota.
 fn retail_cut() -> String {
     let file = SEED
@@ -187,18 +207,9 @@ async fn a_revised_file_is_previewed_in_words_then_applied_on_confirm_and_kept()
     let (_, resident) = app.resident("r1").await;
     assert_eq!(app.claim_retail(&resident).await.status(), 201);
 
-    let res = app
-        .post(
-            &path,
-            &op,
-            json!({"file": retail_cut(), "reason": "零售核销率低，调减"}),
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-    let preview: RevisionView = res.json().await.unwrap();
-    let words: Vec<String> = preview.changes.iter().map(ToString::to_string).collect();
+    let preview = preview(&app, &op, &retail_cut(), "零售核销率低，调减").await;
     assert_eq!(
-        words,
+        words(&preview),
         [
             "budget 12700000.00 → 12200000.00 yuan",
             "round 2 retail quota 2000000.00 → 1500000.00 yuan",
@@ -368,5 +379,67 @@ async fn the_command_line_shows_the_changes_and_applies_only_on_yes() {
     assert!(
         words.contains("version 1") && words.contains("the seed"),
         "{words}"
+    );
+}
+
+/// After a reallocation into today's round, the seed file no longer says what runs: uploaded,
+/// it would reach back into round 1, and is refused. The campaign as it runs, downloaded as a
+/// file, carries the reallocation: edited and uploaded, its changes are the edit alone.
+#[tokio::test]
+async fn the_file_to_revise_is_the_one_that_runs_downloaded() {
+    let app = day3().await;
+    let op = app.operator().await;
+    let moved = app
+        .post(
+            &format!("/operator/campaigns/{QINSHUI}/reallocations"),
+            &op,
+            json!({"from_kind": "fuel", "to_kind": "retail", "amount": yuan(1_000), "reason": "调剂"}),
+        )
+        .await;
+    assert_eq!(moved.status(), 201);
+    let path = format!("/operator/campaigns/{QINSHUI}/revisions");
+    let stale = app
+        .post(&path, &op, json!({"file": retail_cut(), "reason": "零售调减"}))
+        .await;
+    let (status, code, detail) = refusal(stale).await;
+    assert_eq!((status, code), (409, ErrorCode::RevisionRefused), "{detail}");
+
+    let res = app
+        .get(&format!("/operator/campaigns/{QINSHUI}/campaign.toml"), &op)
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()
+            .get("content-disposition")
+            .and_then(|v| v.to_str().ok()),
+        Some("attachment; filename=\"qinshui-2022-r2-v2.toml\"")
+    );
+    let running = res.text().await.unwrap();
+    assert!(
+        running.starts_with("# 晋情消费·乐购沁水: version 2, as it runs\n"),
+        "{running}"
+    );
+    // Retail's budget, as the reallocation left it (round 1's quota with it), cut by 500,000
+    // yuan from round 2's quota; the total with it.
+    assert_eq!(running.matches("retail = 2001000\n").count(), 1, "{running}");
+    let edited = running
+        .replace("budget = 12700000\n", "budget = 12200000\n")
+        .replace("budget = 4001000\n", "budget = 3501000\n")
+        .replace("retail = 2000000\n", "retail = 1500000\n");
+    assert_ne!(edited, running, "{running}");
+    assert_eq!(
+        words(&preview(&app, &op, &edited, "零售调减").await),
+        [
+            "budget 12700000.00 → 12200000.00 yuan",
+            "round 2 retail quota 2000000.00 → 1500000.00 yuan",
+            "retail budget 4001000.00 → 3501000.00 yuan",
+        ]
+    );
+    // Signed in as nobody: refused.
+    assert_eq!(
+        app.get(&format!("/operator/campaigns/{QINSHUI}/campaign.toml"), "")
+            .await
+            .status(),
+        401
     );
 }

@@ -107,6 +107,7 @@ const TABLE: &[(&str, &str, &[Caller])] = &[
     ("GET", "/api/v1/operator/campaigns/{id}/busy", REPORTS),
     ("POST", "/api/v1/operator/campaigns/{id}/busy", BUREAU),
     ("GET", "/api/v1/operator/campaigns/{id}/revisions", REPORTS),
+    ("GET", "/api/v1/operator/campaigns/{id}/campaign.toml", REPORTS),
     ("POST", "/api/v1/operator/campaigns/{id}/revisions", BUREAU),
     ("POST", "/api/v1/operator/campaigns/{id}/rounds", BUREAU),
     ("GET", "/api/v1/operator/campaigns/{id}/reallocations", REPORTS),

@@ -16,7 +16,7 @@ mod top_bar;
 
 pub use countdown::{Countdown, CountdownProps};
 pub use coupon_card::{CouponCard, CouponCardProps};
-pub use download::save_csv;
+pub use download::{save_csv, save_file};
 pub use error_notice::error_notice;
 pub use input_value::{chosen_file, input_value};
 pub use progress_ring::progress_ring;

@@ -487,24 +487,20 @@ pub fn Reallocate(props: &ReallocateProps) -> Html {
                         done.reload();
                         on_done.emit(());
                     }
-                    Err(e) if e.code() == Some(quan_core::ErrorCode::InvalidRequest) => {
-                        error.set(Some(
-                            lang.pick(
-                                "请选两个不同的券种，金额大于零，并写明调剂依据。",
-                                "Choose two different kinds, an amount above zero, and the grounds.",
-                            )
-                            .into(),
-                        ))
-                    }
-                    Err(e) if e.code() == Some(quan_core::ErrorCode::SoldOut) => {
-                        error.set(Some(
-                            lang.pick(
-                                "调出券种未发放的部分不足此金额。",
-                                "The first kind has less than that left to give out.",
-                            )
-                            .into(),
-                        ))
-                    }
+                    Err(e) if e.code() == Some(quan_core::ErrorCode::InvalidRequest) => error.set(Some(
+                        lang.pick(
+                            "请选两个不同的券种，金额大于零，并写明调剂依据。",
+                            "Choose two different kinds, an amount above zero, and the grounds.",
+                        )
+                        .into(),
+                    )),
+                    Err(e) if e.code() == Some(quan_core::ErrorCode::SoldOut) => error.set(Some(
+                        lang.pick(
+                            "调出券种未发放的部分不足此金额。",
+                            "The first kind has less than that left to give out.",
+                        )
+                        .into(),
+                    )),
                     Err(e) => error.set(Some(crate::i18n::error_words(lang, &e).into())),
                 }
             });

@@ -282,6 +282,30 @@ pub fn Revisions(props: &RevisionsProps) -> Html {
     // What the form itself refuses before sending.
     let hint = use_state(|| false);
     let (file, file_reason) = (use_node_ref(), use_node_ref());
+    // The campaign as it runs, saved as a file: the one to edit and upload.
+    let download = {
+        let (token, campaign, error) = (props.token.clone(), c.id.as_str().to_owned(), error.clone());
+        let version = match running.answer() {
+            Some(Ok(v)) => v.version,
+            _ => 0,
+        };
+        Callback::from(move |_: MouseEvent| {
+            let (token, campaign, error) = (token.clone(), campaign.clone(), error.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::campaign_file(&token, &campaign).await {
+                    Ok(text) => {
+                        error.set(None);
+                        crate::components::save_file(
+                            &format!("{campaign}-v{version}.toml"),
+                            "application/toml;charset=utf-8",
+                            &text,
+                        );
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
     let claimed: Vec<KindId> = c
         .kinds
         .iter()
@@ -545,6 +569,13 @@ pub fn Revisions(props: &RevisionsProps) -> Html {
                 <button type="submit" class="button">{ lang.pick("预览", "Preview") }</button>
             </form>
             <h4>{ lang.pick("上传修订后的活动文件", "Upload a revised campaign file") }</h4>
+            <p class="muted">
+                { lang.pick(
+                    "请在当前运行的版本上修改：它已包含此前的每次修订、调剂和轮次安排。",
+                    "Edit the version that runs: it carries every revision, reallocation and round before it.",
+                ) }
+                <button type="button" class="chip" onclick={download}>{ lang.pick("下载当前版本（.toml）", "Download the running version (.toml)") }</button>
+            </p>
             <form class="filters" onsubmit={upload}>
                 <label>{ lang.pick("活动文件（.toml）", "Campaign file (.toml)") }<input type="file" accept=".toml,text/plain" ref={file} required=true /></label>
                 <label>{ lang.pick("修订依据（记录在案）", "Why the revision (kept on record)") }<input ref={file_reason} maxlength="200" autocomplete="off" /></label>

@@ -236,35 +236,41 @@ test('the operator schedules round 2 from its preview, then uploads a revised fi
   assert.deepEqual(await axeViolations(page), [], 'round preview');
   await screenshot(page, 'console-round-preview');
   await preview.getByRole('button', { name: '确认发布' }).click();
-  await page.getByTestId('revision-made').getByText('已发布版本 2').waitFor();
+  // A version after whatever the campaign has run so far (a reallocation, say).
+  await page.getByTestId('revision-made').getByText(/已发布版本 \d+/).waitFor();
+  const scheduled = Number((await page.getByTestId('revision-made').innerText()).match(/已发布版本 (\d+)/)[1]);
   await page.getByTestId('rounds').getByText('第 2 轮「第二轮」· 2026-03-16 – 2026-03-22').waitFor();
 
-  // A revised file: the seed moved to the demo's dates, with round 2 as scheduled, and retail cut
-  // by 500,000 yuan from round 2's quota.
-  const shift = (text, from, to) => text.replaceAll(`"${from}"`, `"${to}"`);
-  let file = readFileSync(new URL('../../server/campaigns/qinshui-2022-r2.toml', import.meta.url), 'utf8');
-  file = shift(shift(shift(file, '2022-09-25', '2026-03-02'), '2022-10-15', '2026-03-22'), '2022-10-08', '2026-03-15');
-  file = file
-    .replace('budget = 12_700_000', 'budget = 12_200_000')
-    .replace('budget = 4_000_000', 'budget = 3_500_000')
-    .replace('number = 2\nname = "第二轮"\n', 'number = 2\nname = "第二轮"\nstarts = "2026-03-16"\nends = "2026-03-22"\n')
-    .replace('quota = { retail = 2_000_000, fuel = 1_000_000, digital = 709_000', 'quota = { retail = 1_500_000, fuel = 1_000_000, digital = 709_000');
+  // A revised file: the version that runs, downloaded (round 2 as scheduled, and whatever was
+  // reallocated before), with retail cut by 500,000 yuan from round 2's quota.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: '下载当前版本（.toml）' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), `qinshui-2022-r2-v${scheduled}.toml`);
+  let file = readFileSync(await download.path(), 'utf8');
+  assert.match(file, /\nstarts = "2026-03-16"\nends = "2026-03-22"\n/);
+  const retailBudget = Number(file.match(/id = "retail"[\s\S]*?\nbudget = (\d+)/)[1]);
+  const cut = (text, re) => text.replace(re, (_, before, n) => `${before}${Number(n) - 500000}`);
+  file = cut(file, /^(budget = )(\d+)$/m);
+  file = cut(file, /(id = "retail"[\s\S]*?\nbudget = )(\d+)/);
+  file = cut(file, /(number = 2\n[\s\S]*?\[rounds\.quota\][\s\S]*?\nretail = )(\d+)/);
   await page.getByLabel('活动文件（.toml）').setInputFiles({ name: 'qinshui.toml', mimeType: 'text/plain', buffer: Buffer.from(file) });
   await page.getByLabel('修订依据（记录在案）').fill('零售核销率低，调减');
   await page.locator('form.filters').getByRole('button', { name: '预览' }).click();
-  await preview.getByText('预览版本 3（尚未写入）').waitFor();
+  await preview.getByText(`预览版本 ${scheduled + 1}（尚未写入）`).waitFor();
   assert.deepEqual(await preview.locator('ul').first().locator('li').allInnerTexts(), [
     '总预算：12700000 元 → 12200000 元',
     '第 2 轮 零售通用券 额度：2000000 元 → 1500000 元',
-    '零售通用券 预算：4000000 元 → 3500000 元',
+    `零售通用券 预算：${retailBudget} 元 → ${retailBudget - 500000} 元`,
   ]);
   // Round 2's retail now releases a seventh of 1,500,000 yuan a day.
   await page.getByTestId('release-preview').getByText('第 2 轮 零售通用券：2026-03-16 起共 7 天，首日投放 214285.72 元').waitFor();
   await screenshot(page, 'console-revision-preview');
   await preview.getByRole('button', { name: '确认发布' }).click();
-  await page.getByTestId('revision-made').getByText('已发布版本 3').waitFor();
+  await page.getByTestId('revision-made').getByText(`已发布版本 ${scheduled + 1}`).waitFor();
   const versions = page.getByTestId('versions');
-  await versions.getByText(/版本 3 · .* · 零售核销率低，调减/).waitFor();
+  await versions.getByText(new RegExp(`版本 ${scheduled + 1} · .* · 零售核销率低，调减`)).waitFor();
   await versions.getByText(/版本 1 · .* · 活动文件 · 初始版本/).waitFor();
   // Round 2's form now starts from the revised quota.
   assert.equal(await page.getByLabel('零售通用券 额度（元）').inputValue(), '1500000');

@@ -23,6 +23,23 @@ use utoipa::openapi::path::HttpMethod;
 
 use crate::state::AppState;
 
+/// A document to save: `body` of `content_type`, named `name` for the download.
+pub(crate) fn attachment(name: &str, content_type: &str, body: String) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// Where the API is served; every annotation's path starts with it.
 pub const PREFIX: &str = "/api/v1";
 

@@ -3,8 +3,7 @@
 
 use super::Table;
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use quan_core::api::{Reallocation, ReallocationRequest, Settlement};
 use quan_core::report::{self, AuditTerms, CampaignReport, KindFigures, AUDIT_PERCENT};
 use quan_core::revision::check_reason;
@@ -163,18 +162,8 @@ fn fixed(value: Option<u64>, scale: u64, places: usize) -> String {
 }
 
 pub(crate) fn csv(name: &str, body: String) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        // A byte-order mark, so spreadsheet programs read the Chinese names as UTF-8.
-        format!("\u{feff}{body}"),
-    )
-        .into_response()
+    // A byte-order mark, so spreadsheet programs read the Chinese names as UTF-8.
+    super::attachment(name, "text/csv; charset=utf-8", format!("\u{feff}{body}"))
 }
 
 #[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/report.csv", tag = "operator", params(("id" = String, Path, description = "Campaign id")), security(("bearer" = [])), responses((status = 200, description = "The report, a line per kind and one for the campaign", content_type = "text/csv")))]

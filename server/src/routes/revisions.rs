@@ -26,6 +26,7 @@ use quan_core::Problem;
 pub fn routes() -> Table {
     Table::new()
         .add(__path_versions, versions)
+        .add(__path_file, file)
         .add(__path_revise, revise)
         .add(__path_schedule, schedule)
 }
@@ -63,6 +64,23 @@ async fn versions(
         rounds,
         versions: revisions::list(&state.db, campaign.id.as_str()).await?,
     }))
+}
+
+#[utoipa::path(get, path = "/api/v1/operator/campaigns/{id}/campaign.toml", tag = "operator", params(("id" = String, Path, description = "Campaign id")), security(("bearer" = [])), responses((status = 200, description = "The campaign as it runs, as a campaign file: the one to revise and upload, since it carries every version before it (reallocations and scheduled rounds among them)", content_type = "application/toml")))]
+async fn file(
+    State(state): State<AppState>,
+    who: Staff<Reports>,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let campaigns = state.campaigns.now();
+    let campaign = campaigns.for_staff(&id, &who)?;
+    let (running, version) = revisions::current(&state.db, campaign.id.as_str()).await?;
+    let body = running.to_toml().map_err(AppError::internal)?;
+    Ok(super::attachment(
+        &format!("{}-v{version}.toml", running.id),
+        "application/toml; charset=utf-8",
+        format!("# {}: version {version}, as it runs\n{body}", running.name),
+    ))
 }
 
 /// A reason: one line, at most 200 characters.

@@ -321,6 +321,14 @@ async fn write_version(
     Ok(made.rows_affected() == 1)
 }
 
+/// The latest version of campaign `id` and its number.
+pub async fn current(db: &Db, id: &str) -> Result<(Campaign, i64), AppError> {
+    let mut tx = db.begin_read().await?;
+    let found = running(&mut tx, id).await;
+    let _ = tx.rollback().await;
+    found
+}
+
 /// The latest version of campaign `id` and its number, read in `tx`.
 async fn running(tx: &mut Tx, id: &str) -> Result<(Campaign, i64), AppError> {
     let row = sqlx::query(
