@@ -1,7 +1,9 @@
-//! `rush`: residents claim from a small pool at the release instant, against a server already
-//! running; the same server's trivial endpoint is measured the same way for reference.
+//! `rush`: residents claim at the release instant, against a server already running, from a
+//! pool of exactly one coupon each, so every claim of the first wave is granted (a write); then
+//! a second wave of residents claims from the pool that is gone, and is told so (no write). The
+//! same server's trivial endpoint is measured the same way for reference.
 //!
-//! Usage: `quan-bench rush URL DATABASE_URL RESIDENTS CONCURRENCY` — prints one JSON object;
+//! Usage: `quan-bench rush URL DATABASE_URL GRANTED LATE CONCURRENCY` — prints one JSON object;
 //! `quan-bench campaign DAY POOL` prints the campaign file the server must run for it.
 //! `cargo xtask bench rush` does all of it.
 //!
@@ -30,11 +32,19 @@ struct Phase {
 
 #[derive(Debug, Serialize)]
 struct Report {
-    residents: usize,
+    /// Residents in the first wave, each granted a coupon: the pool.
+    granted_residents: usize,
+    /// Residents in the second wave, after the pool is gone.
+    late_residents: usize,
     concurrency: usize,
     trivial: Phase,
-    claims: Phase,
+    /// The first wave: every answer a coupon.
+    granted: Phase,
+    /// The second wave: every answer "sold out".
+    sold_out: Phase,
+    /// Coupons in the database afterwards.
     issued: usize,
+    /// Granted claims a second over trivial requests a second.
     ratio: f64,
 }
 
@@ -126,16 +136,18 @@ async fn main() -> std::process::ExitCode {
             }
         };
     }
-    let (Some(url), Some(db_url), Some(residents), Some(concurrency)) = (
+    let number = |i: usize| args.get(i).and_then(|n| n.parse::<usize>().ok());
+    let (Some(url), Some(db_url), Some(granted), Some(late), Some(concurrency)) = (
         args.get(2).cloned(),
         args.get(3).cloned(),
-        args.get(4).and_then(|n| n.parse::<usize>().ok()),
-        args.get(5).and_then(|n| n.parse::<usize>().ok()),
+        number(4),
+        number(5),
+        number(6),
     ) else {
-        eprintln!("usage: quan-bench rush URL DATABASE_URL RESIDENTS CONCURRENCY");
+        eprintln!("usage: quan-bench rush URL DATABASE_URL GRANTED LATE CONCURRENCY");
         return std::process::ExitCode::from(2);
     };
-    match rush(url, db_url, residents, concurrency).await {
+    match rush(url, db_url, granted, late, concurrency).await {
         Ok(report) => {
             println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
             std::process::ExitCode::SUCCESS
@@ -147,7 +159,14 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-async fn rush(url: String, db_url: String, residents: usize, concurrency: usize) -> Result<Report, String> {
+async fn rush(
+    url: String,
+    db_url: String,
+    granted: usize,
+    late: usize,
+    concurrency: usize,
+) -> Result<Report, String> {
+    let residents = granted + late;
     let db = Db::connect(&db_url, 4).await.map_err(|e| e.to_string())?;
     let secrets = Secrets::from_master(
         &quan_server::store::master_secret(&db)
@@ -193,28 +212,34 @@ async fn rush(url: String, db_url: String, residents: usize, concurrency: usize)
     let c = client.clone();
     let u = url.clone();
     let trivial = drive(concurrency, residents, move |_| c.get(format!("{u}/api/v1/time"))).await;
-    // The rush: every resident claims once, all at once.
-    let c = client.clone();
-    let u = url.clone();
-    let t = tokens.clone();
-    let claims = drive(concurrency, tokens.len(), move |i| {
-        c.post(format!("{u}/api/v1/claims"))
-            .bearer_auth(&t[i])
-            .header("content-type", "application/json")
-            .body(r#"{"campaign":"rush","kind":"snack","denomination":0}"#)
-    })
-    .await;
+    // The rush: each resident of the first wave claims once, all at once; then the second
+    // wave, from the pool the first emptied. Each claim carries an Idempotency-Key, as the
+    // widget's do.
+    let wave = |first: usize, count: usize| {
+        let (c, u, t) = (client.clone(), url.clone(), tokens.clone());
+        drive(concurrency, count, move |i| {
+            c.post(format!("{u}/api/v1/claims"))
+                .bearer_auth(&t[first + i])
+                .header("content-type", "application/json")
+                .header("idempotency-key", format!("rush-{}", first + i))
+                .body(r#"{"campaign":"rush","kind":"snack","denomination":0}"#)
+        })
+    };
+    let granted_phase = wave(0, granted).await;
+    let sold_out = wave(granted, late).await;
     let issued: i64 =
         sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM coupons WHERE campaign = 'rush'")
             .fetch_one(&db.pool)
             .await
             .map_err(|e| e.to_string())?;
-    let ratio = claims.per_second / trivial.per_second;
+    let ratio = granted_phase.per_second / trivial.per_second;
     Ok(Report {
-        residents,
+        granted_residents: granted,
+        late_residents: late,
         concurrency,
         trivial,
-        claims,
+        granted: granted_phase,
+        sold_out,
         issued: usize::try_from(issued).unwrap_or(0),
         ratio,
     })

@@ -41,6 +41,36 @@ impl Dialect {
         }
     }
 
+    /// The placeholder of the `n`th parameter (from 1) of a statement whose parameters are
+    /// written in the order they are bound: `$n` on PostgreSQL; on SQLite a bare `?`, since
+    /// SQLite looks numbered and named parameters up by name, in time that grows with the
+    /// square of their number (for a batch's thousands, more than its writes take). Every
+    /// parameter of such a statement comes from here: a bare `?` after a numbered one would be
+    /// bound to the wrong value.
+    pub fn param(self, n: usize) -> String {
+        match self {
+            Dialect::Sqlite => "?".into(),
+            Dialect::Postgres => format!("${n}"),
+        }
+    }
+
+    /// `(…, …), (…, …)`: the VALUES of a multi-row insert of `rows` rows of `columns`
+    /// parameters each, the first of them parameter `first`.
+    pub fn values(self, rows: usize, columns: usize, first: usize) -> String {
+        let mut out = String::with_capacity(rows * columns * 5);
+        for r in 0..rows {
+            out.push_str(if r == 0 { "(" } else { ", (" });
+            for c in 0..columns {
+                if c > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&self.param(first + r * columns + c));
+            }
+            out.push(')');
+        }
+        out
+    }
+
     /// Appended to a `SELECT` whose rows the transaction is about to change. SQLite needs
     /// nothing: its write transaction already excludes every other writer.
     pub fn for_update(self) -> &'static str {
@@ -174,5 +204,17 @@ impl FromStr for Dialect {
     type Err = DbError;
     fn from_str(s: &str) -> Result<Dialect, DbError> {
         Dialect::of(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Dialect;
+
+    #[test]
+    fn a_multi_row_insert_numbers_every_parameter_in_order() {
+        assert_eq!(Dialect::Postgres.values(2, 3, 1), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(Dialect::Postgres.values(1, 2, 3), "($3, $4)");
+        assert_eq!(Dialect::Sqlite.values(2, 2, 1), "(?, ?), (?, ?)");
     }
 }

@@ -31,7 +31,7 @@ use crate::error::AppError;
 use crate::limits::{Limiter, Rate};
 use crate::metrics::Metrics;
 use crate::proxy::{self, Cidr};
-use crate::state::AppState;
+use crate::state::{AppState, Instance};
 use crate::store::accounts;
 use crate::store::claims::Claims;
 use crate::store::idempotency::InFlight;
@@ -199,6 +199,22 @@ pub struct Server {
 impl Server {
     /// Connects the database, loads the campaigns, and binds the listener (port 0 picks a free one).
     pub async fn build(config: Config, clock: Clock) -> Result<Server, String> {
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
+        let mut config = config;
+        if config.demo {
+            // The example host page is served from the server's own origin.
+            let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+            for origin in [
+                format!("http://127.0.0.1:{port}"),
+                format!("http://localhost:{port}"),
+            ] {
+                if !config.frame_ancestors.contains(&origin) {
+                    config.frame_ancestors.push(origin);
+                }
+            }
+        }
         let mut seeds = load_seeds(&config.campaigns_dir)?;
         if config.demo {
             // From today; with demo activity, from yesterday, so that a whole day lies behind.
@@ -256,7 +272,7 @@ impl Server {
             None if config.demo => Some(demo::host_key().verifying_key()),
             None => None,
         };
-        let state = AppState {
+        let state = AppState::new(Instance {
             clock,
             campaigns,
             db,
@@ -280,7 +296,7 @@ impl Server {
             },
             hasher: Hasher::start(),
             vault,
-        };
+        });
         if config.demo {
             demo::seed(&state, config.demo_activity)
                 .await
@@ -298,24 +314,6 @@ impl Server {
         }
         // After the demo's activity, which expires its own days as it goes.
         store::sweep::start(state.db.clone(), state.clock.clone());
-        let listener = TcpListener::bind(config.addr)
-            .await
-            .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
-        let mut config = config;
-        let mut state = state;
-        if config.demo {
-            // The example host page is served from the server's own origin.
-            let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
-            for origin in [
-                format!("http://127.0.0.1:{port}"),
-                format!("http://localhost:{port}"),
-            ] {
-                if !config.frame_ancestors.contains(&origin) {
-                    config.frame_ancestors.push(origin);
-                }
-            }
-            state.host_origins = Arc::new(config.frame_ancestors.clone());
-        }
         let router = app(state.clone(), &config);
         Ok(Server {
             listener,

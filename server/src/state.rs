@@ -15,9 +15,27 @@ use crate::store::idempotency::InFlight;
 use crate::store::sessions::Idle;
 use crate::vault::Vault;
 
-/// What every handler can reach.
+/// What every handler can reach: one [`Instance`], shared. Cloned for every request and
+/// extractor, so a clone is one reference count, not one for each of the instance's parts.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Instance>);
+
+impl AppState {
+    pub fn new(instance: Instance) -> AppState {
+        AppState(Arc::new(instance))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Instance;
+
+    fn deref(&self) -> &Instance {
+        &self.0
+    }
+}
+
+/// The parts of one server instance.
+pub struct Instance {
     pub clock: Clock,
     /// The campaigns as they run: [`Live::now`] for one request's snapshot.
     pub campaigns: Live,

@@ -334,3 +334,127 @@ async fn a_resident_over_the_rate_limit_is_told_when_to_retry() {
     assert!(res.headers().contains_key("retry-after"));
     assert_eq!(problem(res).await, (429, ErrorCode::RateLimited));
 }
+
+/// A claim whose answer was lost is sent again with its key to another instance, while the first
+/// is still deciding it: many such pairs at once, in batches with other residents' claims. Each
+/// key gives one coupon, both instances answer with it, and the limits and pools stay whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_key_sent_to_two_instances_at_once_gives_one_coupon() {
+    let options = || Options {
+        clock: Clock::starting_at(
+            quan_core::ChinaDate::new(2026, 1, 5)
+                .unwrap()
+                .at(quan_core::TimeOfDay(36_000)),
+        ),
+        campaigns: Some(vec![(
+            "rush.toml",
+            rush_campaign("2026-01-05", 1_000, "{ per_round = 2 }"),
+        )]),
+        ..Options::default()
+    };
+    let (first, second) = common::spawn_two(options).await;
+    let body = json!({"campaign": "rush", "kind": "snack", "denomination": 0});
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let (_, token) = first.resident(&format!("twice-{i}")).await;
+        for (app, key) in [(&first, "a"), (&second, "a"), (&first, "b")] {
+            let (client, url, token, body) = (
+                app.client.clone(),
+                app.url("/claims"),
+                token.clone(),
+                body.clone(),
+            );
+            let key = format!("{key}-{i}");
+            tasks.spawn(async move {
+                let res = client
+                    .post(url)
+                    .bearer_auth(&token)
+                    .header("Idempotency-Key", &key)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap();
+                let status = res.status().as_u16();
+                let text = res.text().await.unwrap();
+                (i, key, status, text)
+            });
+        }
+    }
+    let mut answers: std::collections::HashMap<(usize, String), Vec<i64>> = Default::default();
+    while let Some(r) = tasks.join_next().await {
+        let (i, key, status, text) = r.unwrap();
+        match status {
+            201 => {
+                let c: CouponView = serde_json::from_str(&text).unwrap();
+                answers.entry((i, key)).or_default().push(c.id.0);
+            }
+            // The key still in flight on the instance it reached second: retried later.
+            409 => assert!(text.contains("idempotency_in_progress"), "{text}"),
+            other => panic!("{other}: {text}"),
+        }
+    }
+    for ((i, key), ids) in &answers {
+        assert!(ids.windows(2).all(|w| w[0] == w[1]), "{i} {key}: {ids:?}");
+    }
+    for i in 0..40 {
+        let coupons: i64 = sqlx::query_scalar(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM coupons c JOIN residents r ON r.id = c.resident_id \
+             WHERE r.subject = $1",
+        )
+        .bind(format!("twice-{i}"))
+        .fetch_one(&first.state.db.pool)
+        .await
+        .unwrap();
+        let keys = answers.keys().filter(|(j, _)| *j == i).count() as i64;
+        assert_eq!(coupons, keys, "resident {i}: one coupon per key answered");
+    }
+    first.assert_conserved().await;
+}
+
+/// Once the day's release is known to be gone, claims are refused without the batcher; a retry
+/// of a claim granted before still gets its coupon again, not "sold out".
+#[tokio::test]
+async fn a_retry_after_the_day_is_gone_gets_its_first_answer() {
+    let app = spawn(Options {
+        clock: Clock::starting_at(
+            quan_core::ChinaDate::new(2026, 1, 5)
+                .unwrap()
+                .at(quan_core::TimeOfDay(36_000)),
+        ),
+        campaigns: Some(vec![(
+            "rush.toml",
+            rush_campaign("2026-01-05", 1, "{ per_round = 3 }"),
+        )]),
+        ..Options::default()
+    })
+    .await;
+    let body = json!({"campaign": "rush", "kind": "snack", "denomination": 0});
+    let send = |token: String, key: &'static str| {
+        app.client
+            .post(app.url("/claims"))
+            .bearer_auth(token)
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+    };
+    let (_, lucky) = app.resident("lucky").await;
+    let (_, late) = app.resident("late").await;
+    let first = send(lucky.clone(), "mine").await.unwrap();
+    assert_eq!(first.status(), 201);
+    let first: CouponView = first.json().await.unwrap();
+    // The batcher says so, and the instance learns the day is gone.
+    assert_eq!(
+        problem(send(late.clone(), "theirs").await.unwrap()).await,
+        (409, ErrorCode::SoldOut)
+    );
+    assert_eq!(
+        problem(send(late, "theirs-again").await.unwrap()).await,
+        (409, ErrorCode::SoldOut)
+    );
+    let again = send(lucky, "mine").await.unwrap();
+    assert_eq!(again.status(), 201);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let again: CouponView = again.json().await.unwrap();
+    assert_eq!(again.id, first.id);
+    app.assert_conserved().await;
+}

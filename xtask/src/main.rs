@@ -18,7 +18,7 @@ mod test;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <setup [--browser] | build | run | test | bench rush [--residents N] [--pool N] [--concurrency N] | bench web | bench scan | bench sign-in>";
+const USAGE: &str = "usage: cargo xtask <setup [--browser] | build | run | test | bench rush [--residents N] [--late N] [--concurrency N] | bench web | bench scan | bench sign-in>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

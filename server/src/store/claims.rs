@@ -29,11 +29,13 @@ use super::idempotency::{self, IdemKey, Prior};
 use super::{pauses, pools, sweep};
 use crate::campaigns::{Campaigns, Live};
 use crate::clock::Clock;
-use crate::db::{col, Db, DbError, Tx};
+use crate::db::{col, Db, DbError, Dialect, Tx};
 use crate::error::AppError;
 
 /// The most claims decided in one transaction.
 pub const MAX_BATCH: usize = 512;
+/// Coupons written by one statement: 14 parameters each, well under both backends' limit.
+const COUPONS_PER_INSERT: usize = 256;
 /// Claims waiting beyond this are refused at once as "busy, retry" rather than queued for long.
 const QUEUE: usize = 20_000;
 
@@ -128,6 +130,8 @@ impl Claims {
         ) {
             return Err(refusal(r));
         }
+        // A claim with an Idempotency-Key may be the retry of one granted before: the batcher,
+        // which looks its batch's keys up in one query, answers it.
         if idem.is_none() {
             let key = (campaign.id.0.clone(), kind.id.0.clone(), now.china_date());
             let known = self.left.lock().ok().and_then(|m| m.get(&key).copied());
@@ -228,9 +232,10 @@ impl Batcher {
     /// Decides a batch in one transaction. Every claim's answer, and what is left of each day's
     /// release it touched.
     ///
-    /// Round trips are per batch where they can be: one release row and one usage query per
-    /// kind, one insert per coupon (for its id), then every slot and every ledger record of the
-    /// batch in one statement each, and the counters once.
+    /// Round trips are per batch, not per claim: one release row and one usage query per kind,
+    /// one look-up of the batch's Idempotency-Keys, then the rules decide every claim in memory,
+    /// and the batch's coupons, its keys' first answers, its slots and its ledger records are
+    /// written in one statement each (per thousand rows or so), and the counters once.
     async fn decide(
         &self,
         batch: &[Pending],
@@ -272,26 +277,92 @@ impl Batcher {
                 .filter(|p| p.request.campaign == campaign.id && p.request.kind == kind.id)
                 .map(|p| p.resident.0)
                 .collect();
-            usage_counts(&mut tx, &residents, campaign, kind, &mut counted).await?;
+            usage_counts(&mut tx, self.db.dialect, &residents, campaign, kind, &mut counted).await?;
         }
+        // The slots residents held before this batch: the batch's are numbered on from these.
+        let mut slots_before = counted.clone();
+        let keys: Vec<&IdemKey> = batch.iter().filter_map(|p| p.idem.as_ref()).collect();
+        let priors = idempotency::lookup_many(&mut tx, self.db.dialect, &keys).await?;
+
+        // The rules, in memory: each claim refused, replayed, or granted.
+        let mut results: Vec<Option<ClaimResult>> = Vec::with_capacity(batch.len());
+        let mut grants = Vec::new();
+        for (i, p) in batch.iter().enumerate() {
+            if let Some(prior) = p.idem.as_ref().and_then(|k| priors.get(&k.id()).map(|r| (k, r))) {
+                let (k, first) = prior;
+                results.push(Some(match first.answer(k) {
+                    Ok(Prior::Replay { status, body }) => Ok(Claimed::Replay { status, body }),
+                    Ok(Prior::None) => Err(AppError::code(ErrorCode::IdempotencyInProgress)),
+                    Err(e) => Err(e),
+                }));
+                continue;
+            }
+            match grant(&campaigns, p, now, &mut days, &mut counted) {
+                Ok(g) => {
+                    results.push(None);
+                    grants.push((i, g));
+                }
+                Err(e) => results.push(Some(Err(e))),
+            }
+        }
+
+        // The granted coupons, each with its id, and its view.
+        let rows = insert_coupons(&mut tx, self.db.dialect, &grants, date, now).await?;
+        let mut views: Vec<CouponView> = rows
+            .iter()
+            .map(|c| c.view(&campaigns, &self.coupon_master, now))
+            .collect();
+        // The first answer of each key, recorded with the coupon it gave. A key another instance
+        // answered first meanwhile gives that answer instead, and this batch's coupon goes.
+        let answers: Vec<(&IdemKey, String)> = grants
+            .iter()
+            .zip(&views)
+            .filter_map(|((i, _), v)| {
+                let k = batch[*i].idem.as_ref()?;
+                Some((k, serde_json::to_string(v).unwrap_or_default()))
+            })
+            .collect();
+        let taken = idempotency::record_many(&mut tx, self.db.dialect, &answers, 201, now).await?;
         let mut made = Made::default();
-        let mut results = Vec::with_capacity(batch.len());
-        for p in batch {
-            let r = self
-                .decide_one(
-                    &mut tx,
-                    &campaigns,
-                    p,
-                    now,
-                    date,
-                    &mut days,
-                    &mut counted,
-                    &mut made,
-                )
-                .await?;
-            results.push(r);
+        for (((i, g), coupon), view) in grants.into_iter().zip(&rows).zip(views.drain(..)) {
+            let p = &batch[i];
+            if let Some(k) = &p.idem {
+                if taken.contains(&k.id()) {
+                    sqlx::query("DELETE FROM coupons WHERE id = $1")
+                        .bind(coupon.id.0)
+                        .execute(&mut *tx)
+                        .await?;
+                    if let Some(day) = days.get_mut(&(g.campaign.clone(), g.kind.clone())) {
+                        day.claimed -= g.value;
+                        day.claimed_now -= g.value;
+                    }
+                    results[i] = Some(match idempotency::lookup(&mut tx, k).await {
+                        Ok(Prior::Replay { status, body }) => Ok(Claimed::Replay { status, body }),
+                        Ok(Prior::None) => Err(AppError::code(ErrorCode::IdempotencyInProgress)),
+                        Err(e) => Err(e),
+                    });
+                    continue;
+                }
+            }
+            for scope in &g.scopes {
+                let n = slots_before
+                    .entry((p.resident.0, g.campaign.clone(), g.kind.clone(), *scope))
+                    .or_insert(0);
+                *n += 1;
+                made.slots.push((
+                    p.resident.0,
+                    g.campaign.clone(),
+                    g.kind.clone(),
+                    scope.key(),
+                    i64::from(*n),
+                    coupon.id.0,
+                ));
+            }
+            made.ledger
+                .push((g.campaign, g.kind, g.round, coupon.id.0, p.resident.0, g.value.0));
+            results[i] = Some(Ok(Claimed::New(Box::new(view))));
         }
-        made.write(&mut tx, now).await?;
+        made.write(&mut tx, self.db.dialect, now).await?;
         for ((campaign, kind), day) in &days {
             if day.claimed_now.is_positive() {
                 sqlx::query("UPDATE releases SET claimed = claimed + $1 WHERE campaign = $2 AND kind = $3 AND day = $4")
@@ -309,122 +380,149 @@ impl Batcher {
             .into_iter()
             .map(|((c, k), d)| ((c, k, date), d.released - d.claimed))
             .collect();
+        let results = results
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|| Err(AppError::internal("a claim of the batch went undecided"))))
+            .collect();
         Ok((results, left))
     }
+}
 
-    #[allow(clippy::too_many_arguments)]
-    async fn decide_one(
-        &self,
-        tx: &mut Tx,
-        campaigns: &Campaigns,
-        p: &Pending,
-        now: Timestamp,
-        date: ChinaDate,
-        days: &mut BTreeMap<(String, String), Day>,
-        counted: &mut HashMap<SlotKey, u32>,
-        made: &mut Made,
-    ) -> Result<ClaimResult, DbError> {
-        if let Some(k) = &p.idem {
-            match idempotency::lookup(tx, k).await {
-                Ok(Prior::Replay { status, body }) => return Ok(Ok(Claimed::Replay { status, body })),
-                Ok(Prior::None) => {}
-                Err(e) => return Ok(Err(e)),
-            }
-        }
-        let Some((campaign, kind)) = campaigns.kind(p.request.campaign.as_str(), p.request.kind.as_str())
-        else {
-            return Ok(Err(AppError::code(ErrorCode::NotFound)));
-        };
-        let Some(round) = campaign.round_on(date) else {
-            return Ok(Err(refusal(ClaimRefusal::NotStarted { opens_at: None })));
-        };
-        let key = (campaign.id.0.clone(), kind.id.0.clone());
-        let Some(day) = days.get_mut(&key) else {
-            return Ok(Err(AppError::code(ErrorCode::Internal)));
-        };
-        if let Some(reason) = &day.paused {
-            return Ok(Err(AppError::new(ErrorCode::ClaimsPaused, reason.clone())));
-        }
-        let den = p.request.denomination;
-        let scopes = LimitScope::for_coupon(&kind.limits, den, round.number, date);
-        let slot_key = |scope: LimitScope| (p.resident.0, key.0.clone(), key.1.clone(), scope);
-        let mut usage = Usage::default();
-        for scope in &scopes {
-            let n = counted.get(&slot_key(*scope)).copied().unwrap_or(0);
-            usage.count(*scope, n, den, round.number, date);
-        }
-        let left = day.released - day.claimed;
-        let grant = match check_claim(campaign, kind, p.request.denomination, usage, left, now) {
-            Ok(g) => g,
-            Err(r) => return Ok(Err(refusal(r))),
-        };
-        let Some(benefit) = kind.benefit(p.request.denomination) else {
-            return Ok(Err(AppError::code(ErrorCode::InvalidRequest)));
-        };
-        let (threshold, rate_bp) = match benefit {
-            quan_core::rules::Benefit::ThresholdOff { threshold, .. } => (threshold.0, 0i64),
-            quan_core::rules::Benefit::Rate { basis_points, .. } => (0, i64::from(basis_points)),
-        };
-        let row = sqlx::query(&format!(
-            "INSERT INTO coupons (campaign, kind, denomination, round, resident_id, source, day, value, threshold, \
-             rate_bp, status, given, claimed_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'held', 0, $11, $12) RETURNING {COLUMNS}"
-        ))
-        .bind(campaign.id.as_str())
-        .bind(kind.id.as_str())
-        .bind(i64::try_from(p.request.denomination).unwrap_or(0))
-        .bind(i64::from(grant.round))
-        .bind(p.resident.0)
-        .bind(Issuance::Claim.as_str())
-        .bind(date.to_string())
-        .bind(grant.value.0)
-        .bind(threshold)
-        .bind(rate_bp)
-        .bind(now.millis())
-        .bind(grant.expires.millis())
-        .fetch_one(&mut **tx)
-        .await?;
-        let coupon = CouponRow::read(&row)?;
-        let view = coupon.view(campaigns, &self.coupon_master, now);
-        if let Some(k) = &p.idem {
-            let body = serde_json::to_string(&view).unwrap_or_default();
-            if !idempotency::record(tx, k, 201, &body, now).await? {
-                // Another instance answered this key first: give its answer, not a second coupon.
-                sqlx::query("DELETE FROM coupons WHERE id = $1")
-                    .bind(coupon.id.0)
-                    .execute(&mut **tx)
-                    .await?;
-                return Ok(match idempotency::lookup(tx, k).await {
-                    Ok(Prior::Replay { status, body }) => Ok(Claimed::Replay { status, body }),
-                    Ok(Prior::None) => Err(AppError::code(ErrorCode::IdempotencyInProgress)),
-                    Err(e) => Err(e),
-                });
-            }
-        }
-        for scope in scopes {
-            let n = counted.entry(slot_key(scope)).or_insert(0);
-            *n += 1;
-            made.slots.push((
-                p.resident.0,
-                key.0.clone(),
-                key.1.clone(),
-                scope.key(),
-                i64::from(*n),
-                coupon.id.0,
-            ));
-        }
-        made.ledger.push((
-            key.0.clone(),
-            key.1.clone(),
-            i64::from(grant.round),
-            coupon.id.0,
-            p.resident.0,
-            grant.value.0,
-        ));
-        day.claimed += grant.value;
-        day.claimed_now += grant.value;
-        Ok(Ok(Claimed::New(Box::new(view))))
+/// A claim the rules grant, before its coupon is written.
+struct Grant {
+    resident: i64,
+    campaign: String,
+    kind: String,
+    denomination: i64,
+    round: i64,
+    value: Fen,
+    threshold: i64,
+    rate_bp: i64,
+    expires: Timestamp,
+    /// The limits it counts against.
+    scopes: Vec<LimitScope>,
+}
+
+/// Decides one claim by the rules, against what the batch has seen and granted so far (which it
+/// then counts too).
+fn grant(
+    campaigns: &Campaigns,
+    p: &Pending,
+    now: Timestamp,
+    days: &mut BTreeMap<(String, String), Day>,
+    counted: &mut HashMap<SlotKey, u32>,
+) -> Result<Grant, AppError> {
+    let date = now.china_date();
+    let Some((campaign, kind)) = campaigns.kind(p.request.campaign.as_str(), p.request.kind.as_str()) else {
+        return Err(AppError::code(ErrorCode::NotFound));
+    };
+    let Some(round) = campaign.round_on(date) else {
+        return Err(refusal(ClaimRefusal::NotStarted { opens_at: None }));
+    };
+    let key = (campaign.id.0.clone(), kind.id.0.clone());
+    let Some(day) = days.get_mut(&key) else {
+        return Err(AppError::code(ErrorCode::Internal));
+    };
+    if let Some(reason) = &day.paused {
+        return Err(AppError::new(ErrorCode::ClaimsPaused, reason.clone()));
     }
+    let den = p.request.denomination;
+    let scopes = LimitScope::for_coupon(&kind.limits, den, round.number, date);
+    let slot_key = |scope: LimitScope| (p.resident.0, key.0.clone(), key.1.clone(), scope);
+    let mut usage = Usage::default();
+    for scope in &scopes {
+        let n = counted.get(&slot_key(*scope)).copied().unwrap_or(0);
+        usage.count(*scope, n, den, round.number, date);
+    }
+    let left = day.released - day.claimed;
+    let granted = check_claim(campaign, kind, den, usage, left, now).map_err(refusal)?;
+    let Some(benefit) = kind.benefit(den) else {
+        return Err(AppError::code(ErrorCode::InvalidRequest));
+    };
+    let (threshold, rate_bp) = match benefit {
+        quan_core::rules::Benefit::ThresholdOff { threshold, .. } => (threshold.0, 0i64),
+        quan_core::rules::Benefit::Rate { basis_points, .. } => (0, i64::from(basis_points)),
+    };
+    for scope in &scopes {
+        *counted.entry(slot_key(*scope)).or_insert(0) += 1;
+    }
+    day.claimed += granted.value;
+    day.claimed_now += granted.value;
+    Ok(Grant {
+        resident: p.resident.0,
+        campaign: key.0,
+        kind: key.1,
+        denomination: i64::try_from(den).unwrap_or(0),
+        round: i64::from(granted.round),
+        value: granted.value,
+        threshold,
+        rate_bp,
+        expires: granted.expires,
+        scopes,
+    })
+}
+
+/// Writes the granted coupons, a few hundred to a statement; each one's row, in `grants`' order.
+async fn insert_coupons(
+    tx: &mut Tx,
+    dialect: Dialect,
+    grants: &[(usize, Grant)],
+    date: ChinaDate,
+    now: Timestamp,
+) -> Result<Vec<CouponRow>, DbError> {
+    let mut out = Vec::with_capacity(grants.len());
+    let day = date.to_string();
+    for chunk in grants.chunks(COUPONS_PER_INSERT) {
+        let q = format!(
+            "INSERT INTO coupons (campaign, kind, denomination, round, resident_id, source, day, value, threshold, \
+             rate_bp, status, given, claimed_at, expires_at) VALUES {} RETURNING {COLUMNS}",
+            dialect.values(chunk.len(), 14, 1)
+        );
+        let mut query = sqlx::query(&q);
+        for (_, g) in chunk {
+            query = query
+                .bind(g.campaign.as_str())
+                .bind(g.kind.as_str())
+                .bind(g.denomination)
+                .bind(g.round)
+                .bind(g.resident)
+                .bind(Issuance::Claim.as_str())
+                .bind(day.as_str())
+                .bind(g.value.0)
+                .bind(g.threshold)
+                .bind(g.rate_bp)
+                .bind("held")
+                .bind(0i64)
+                .bind(now.millis())
+                .bind(g.expires.millis());
+        }
+        let mut rows = query
+            .fetch_all(&mut **tx)
+            .await?
+            .iter()
+            .map(CouponRow::read)
+            .collect::<Result<Vec<_>, _>>()?;
+        // Ids are given in the order of the rows inserted; the order rows come back in is not
+        // promised, so they are put in id order and checked against what was asked.
+        rows.sort_by_key(|r| r.id.0);
+        let same = |r: &CouponRow, g: &Grant| {
+            (
+                r.resident_id,
+                r.campaign.as_str(),
+                r.kind.as_str(),
+                r.denomination,
+            ) == (g.resident, g.campaign.as_str(), g.kind.as_str(), g.denomination)
+        };
+        if rows.len() != chunk.len() || !rows.iter().zip(chunk).all(|(r, (_, g))| same(r, g)) {
+            return Err(DbError(format!(
+                "the coupons written ({}) are not the {} granted",
+                rows.len(),
+                chunk.len()
+            )));
+        }
+        out.extend(rows);
+    }
+    Ok(out)
 }
 
 /// (resident, campaign, kind, scope).
@@ -443,12 +541,12 @@ impl Made {
     /// Writes them. A slot taken meanwhile (which the release row's lock rules out among
     /// claims) fails the statement, and with it the whole batch: the database has the last word
     /// on every limit.
-    async fn write(&self, tx: &mut Tx, now: Timestamp) -> Result<(), DbError> {
+    async fn write(&self, tx: &mut Tx, dialect: Dialect, now: Timestamp) -> Result<(), DbError> {
         // Chunks well under both backends' limit on bound parameters.
         for chunk in self.slots.chunks(1_000) {
             let q = format!(
                 "INSERT INTO limit_slots (resident_id, campaign, kind, scope, slot, coupon_id) VALUES {}",
-                placeholders(chunk.len(), 6)
+                dialect.values(chunk.len(), 6, 1)
             );
             let mut query = sqlx::query(&q);
             for (r, c, k, s, n, id) in chunk {
@@ -465,7 +563,7 @@ impl Made {
         for chunk in self.ledger.chunks(1_000) {
             let q = format!(
                 "INSERT INTO ledger (at, event, campaign, kind, round, coupon_id, resident_id, amount) VALUES {}",
-                placeholders(chunk.len(), 8)
+                dialect.values(chunk.len(), 8, 1)
             );
             let mut query = sqlx::query(&q);
             for (c, k, round, id, r, amount) in chunk {
@@ -483,22 +581,6 @@ impl Made {
         }
         Ok(())
     }
-}
-
-/// `($1, $2, …), ($n+1, …), …`: the VALUES of a multi-row insert.
-fn placeholders(rows: usize, columns: usize) -> String {
-    let mut out = String::with_capacity(rows * columns * 5);
-    for r in 0..rows {
-        out.push_str(if r == 0 { "(" } else { ", (" });
-        for c in 0..columns {
-            if c > 0 {
-                out.push_str(", ");
-            }
-            out.push_str(&format!("${}", r * columns + c + 1));
-        }
-        out.push(')');
-    }
-    out
 }
 
 /// A day's release of one kind, as this batch sees it.
@@ -587,6 +669,7 @@ async fn open_day(
 /// Adds to `counted` the slots the `residents` hold in each scope of this kind.
 async fn usage_counts(
     tx: &mut Tx,
+    dialect: Dialect,
     residents: &[i64],
     campaign: &Campaign,
     kind: &Kind,
@@ -596,10 +679,14 @@ async fn usage_counts(
     residents.sort_unstable();
     residents.dedup();
     for chunk in residents.chunks(1_000) {
-        let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
+        let list: Vec<String> = (0..chunk.len()).map(|i| dialect.param(i + 3)).collect();
+        // Every parameter in the dialect's one style: SQLite's bare `?` are numbered by position
+        // only when no parameter before them is numbered.
         let q = format!(
             "SELECT resident_id, scope, CAST(COUNT(*) AS BIGINT) AS n FROM limit_slots \
-             WHERE campaign = $1 AND kind = $2 AND resident_id IN ({}) GROUP BY resident_id, scope",
+             WHERE campaign = {} AND kind = {} AND resident_id IN ({}) GROUP BY resident_id, scope",
+            dialect.param(1),
+            dialect.param(2),
             list.join(", ")
         );
         let mut query = sqlx::query(&q).bind(campaign.id.as_str()).bind(kind.id.as_str());
@@ -718,12 +805,4 @@ pub async fn usage_of(
         }
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn placeholders_number_every_row() {
-        assert_eq!(super::placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
-    }
 }

@@ -5,13 +5,13 @@
 //! together or not at all. Within one instance, a key in flight answers 409 at once; across
 //! instances, the second to commit finds the record, rolls back its own effect and replays it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use quan_core::{ErrorCode, Timestamp};
 use sha2::{Digest, Sha256};
 
-use crate::db::{col, Db, DbError, Tx};
+use crate::db::{col, Db, DbError, Dialect, Tx};
 use crate::error::AppError;
 
 /// A call's key, who made it, and a hash of what it asked.
@@ -43,6 +43,11 @@ impl IdemKey {
             hash,
         })
     }
+
+    /// Who sent it, and the key: what the first answer is recorded under.
+    pub fn id(&self) -> (String, String) {
+        (self.owner.clone(), self.key.clone())
+    }
 }
 
 /// What an earlier call with the same key left.
@@ -56,6 +61,40 @@ pub enum Prior {
     },
 }
 
+/// A first answer as recorded: what request it answered, and how.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    request_hash: String,
+    status: u16,
+    body: String,
+}
+
+impl Recorded {
+    fn read(row: &sqlx::any::AnyRow) -> Result<Recorded, DbError> {
+        let status: i64 = col(row, "status")?;
+        Ok(Recorded {
+            request_hash: col(row, "request_hash")?,
+            status: u16::try_from(status).unwrap_or(200),
+            body: col(row, "body")?,
+        })
+    }
+
+    /// The answer to give `k` again, or `IdempotencyMismatch` if the key was used for another
+    /// request.
+    pub fn answer(&self, k: &IdemKey) -> Result<Prior, AppError> {
+        if self.request_hash != k.hash {
+            return Err(AppError::new(
+                ErrorCode::IdempotencyMismatch,
+                "this Idempotency-Key was used before with a different request",
+            ));
+        }
+        Ok(Prior::Replay {
+            status: self.status,
+            body: self.body.clone(),
+        })
+    }
+}
+
 /// The recorded result for `k`, or `IdempotencyMismatch` if the key was used for another request.
 pub async fn lookup(executor: &mut Tx, k: &IdemKey) -> Result<Prior, AppError> {
     let row = sqlx::query("SELECT request_hash, status, body FROM idempotency WHERE owner = $1 AND key = $2")
@@ -63,19 +102,45 @@ pub async fn lookup(executor: &mut Tx, k: &IdemKey) -> Result<Prior, AppError> {
         .bind(&k.key)
         .fetch_optional(&mut **executor)
         .await?;
-    let Some(row) = row else { return Ok(Prior::None) };
-    let hash: String = col(&row, "request_hash")?;
-    if hash != k.hash {
-        return Err(AppError::new(
-            ErrorCode::IdempotencyMismatch,
-            "this Idempotency-Key was used before with a different request",
-        ));
+    match row {
+        Some(row) => Recorded::read(&row)?.answer(k),
+        None => Ok(Prior::None),
     }
-    let status: i64 = col(&row, "status")?;
-    Ok(Prior::Replay {
-        status: u16::try_from(status).unwrap_or(200),
-        body: col(&row, "body")?,
-    })
+}
+
+/// Keys looked up or recorded by one statement: three parameters each at most.
+const KEYS_PER_STATEMENT: usize = 500;
+
+/// The first answers recorded for any of `keys`, by [`IdemKey::id`]: one query per few hundred.
+pub async fn lookup_many(
+    tx: &mut Tx,
+    dialect: Dialect,
+    keys: &[&IdemKey],
+) -> Result<HashMap<(String, String), Recorded>, DbError> {
+    let mut out = HashMap::new();
+    for chunk in keys.chunks(KEYS_PER_STATEMENT) {
+        let pairs: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                format!(
+                    "(owner = {} AND key = {})",
+                    dialect.param(2 * i + 1),
+                    dialect.param(2 * i + 2)
+                )
+            })
+            .collect();
+        let q = format!(
+            "SELECT owner, key, request_hash, status, body FROM idempotency WHERE {}",
+            pairs.join(" OR ")
+        );
+        let mut query = sqlx::query(&q);
+        for k in chunk {
+            query = query.bind(&k.owner).bind(&k.key);
+        }
+        for row in query.fetch_all(&mut **tx).await? {
+            out.insert((col(&row, "owner")?, col(&row, "key")?), Recorded::read(&row)?);
+        }
+    }
+    Ok(out)
 }
 
 /// The same, outside a transaction.
@@ -119,6 +184,40 @@ pub async fn record(
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Records the first result of each of `answers` (all of one `status`), a few hundred to a
+/// statement; the keys another call recorded first (whose callers roll back their own effect and
+/// replay that one).
+pub async fn record_many(
+    tx: &mut Tx,
+    dialect: Dialect,
+    answers: &[(&IdemKey, String)],
+    status: u16,
+    now: Timestamp,
+) -> Result<HashSet<(String, String)>, DbError> {
+    let mut taken: HashSet<(String, String)> = answers.iter().map(|(k, _)| k.id()).collect();
+    for chunk in answers.chunks(KEYS_PER_STATEMENT) {
+        let q = format!(
+            "INSERT INTO idempotency (owner, key, request_hash, status, body, created_at) VALUES {} \
+             ON CONFLICT DO NOTHING RETURNING owner, key",
+            dialect.values(chunk.len(), 6, 1)
+        );
+        let mut query = sqlx::query(&q);
+        for (k, body) in chunk {
+            query = query
+                .bind(&k.owner)
+                .bind(&k.key)
+                .bind(&k.hash)
+                .bind(i64::from(status))
+                .bind(body.as_str())
+                .bind(now.millis());
+        }
+        for row in query.fetch_all(&mut **tx).await? {
+            taken.remove(&(col(&row, "owner")?, col(&row, "key")?));
+        }
+    }
+    Ok(taken)
 }
 
 /// Keys in flight in this instance.
