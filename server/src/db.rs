@@ -3,6 +3,7 @@
 //! differences between them are methods of [`Dialect`].
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
@@ -110,6 +111,32 @@ impl From<sqlx::migrate::MigrateError> for DbError {
 pub struct Db {
     pub pool: AnyPool,
     pub dialect: Dialect,
+    /// What it was opened with, to open [`Db::another`] pool of the same database.
+    url: Arc<str>,
+}
+
+/// How every pool's connections are made: on SQLite, each waits its turn for the write lock,
+/// and commits durably.
+fn pool_options(dialect: Dialect, max_connections: u32) -> AnyPoolOptions {
+    let options = AnyPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(30));
+    if dialect != Dialect::Sqlite {
+        return options;
+    }
+    options.after_connect(|conn, _| {
+        Box::pin(async move {
+            // The wait first, so that the pragmas after it (and a connection opened
+            // while another process writes) wait their turn instead of failing.
+            conn.execute("PRAGMA busy_timeout = 30000").await?;
+            // WAL lets readers go on while one writer commits; FULL makes a commit
+            // durable before the claim it carries is acknowledged.
+            conn.execute("PRAGMA journal_mode = WAL").await?;
+            conn.execute("PRAGMA synchronous = FULL").await?;
+            conn.execute("PRAGMA foreign_keys = ON").await?;
+            Ok(())
+        })
+    })
 }
 
 pub type Tx = Transaction<'static, Any>;
@@ -125,24 +152,7 @@ impl Db {
             }
             _ => url.to_owned(),
         };
-        let mut options = AnyPoolOptions::new()
-            .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(30));
-        if dialect == Dialect::Sqlite {
-            options = options.after_connect(|conn, _| {
-                Box::pin(async move {
-                    // The wait first, so that the pragmas after it (and a connection opened
-                    // while another process writes) wait their turn instead of failing.
-                    conn.execute("PRAGMA busy_timeout = 30000").await?;
-                    // WAL lets readers go on while one writer commits; FULL makes a commit
-                    // durable before the claim it carries is acknowledged.
-                    conn.execute("PRAGMA journal_mode = WAL").await?;
-                    conn.execute("PRAGMA synchronous = FULL").await?;
-                    conn.execute("PRAGMA foreign_keys = ON").await?;
-                    Ok(())
-                })
-            });
-        }
+        let options = pool_options(dialect, max_connections);
         match dialect {
             Dialect::Sqlite => {
                 // On a connection of their own, with foreign keys off: rebuilding a table (the
@@ -171,7 +181,24 @@ impl Db {
             let mut conn = pool.acquire().await?;
             POSTGRES_MIGRATIONS.run(&mut *conn).await?;
         }
-        Ok(Db { pool, dialect })
+        Ok(Db {
+            pool,
+            dialect,
+            url: Arc::from(url),
+        })
+    }
+
+    /// Another pool of `max_connections` to the same database, whose connections belong to
+    /// the runtime that calls this (the schema is as [`Db::connect`] left it).
+    pub async fn another(&self, max_connections: u32) -> Result<Db, DbError> {
+        let pool = pool_options(self.dialect, max_connections)
+            .connect(&self.url)
+            .await?;
+        Ok(Db {
+            pool,
+            dialect: self.dialect,
+            url: self.url.clone(),
+        })
     }
 
     /// A transaction that will write.
