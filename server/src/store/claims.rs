@@ -97,22 +97,27 @@ impl Claims {
             clock: clock.clone(),
             left: left.clone(),
         };
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
-        // Handed to the thread through a slot, so that it is still here if no thread starts.
+        // Handed to the thread through a slot, so that they are still here if no thread starts.
         let parts = Arc::new(Mutex::new(Some((batcher, rx))));
-        let started = runtime.map_err(|e| e.to_string()).and_then(|runtime| {
-            let handed = parts.clone();
-            std::thread::Builder::new()
-                .name("quan-claims".into())
-                .spawn(move || {
-                    let parts = handed.lock().ok().and_then(|mut p| p.take());
-                    if let Some((batcher, rx)) = parts {
-                        runtime.block_on(batcher.run_on_own_connections(rx));
+        let handed = parts.clone();
+        let server = tokio::runtime::Handle::try_current().ok();
+        let spawned = std::thread::Builder::new()
+            .name("quan-claims".into())
+            .spawn(move || {
+                let Some((batcher, rx)) = handed.lock().ok().and_then(|mut p| p.take()) else {
+                    return;
+                };
+                match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                    Ok(runtime) => runtime.block_on(batcher.run_on_own_connections(rx)),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the claim batcher runs on the server's runtime");
+                        if let Some(server) = server {
+                            server.spawn(batcher.run(rx));
+                        }
                     }
-                })
-                .map_err(|e| e.to_string())
-        });
-        if let Err(e) = started {
+                }
+            });
+        if let Err(e) = spawned {
             tracing::warn!(error = %e, "the claim batcher runs on the server's runtime");
             if let Some((batcher, rx)) = parts.lock().ok().and_then(|mut p| p.take()) {
                 tokio::spawn(batcher.run(rx));
