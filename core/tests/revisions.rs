@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 use quan_core::campaign::{Campaign, Round};
 use quan_core::revision::{
     first_releases, reallocate, revise, with_round, Accounts, Change, PoolState, ReallocationRefusal,
@@ -266,6 +267,18 @@ fn accounts_at(c: &Campaign, now: Timestamp, taken: &[(u16, u16)]) -> Accounts {
     a
 }
 
+/// Every pool of `after` is whole (available + held + redeemed = budget, none below zero), and
+/// holds and has redeemed what it did in `before`.
+fn whole_and_held_as_before(before: &Accounts, after: &Accounts) -> Result<(), TestCaseError> {
+    for (key, p) in &after.pools {
+        prop_assert!(p.available.0 >= 0, "{key:?} {p:?}");
+        prop_assert_eq!(p.available + p.held + p.redeemed, p.budget, "{:?}", key);
+        let was = before.pools.get(key).copied().unwrap_or_default();
+        prop_assert_eq!((p.held, p.redeemed), (was.held, was.redeemed));
+    }
+    Ok(())
+}
+
 proptest! {
     /// Any accepted revision, at any moment of the campaign, keeps every pool's accounts whole
     /// (available + held + redeemed = budget, none below zero), leaves what residents hold and
@@ -306,12 +319,7 @@ proptest! {
             + revised.subsidies.iter().map(|s| s.budget).sum::<Fen>();
         if let Ok(r) = revise(&c, &revised, &accounts, now) {
             let after = accounts.after(&r);
-            for (key, p) in &after.pools {
-                prop_assert!(p.available.0 >= 0, "{key:?} {p:?}");
-                prop_assert_eq!(p.available + p.held + p.redeemed, p.budget, "{:?}", key);
-                let before = accounts.pools.get(key).copied().unwrap_or_default();
-                prop_assert_eq!((p.held, p.redeemed), (before.held, before.redeemed));
-            }
+            whole_and_held_as_before(&accounts, &after)?;
             for (old, new) in c.kinds.iter().zip(&revised.kinds) {
                 let sum = |a: &Accounts| a.pools.iter().filter(|((k, _), _)| k == &old.id).map(|(_, p)| p.budget).sum::<Fen>();
                 prop_assert_eq!(sum(&after) - sum(&accounts), new.budget - old.budget);
@@ -384,12 +392,7 @@ proptest! {
             return Ok(());
         };
         let after = accounts.after(&r);
-        for (key, p) in &after.pools {
-            prop_assert!(p.available.0 >= 0, "{key:?} {p:?}");
-            prop_assert_eq!(p.available + p.held + p.redeemed, p.budget, "{:?}", key);
-            let before = accounts.pools.get(key).copied().unwrap_or_default();
-            prop_assert_eq!((p.held, p.redeemed), (before.held, before.redeemed));
-        }
+        whole_and_held_as_before(&accounts, &after)?;
         prop_assert_eq!(moved.kind(&from).unwrap().budget, c.kind(&from).unwrap().budget - amount);
         prop_assert_eq!(moved.kind(&to).unwrap().budget, c.kind(&to).unwrap().budget + amount);
         prop_assert_eq!(moved.budget, c.budget);

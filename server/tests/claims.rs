@@ -12,6 +12,20 @@ use quan_core::{ErrorCode, Problem};
 use quan_server::clock::Clock;
 use serde_json::json;
 
+/// A server at 10:00 on 2026-01-05, running the rush campaign: a pool of `pool` coupons
+/// released at once, each resident limited by `limits`.
+fn rush_options(pool: i64, limits: &str) -> Options {
+    Options {
+        clock: Clock::starting_at(
+            quan_core::ChinaDate::new(2026, 1, 5)
+                .unwrap()
+                .at(quan_core::TimeOfDay(36_000)),
+        ),
+        campaigns: Some(vec![("rush.toml", rush_campaign("2026-01-05", pool, limits))]),
+        ..Options::default()
+    }
+}
+
 async fn problem(res: reqwest::Response) -> (u16, ErrorCode) {
     let status = res.status().as_u16();
     assert_eq!(res.headers()["content-type"], "application/problem+json");
@@ -21,21 +35,7 @@ async fn problem(res: reqwest::Response) -> (u16, ErrorCode) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn no_oversell_2000_concurrent_claims_on_a_pool_of_100() {
-    let app = Arc::new(
-        spawn(Options {
-            clock: Clock::starting_at(
-                quan_core::ChinaDate::new(2026, 1, 5)
-                    .unwrap()
-                    .at(quan_core::TimeOfDay(36_000)),
-            ),
-            campaigns: Some(vec![(
-                "rush.toml",
-                rush_campaign("2026-01-05", 100, "{ per_day = 1 }"),
-            )]),
-            ..Options::default()
-        })
-        .await,
-    );
+    let app = Arc::new(spawn(rush_options(100, "{ per_day = 1 }")).await);
     let mut tokens = Vec::new();
     for i in 0..2000 {
         tokens.push(app.resident(&format!("r{i}")).await.1);
@@ -83,21 +83,7 @@ async fn no_oversell_2000_concurrent_claims_on_a_pool_of_100() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn per_resident_limits_hold_under_20_parallel_claims() {
-    let app = Arc::new(
-        spawn(Options {
-            clock: Clock::starting_at(
-                quan_core::ChinaDate::new(2026, 1, 5)
-                    .unwrap()
-                    .at(quan_core::TimeOfDay(36_000)),
-            ),
-            campaigns: Some(vec![(
-                "rush.toml",
-                rush_campaign("2026-01-05", 1000, "{ per_round = 3, held_per_denomination = 1 }"),
-            )]),
-            ..Options::default()
-        })
-        .await,
-    );
+    let app = Arc::new(spawn(rush_options(1000, "{ per_round = 3, held_per_denomination = 1 }")).await);
     let (_, token) = app.resident("greedy").await;
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..20 {
@@ -135,19 +121,7 @@ async fn per_resident_limits_hold_under_20_parallel_claims() {
 
 #[tokio::test]
 async fn idempotent_claims_return_the_first_result_and_change_nothing() {
-    let app = spawn(Options {
-        clock: Clock::starting_at(
-            quan_core::ChinaDate::new(2026, 1, 5)
-                .unwrap()
-                .at(quan_core::TimeOfDay(36_000)),
-        ),
-        campaigns: Some(vec![(
-            "rush.toml",
-            rush_campaign("2026-01-05", 100, "{ per_round = 3 }"),
-        )]),
-        ..Options::default()
-    })
-    .await;
+    let app = spawn(rush_options(100, "{ per_round = 3 }")).await;
     let (_, token) = app.resident("careful").await;
     let body = json!({"campaign": "rush", "kind": "snack", "denomination": 0});
     let send = |key: &'static str, body: serde_json::Value| {
@@ -340,18 +314,7 @@ async fn a_resident_over_the_rate_limit_is_told_when_to_retry() {
 /// key gives one coupon, both instances answer with it, and the limits and pools stay whole.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn one_key_sent_to_two_instances_at_once_gives_one_coupon() {
-    let options = || Options {
-        clock: Clock::starting_at(
-            quan_core::ChinaDate::new(2026, 1, 5)
-                .unwrap()
-                .at(quan_core::TimeOfDay(36_000)),
-        ),
-        campaigns: Some(vec![(
-            "rush.toml",
-            rush_campaign("2026-01-05", 1_000, "{ per_round = 2 }"),
-        )]),
-        ..Options::default()
-    };
+    let options = || rush_options(1_000, "{ per_round = 2 }");
     let (first, second) = common::spawn_two(options).await;
     let body = json!({"campaign": "rush", "kind": "snack", "denomination": 0});
     let mut tasks = tokio::task::JoinSet::new();
@@ -415,19 +378,7 @@ async fn one_key_sent_to_two_instances_at_once_gives_one_coupon() {
 /// of a claim granted before still gets its coupon again, not "sold out".
 #[tokio::test]
 async fn a_retry_after_the_day_is_gone_gets_its_first_answer() {
-    let app = spawn(Options {
-        clock: Clock::starting_at(
-            quan_core::ChinaDate::new(2026, 1, 5)
-                .unwrap()
-                .at(quan_core::TimeOfDay(36_000)),
-        ),
-        campaigns: Some(vec![(
-            "rush.toml",
-            rush_campaign("2026-01-05", 1, "{ per_round = 3 }"),
-        )]),
-        ..Options::default()
-    })
-    .await;
+    let app = spawn(rush_options(1, "{ per_round = 3 }")).await;
     let body = json!({"campaign": "rush", "kind": "snack", "denomination": 0});
     let send = |token: String, key: &'static str| {
         app.client
