@@ -69,9 +69,11 @@ pub fn App() -> Html {
                 let session = session.clone();
                 move |token: String| {
                     let session = session.clone();
+                    session.dispatch(SessionAction::SigningIn);
                     wasm_bindgen_futures::spawn_local(async move {
-                        if let Ok(s) = api::host_sign_in(&token).await {
-                            session.dispatch(SessionAction::SignedIn(Box::new(s.value), s.json));
+                        match api::host_sign_in(&token).await {
+                            Ok(s) => session.dispatch(SessionAction::SignedIn(Box::new(s.value), s.json)),
+                            Err(_) => session.dispatch(SessionAction::SignInFailed),
                         }
                     });
                 }

@@ -91,12 +91,19 @@ pub fn use_prefs() -> PrefsHandle {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SessionState {
     pub session: Option<Session>,
+    /// A sign-in is on its way (the host app's token is being exchanged): what needs a session
+    /// waits for it rather than sending the resident to sign in.
+    pub signing_in: bool,
     key: &'static str,
 }
 
 pub enum SessionAction {
+    /// A sign-in has been sent.
+    SigningIn,
     /// Signed in: the session, and the server's answer as it came (kept on the device).
     SignedIn(Box<Session>, String),
+    /// The sign-in that was sent did not succeed; whatever session there was stays.
+    SignInFailed,
     SignedOut,
 }
 
@@ -111,6 +118,7 @@ impl SessionState {
     pub fn load_from(key: &'static str) -> SessionState {
         SessionState {
             session: storage::get::<Session>(key),
+            signing_in: false,
             key,
         }
     }
@@ -124,10 +132,19 @@ impl Reducible for SessionState {
     type Action = SessionAction;
     fn reduce(self: Rc<Self>, action: SessionAction) -> Rc<Self> {
         match action {
+            SessionAction::SigningIn => Rc::new(SessionState {
+                signing_in: true,
+                ..(*self).clone()
+            }),
+            SessionAction::SignInFailed => Rc::new(SessionState {
+                signing_in: false,
+                ..(*self).clone()
+            }),
             SessionAction::SignedIn(s, raw) => {
                 storage::set_raw(self.key, &raw);
                 Rc::new(SessionState {
                     session: Some(*s),
+                    signing_in: false,
                     key: self.key,
                 })
             }
@@ -138,6 +155,7 @@ impl Reducible for SessionState {
                 }
                 Rc::new(SessionState {
                     session: None,
+                    signing_in: false,
                     key: self.key,
                 })
             }

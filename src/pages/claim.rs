@@ -237,7 +237,11 @@ fn DenominationButton(props: &DenominationButtonProps) -> Html {
     let in_flight = matches!(*state, ClaimState::InFlight { .. });
     let paused = props.kind.paused.is_some();
     let busy = props.campaign.busy.is_some();
+    // The host app's token on its way: a tap now would send the resident to sign in, or claim
+    // for whoever was signed in on this device before.
+    let signing_in = session.signing_in;
     let disabled = before_release
+        || signing_in
         || paused
         || busy
         || sold_out
@@ -299,6 +303,7 @@ fn DenominationButton(props: &DenominationButtonProps) -> Html {
     let label = match (&*state, limit, sold_out) {
         (ClaimState::InFlight { .. }, _, _) => t(lang, Key::Claiming),
         (ClaimState::Done, _, _) => t(lang, Key::ClaimedToday),
+        _ if signing_in => t(lang, Key::SigningIn),
         _ if paused => t(lang, Key::ClaimsPaused),
         _ if busy => t(lang, Key::TryLater),
         (_, Some(l), _) => limit_words(lang, l),
@@ -355,7 +360,8 @@ fn MerchantOffers(props: &MerchantOffersProps) -> Html {
     if offers.is_empty() {
         return html! {};
     }
-    let token = session.token().map(String::from);
+    // No claiming while the host app's sign-in is on its way (see `DenominationButton`).
+    let token = session.token().filter(|_| !session.signing_in).map(String::from);
     html! {
         <ul class="denominations">
             { for offers.iter().map(|o| {

@@ -51,6 +51,30 @@ test('a token in the URL fragment signs in and leaves no trace in the address', 
   await context.close();
 });
 
+test('a tap while the host token is still being exchanged waits for it, then claims', async () => {
+  const issued = await api(server.url, 'POST', '/demo/host-token', null, { sub: 'slow-network-person' });
+  assert.equal(issued.status, 200);
+  const { context, page, problems } = await phonePage(browser);
+  // The exchange is held, as on a slow network, until the claim button has been looked at.
+  let answer;
+  const held = new Promise((resolve) => { answer = resolve; });
+  await page.route('**/api/v1/session/host', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(`${server.url}/#token=${encodeURIComponent(issued.body.token)}`);
+  const waiting = page.getByRole('button', { name: '正在登录… 满50减10' }).first();
+  await waiting.waitFor();
+  assert.equal(await waiting.isDisabled(), true);
+  await screenshot(page, 'host-token-signing-in');
+  answer();
+  await page.getByRole('button', { name: '领取 满50减10' }).first().click();
+  await page.getByText('领取成功').first().waitFor();
+  assert.equal(new URL(page.url()).pathname, '/');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a page on an origin not on the list cannot frame the widget', async () => {
   const { context, page } = await phonePage(browser);
   const refused = [];
