@@ -3,7 +3,7 @@
 use quan_core::api::{
     AccountSignIn, CampaignView, ClaimRequest, CouponStatusView, CouponView, DemoSignIn, HostSignIn,
     KindUsage, LookupRequest, LookupResult, MerchantDay, RedeemRequest, RedemptionView, ServerTime, Session,
-    Wallet, WidgetConfig,
+    SignUpView, Wallet, WidgetConfig,
 };
 use quan_core::money::OrderAmount;
 use quan_core::report::CampaignReport;
@@ -231,6 +231,16 @@ pub async fn campaigns() -> Result<Vec<CampaignView>, ApiError> {
 /// `GET /me/usage`.
 pub async fn usage(token: &str) -> Result<Vec<KindUsage>, ApiError> {
     get("/me/usage", Some(token)).await
+}
+
+/// `POST /me/sign-ups`: signs up for today's draw of a denomination.
+pub async fn sign_up(token: &str, request: &ClaimRequest) -> Result<SignUpView, ApiError> {
+    post("/me/sign-ups", Some(token), request, None).await
+}
+
+/// `GET /me/sign-ups`: the resident's sign-ups for draws, newest first.
+pub async fn sign_ups(token: &str) -> Result<Vec<SignUpView>, ApiError> {
+    get("/me/sign-ups", Some(token)).await
 }
 
 /// `GET /wallet`, with its JSON.

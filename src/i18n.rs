@@ -426,6 +426,12 @@ pub fn error_words(lang: Lang, error: &ApiError) -> &'static str {
                 "This shop is suspended from redeeming for now: ask the county bureau.",
             ),
             ErrorCode::ClaimsPaused => pick("暂停领取。", "Claims are paused."),
+            ErrorCode::ByDraw => pick(
+                "今天的券以预约抽签发放：请在报名时间内报名。",
+                "Today's coupons are given by draw: sign up while sign-up is open.",
+            ),
+            ErrorCode::SignUpClosed => pick("今天的抽签报名已截止。", "Today's sign-up for the draw has closed."),
+            ErrorCode::AlreadySignedUp => pick("您已报名今天的抽签。", "You have signed up for today's draw."),
             ErrorCode::RedemptionsPaused => pick(
                 "本类商户暂停核销。",
                 "Redemptions are paused in this shop's category.",

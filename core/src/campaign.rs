@@ -229,6 +229,13 @@ pub struct Round {
     /// When each of the round's days releases, where it is not the campaign's `release_time`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release_time: Option<TimeOfDay>,
+    /// How each of the round's days is given out: first come at the release time (`rush`, as
+    /// the seeds run it), or by a draw among those who signed up for it (`draw`).
+    #[serde(default, skip_serializing_if = "Release::is_rush")]
+    pub release: Release,
+    /// For a draw: when each day's sign-up opens and closes, before the release time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_up: Option<SignUpWindow>,
     /// Yuan per kind id.
     #[serde(serialize_with = "serialize_quota", deserialize_with = "deserialize_quota")]
     pub quota: BTreeMap<KindId, Fen>,
@@ -245,6 +252,35 @@ fn deserialize_quota<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<
     struct Yuan(#[serde(deserialize_with = "deserialize_yuan")] Fen);
     let m = BTreeMap::<KindId, Yuan>::deserialize(d)?;
     Ok(m.into_iter().map(|(k, Yuan(v))| (k, v)).collect())
+}
+
+/// How a round's days are given out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Release {
+    /// First come, first served from the release time.
+    #[default]
+    Rush,
+    /// 预约抽签: residents sign up in a window before the release time, and at the release time a
+    /// draw from a seed committed when the window opened picks who gets the day's coupons.
+    Draw,
+}
+
+impl Release {
+    pub fn is_rush(&self) -> bool {
+        *self == Release::Rush
+    }
+}
+
+/// When a draw day's sign-up is open: from `opens` until (not at) `closes`, China time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignUpWindow {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "08:00"))]
+    pub opens: TimeOfDay,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "09:55"))]
+    pub closes: TimeOfDay,
 }
 
 impl Round {
@@ -364,6 +400,30 @@ impl Campaign {
                         return err(format!(
                             "rounds {} and {} overlap: a day belongs to one round at most",
                             other.number, r.number
+                        ));
+                    }
+                }
+            }
+            let release_time = r.release_time.unwrap_or(self.release_time);
+            match (r.release, r.sign_up) {
+                (Release::Rush, None) => {}
+                (Release::Rush, Some(_)) => {
+                    return err(format!(
+                        "round {} has a sign-up window but is not released by draw (release = \"draw\")",
+                        r.number
+                    ))
+                }
+                (Release::Draw, None) => {
+                    return err(format!(
+                        "round {} is released by draw: it needs its sign-up window (sign_up = {{ opens = \"08:00\", closes = \"09:55\" }})",
+                        r.number
+                    ))
+                }
+                (Release::Draw, Some(w)) => {
+                    if !(w.opens < w.closes && w.closes <= release_time) {
+                        return err(format!(
+                            "round {}'s sign-up must open before it closes, and close by the release time ({release_time})",
+                            r.number
                         ));
                     }
                 }

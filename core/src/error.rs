@@ -34,6 +34,12 @@ pub enum ErrorCode {
     MerchantBlacklisted,
     /// The bureau has suspended the merchant for now: it redeems nothing until resumed.
     MerchantSuspended,
+    /// The day's coupons of this kind are given by a draw among those who signed up, not claimed.
+    ByDraw,
+    /// The day's sign-up for the draw has closed (or the day's draw is done).
+    SignUpClosed,
+    /// The resident has already signed up for this day's draw of this kind.
+    AlreadySignedUp,
     /// The bureau has paused claims of this kind (or all of the campaign's): `detail` is its
     /// reason, in its own words.
     ClaimsPaused,
@@ -79,7 +85,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 32] = [
+    pub const ALL: [ErrorCode; 35] = [
         ErrorCode::SoldOut,
         ErrorCode::NotStarted,
         ErrorCode::Ended,
@@ -92,6 +98,9 @@ impl ErrorCode {
         ErrorCode::AlreadyRedeemed,
         ErrorCode::MerchantBlacklisted,
         ErrorCode::MerchantSuspended,
+        ErrorCode::ByDraw,
+        ErrorCode::SignUpClosed,
+        ErrorCode::AlreadySignedUp,
         ErrorCode::ClaimsPaused,
         ErrorCode::RedemptionsPaused,
         ErrorCode::NotReversible,
@@ -128,6 +137,9 @@ impl ErrorCode {
             ErrorCode::AlreadyRedeemed => "already_redeemed",
             ErrorCode::MerchantBlacklisted => "merchant_blacklisted",
             ErrorCode::MerchantSuspended => "merchant_suspended",
+            ErrorCode::ByDraw => "by_draw",
+            ErrorCode::SignUpClosed => "sign_up_closed",
+            ErrorCode::AlreadySignedUp => "already_signed_up",
             ErrorCode::ClaimsPaused => "claims_paused",
             ErrorCode::RedemptionsPaused => "redemptions_paused",
             ErrorCode::NotReversible => "not_reversible",
@@ -163,6 +175,9 @@ impl ErrorCode {
             | ErrorCode::RevisionRefused
             | ErrorCode::ClaimsPaused
             | ErrorCode::RedemptionsPaused
+            | ErrorCode::ByDraw
+            | ErrorCode::SignUpClosed
+            | ErrorCode::AlreadySignedUp
             | ErrorCode::NameTaken => 409,
             ErrorCode::BelowThreshold
             | ErrorCode::WrongCategory
@@ -203,6 +218,9 @@ impl ErrorCode {
             ErrorCode::AlreadyRedeemed => "Coupon already used",
             ErrorCode::MerchantBlacklisted => "Merchant may not redeem coupons",
             ErrorCode::MerchantSuspended => "Merchant suspended from redeeming for now",
+            ErrorCode::ByDraw => "Given by draw: sign up for it",
+            ErrorCode::SignUpClosed => "Sign-up for the draw has closed",
+            ErrorCode::AlreadySignedUp => "Already signed up for this draw",
             ErrorCode::ClaimsPaused => "Claims paused by the bureau",
             ErrorCode::RedemptionsPaused => "Redemptions paused in this category",
             ErrorCode::NotReversible => "Redemption cannot be reversed",

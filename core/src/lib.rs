@@ -6,6 +6,7 @@
 pub mod api;
 pub mod campaign;
 pub mod code;
+pub mod draw;
 pub mod entry;
 pub mod error;
 pub mod ids;

@@ -16,7 +16,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::campaign::{Campaign, CampaignError, DailyRelease, Kind, Limits, Round};
+use crate::campaign::{Campaign, CampaignError, DailyRelease, Kind, Limits, Release, Round, SignUpWindow};
 use crate::ids::{CampaignId, KindId};
 use crate::money::Fen;
 use crate::rules::daily_release;
@@ -130,6 +130,13 @@ pub enum Change {
         from: Option<TimeOfDay>,
         to: Option<TimeOfDay>,
     },
+    /// How the round's days are given out: first come, or by draw with its sign-up window.
+    RoundRelease {
+        round: u32,
+        from: Release,
+        to: Release,
+        sign_up: Option<SignUpWindow>,
+    },
     RoundQuota {
         round: u32,
         kind: KindId,
@@ -155,6 +162,13 @@ fn dates(starts: Option<ChinaDate>, ends: Option<ChinaDate>) -> String {
 
 fn time(t: Option<TimeOfDay>) -> String {
     t.map_or_else(|| "the campaign's release time".into(), |t| t.to_string())
+}
+
+fn release(r: Release) -> &'static str {
+    match r {
+        Release::Rush => "first come",
+        Release::Draw => "draw",
+    }
 }
 
 /// English words, for the command line and the audit trail; the console words its own.
@@ -208,6 +222,23 @@ impl fmt::Display for Change {
             ),
             Change::RoundReleaseTime { round, from, to } => {
                 write!(f, "round {round} releases at {} → {}", time(*from), time(*to))
+            }
+            Change::RoundRelease {
+                round,
+                from,
+                to,
+                sign_up,
+            } => {
+                write!(
+                    f,
+                    "round {round} released by {} → {}",
+                    release(*from),
+                    release(*to)
+                )?;
+                match sign_up {
+                    Some(w) => write!(f, " (sign-up {}–{})", w.opens, w.closes),
+                    None => Ok(()),
+                }
             }
             Change::RoundQuota {
                 round,
@@ -721,6 +752,14 @@ fn round_changes(n: u32, old: Option<&Round>, new: Option<&Round>, changes: &mut
                     round: n,
                     from: o.release_time,
                     to: r.release_time,
+                });
+            }
+            if (o.release, o.sign_up) != (r.release, r.sign_up) {
+                changes.push(Change::RoundRelease {
+                    round: n,
+                    from: o.release,
+                    to: r.release,
+                    sign_up: r.sign_up,
                 });
             }
         }

@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::campaign::{Campaign, DailyRelease, Denomination, Issuance, Kind, Lifetime, RateRule, Round};
+use crate::campaign::{
+    Campaign, DailyRelease, Denomination, Issuance, Kind, Lifetime, RateRule, Release, Round,
+};
 use crate::error::ErrorCode;
 use crate::money::Fen;
 use crate::time::{ChinaDate, Timestamp};
@@ -256,6 +258,12 @@ pub enum ClaimRefusal {
     LimitReached(LimitKind),
     /// This kind is not claimed (allocated, shop-issued) or has no such denomination.
     NotClaimable,
+    /// The day is given out by a draw: residents sign up for it, they do not claim.
+    ByDraw,
+    /// A sign-up for a day that is given out first come, not by draw.
+    NotByDraw,
+    /// The day's sign-up window has closed.
+    SignUpClosed,
 }
 
 impl ClaimRefusal {
@@ -265,7 +273,9 @@ impl ClaimRefusal {
             ClaimRefusal::Ended => ErrorCode::Ended,
             ClaimRefusal::SoldOut => ErrorCode::SoldOut,
             ClaimRefusal::LimitReached(_) => ErrorCode::LimitReached,
-            ClaimRefusal::NotClaimable => ErrorCode::InvalidRequest,
+            ClaimRefusal::NotClaimable | ClaimRefusal::NotByDraw => ErrorCode::InvalidRequest,
+            ClaimRefusal::ByDraw => ErrorCode::ByDraw,
+            ClaimRefusal::SignUpClosed => ErrorCode::SignUpClosed,
         }
     }
 }
@@ -280,7 +290,8 @@ pub struct ClaimGrant {
 
 /// May a resident with `usage` claim denomination `denomination` of `kind` at `now`, with
 /// `left_today` of today's release unclaimed? Limits are checked before the pool, so a resident
-/// whose own limit is used up is told so rather than "sold out".
+/// whose own limit is used up is told so rather than "sold out". On a day given out by draw,
+/// nobody claims: the draw grants, through [`check_release`].
 pub fn check_claim(
     campaign: &Campaign,
     kind: &Kind,
@@ -289,6 +300,29 @@ pub fn check_claim(
     left_today: Fen,
     now: Timestamp,
 ) -> Result<ClaimGrant, ClaimRefusal> {
+    check_release(
+        campaign,
+        kind,
+        denomination,
+        usage,
+        left_today,
+        now,
+        Release::Rush,
+    )
+}
+
+/// A coupon of today's release, given as `how` says: a resident's claim (`Rush`, the same as
+/// [`check_claim`]), or the draw's grant to one it drew (`Draw`), by the same rules on a day
+/// the round gives out by draw.
+pub fn check_release(
+    campaign: &Campaign,
+    kind: &Kind,
+    denomination: usize,
+    usage: Usage,
+    left_today: Fen,
+    now: Timestamp,
+    how: Release,
+) -> Result<ClaimGrant, ClaimRefusal> {
     if !matches!(kind.issuance, Issuance::Claim | Issuance::Merchant) {
         return Err(ClaimRefusal::NotClaimable);
     }
@@ -296,6 +330,11 @@ pub fn check_claim(
     let value = benefit.face_value().ok_or(ClaimRefusal::NotClaimable)?;
     let date = now.china_date();
     let round = running_round(campaign, now)?;
+    match (round.release, how) {
+        (Release::Draw, Release::Rush) => return Err(ClaimRefusal::ByDraw),
+        (Release::Rush, Release::Draw) => return Err(ClaimRefusal::NotByDraw),
+        _ => {}
+    }
     let opens = campaign.release_at(date);
     if now < opens {
         return Err(ClaimRefusal::NotStarted {
@@ -303,6 +342,42 @@ pub fn check_claim(
         });
     }
     within_limits_and_pool(campaign, kind, round, value, usage, left_today, now)
+}
+
+/// May a resident with `usage` sign up at `now` for today's draw of denomination
+/// `denomination` of `kind`? Only on a day given out by draw, inside its sign-up window, for
+/// a denomination they could claim, and while their limits leave room. (One sign-up a kind a
+/// day is the store's to keep.)
+pub fn check_sign_up(
+    campaign: &Campaign,
+    kind: &Kind,
+    denomination: usize,
+    usage: Usage,
+    now: Timestamp,
+) -> Result<(), ClaimRefusal> {
+    if !matches!(kind.issuance, Issuance::Claim | Issuance::Merchant) {
+        return Err(ClaimRefusal::NotClaimable);
+    }
+    let benefit = kind.benefit(denomination).ok_or(ClaimRefusal::NotClaimable)?;
+    benefit.face_value().ok_or(ClaimRefusal::NotClaimable)?;
+    let date = now.china_date();
+    let round = running_round(campaign, now)?;
+    let window = match (round.release, round.sign_up) {
+        (Release::Draw, Some(w)) => w,
+        _ => return Err(ClaimRefusal::NotByDraw),
+    };
+    if now < date.at(window.opens) {
+        return Err(ClaimRefusal::NotStarted {
+            opens_at: Some(date.at(window.opens)),
+        });
+    }
+    if now >= date.at(window.closes) {
+        return Err(ClaimRefusal::SignUpClosed);
+    }
+    match kind.limits.first_reached(usage) {
+        Some(limit) => Err(ClaimRefusal::LimitReached(limit)),
+        None => Ok(()),
+    }
 }
 
 /// May a resident with `usage` claim a coupon of a merchant's offer, worth `value` of `kind`, at

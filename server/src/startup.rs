@@ -314,6 +314,12 @@ impl Server {
         }
         // After the demo's activity, which expires its own days as it goes.
         store::sweep::start(state.db.clone(), state.clock.clone());
+        store::draws::start(
+            state.db.clone(),
+            state.campaigns.clone(),
+            state.secrets.coupon_master.clone(),
+            state.clock.clone(),
+        );
         let router = app(state.clone(), &config);
         Ok(Server {
             listener,

@@ -56,6 +56,8 @@ const TABLE: &[(&str, &str, &[Caller])] = &[
     ("GET", "/api/v1/metrics", ANYONE),
     ("GET", "/api/v1/campaigns", ANYONE),
     ("GET", "/api/v1/campaigns/{id}", ANYONE),
+    ("GET", "/api/v1/campaigns/{id}/draws", ANYONE),
+    ("GET", "/api/v1/campaigns/{id}/draws/{day}/sign-ups.csv", ANYONE),
     (
         "GET",
         "/api/v1/campaigns/{campaign}/subsidies/{subsidy}/dealers",
@@ -72,6 +74,8 @@ const TABLE: &[(&str, &str, &[Caller])] = &[
     ("POST", "/api/v1/claims", RESIDENT),
     ("GET", "/api/v1/wallet", RESIDENT),
     ("GET", "/api/v1/me/usage", RESIDENT),
+    ("GET", "/api/v1/me/sign-ups", RESIDENT),
+    ("POST", "/api/v1/me/sign-ups", RESIDENT),
     ("GET", "/api/v1/coupons/{id}/status", RESIDENT),
     ("POST", "/api/v1/offers/{id}/claim", RESIDENT),
     ("GET", "/api/v1/applications", RESIDENT),
@@ -178,6 +182,7 @@ fn concrete(template: &str) -> String {
         .replace("{role}", "id_card")
         .replace("{number}", "1")
         .replace("{id}", "1")
+        .replace("{day}", "2022-09-27")
 }
 
 /// A session for `caller`: a new one each time, since a sign-out ends the one it is called with.

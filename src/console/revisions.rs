@@ -4,7 +4,7 @@
 //! confirmed it and why.
 
 use quan_core::api::{CampaignView, RevisionRequest, RevisionView, RoundRequest, RoundView};
-use quan_core::campaign::Issuance;
+use quan_core::campaign::{Issuance, Release};
 use quan_core::revision::Change;
 use quan_core::{ChinaDate, Fen, KindId, TimeOfDay};
 use wasm_bindgen::JsCast;
@@ -185,6 +185,31 @@ pub fn change_words(lang: Lang, c: &CampaignView, change: &Change) -> String {
                 format!("第 {round} 轮投放时间：{a} → {b}")
             } else {
                 format!("Round {round} releases at: {a} → {b}")
+            }
+        }
+        Change::RoundRelease {
+            round,
+            from,
+            to,
+            sign_up,
+        } => {
+            let how = |r: &Release| match (r, zh) {
+                (Release::Rush, true) => "先到先得",
+                (Release::Draw, true) => "预约抽签",
+                (Release::Rush, false) => "first come",
+                (Release::Draw, false) => "draw",
+            };
+            let window = sign_up.map_or_else(String::new, |w| {
+                if zh {
+                    format!("（报名 {}–{}）", w.opens, w.closes)
+                } else {
+                    format!(" (sign-up {}–{})", w.opens, w.closes)
+                }
+            });
+            if zh {
+                format!("第 {round} 轮发放方式：{} → {}{window}", how(from), how(to))
+            } else {
+                format!("Round {round} given out by: {} → {}{window}", how(from), how(to))
             }
         }
         Change::RoundQuota {

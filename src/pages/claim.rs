@@ -3,7 +3,9 @@
 //! server's clock, and the button enables at the instant the server says.
 
 use crate::router::use_navigator;
-use quan_core::api::{CampaignView, ClaimRequest, DenominationView, KindUsage, KindView};
+use quan_core::api::{
+    CampaignView, ClaimRequest, DenominationView, KindUsage, KindView, SignUpOutcome, SignUpView,
+};
 use quan_core::campaign::{Issuance, Phase};
 use quan_core::Timestamp;
 use yew::prelude::*;
@@ -22,9 +24,15 @@ pub fn ClaimPage() -> Html {
     let token = session.token().map(String::from);
     let campaigns = use_state(|| None::<Result<Vec<CampaignView>, ApiError>>);
     let usage = use_state(Vec::<KindUsage>::new);
+    let sign_ups = use_state(Vec::<SignUpView>::new);
     let generation = use_state(|| 0u32);
     {
-        let (campaigns, usage, session) = (campaigns.clone(), usage.clone(), session.clone());
+        let (campaigns, usage, sign_ups, session) = (
+            campaigns.clone(),
+            usage.clone(),
+            sign_ups.clone(),
+            session.clone(),
+        );
         use_effect_with((token.clone(), *generation), move |(token, _)| {
             let token = token.clone();
             wasm_bindgen_futures::spawn_local(async move {
@@ -37,6 +45,9 @@ pub fn ClaimPage() -> Html {
                         }
                         Err(_) => {}
                     }
+                    if let Ok(mine) = api::sign_ups(&t).await {
+                        sign_ups.set(mine);
+                    }
                 }
             });
         });
@@ -46,6 +57,19 @@ pub fn ClaimPage() -> Html {
         let generation = generation.clone();
         Callback::from(move |_| generation.set(generation.wrapping_add(1)))
     };
+    // Past a draw's time with the resident's sign-up still waiting for it: look again every
+    // two seconds until the server has made the draw.
+    let awaiting = sign_ups
+        .iter()
+        .any(|s| s.outcome == SignUpOutcome::Waiting && now >= s.draw_at);
+    {
+        let refresh = refresh.clone();
+        use_effect_with((awaiting, now.millis() / 2_000), move |(awaiting, _)| {
+            if *awaiting {
+                refresh.emit(());
+            }
+        });
+    }
     let lang = prefs.lang;
     html! {
         <main class="page" id="main">
@@ -60,7 +84,7 @@ pub fn ClaimPage() -> Html {
                         } else {
                             html! {
                                 <div class="campaigns">
-                                    { for live.into_iter().map(|c| campaign_section(lang, now, c, &usage, &refresh)) }
+                                    { for live.into_iter().map(|c| campaign_section(lang, now, c, &usage, &sign_ups, &refresh)) }
                                 </div>
                             }
                         }
@@ -77,6 +101,7 @@ fn campaign_section(
     now: Timestamp,
     c: &CampaignView,
     usage: &[KindUsage],
+    sign_ups: &[SignUpView],
     on_claimed: &Callback<()>,
 ) -> Html {
     let name = if lang == Lang::En && !c.name_en.is_empty() {
@@ -105,6 +130,24 @@ fn campaign_section(
                 if c.kinds.iter().any(|k| k.issuance == Issuance::Merchant) {
                     <MerchantOffers campaign={c.id.as_str().to_owned()} on_claimed={on_claimed.clone()} />
                 }
+            } else if let Some(d) = c.draw {
+                <p class="release" data-testid="draw-times">
+                    { format!(
+                        "{} {}–{} · {} {}",
+                        lang.pick("预约抽签：报名", "By draw: sign up"),
+                        clock_time(d.sign_up_opens),
+                        clock_time(d.sign_up_closes),
+                        lang.pick("开奖", "draw at"),
+                        clock_time(d.draw_at),
+                    ) }
+                    if c.phase == Phase::Running && now < d.sign_up_opens {
+                        { " · " }
+                        <Countdown to={d.sign_up_opens} label={lang.pick("距报名", "Sign-up in")} on_reached={on_claimed.clone()} />
+                    } else if c.phase == Phase::Running && now < d.draw_at {
+                        { " · " }
+                        <Countdown to={d.draw_at} label={lang.pick("距开奖", "Draw in")} on_reached={on_claimed.clone()} />
+                    }
+                </p>
             } else {
                 <p class="release">
                     { format!("{} {:02}:{:02}", t(lang, Key::ReleaseAt), c.release_time.hours(), c.release_time.minutes()) }
@@ -119,7 +162,8 @@ fn campaign_section(
             }
             { for kinds.into_iter().map(|k| {
                 let usage = usage.iter().find(|u| u.campaign == c.id && u.kind == k.id);
-                kind_panel(lang, c, k, usage, on_claimed)
+                let signed = sign_ups.iter().find(|s| s.campaign == c.id && s.kind == k.id && s.day == c.today);
+                kind_panel(lang, c, k, usage, signed, on_claimed)
             }) }
         </section>
     }
@@ -131,6 +175,7 @@ fn kind_panel(
     c: &CampaignView,
     k: &KindView,
     usage: Option<&KindUsage>,
+    signed: Option<&SignUpView>,
     on_claimed: &Callback<()>,
 ) -> Html {
     let name = if lang == Lang::En && !k.name_en.is_empty() {
@@ -138,6 +183,7 @@ fn kind_panel(
     } else {
         &k.name
     };
+    let by_draw = c.draw.is_some();
     html! {
         <div class="kind" key={k.id.to_string()}>
             <div class="kind-head">
@@ -152,10 +198,17 @@ fn kind_panel(
             if let Some(reason) = &k.paused {
                 <p class="notice" role="status" data-testid="paused">{ format!("{}{reason}", t(lang, Key::ClaimsPausedBecause)) }</p>
             }
+            if let Some(s) = signed {
+                { sign_up_notice(lang, k, s) }
+            }
             <ul class="denominations">
                 { for k.denominations.iter().map(|o| html! {
                     <li key={o.index}>
-                        <DenominationButton campaign={c.clone()} kind={k.clone()} denomination={o.clone()} usage={usage.cloned()} on_claimed={on_claimed.clone()} />
+                        if by_draw {
+                            <SignUpButton campaign={c.clone()} kind={k.clone()} denomination={o.clone()} usage={usage.cloned()} signed={signed.is_some()} on_signed_up={on_claimed.clone()} />
+                        } else {
+                            <DenominationButton campaign={c.clone()} kind={k.clone()} denomination={o.clone()} usage={usage.cloned()} on_claimed={on_claimed.clone()} />
+                        }
                     </li>
                 }) }
             </ul>
@@ -324,6 +377,166 @@ fn DenominationButton(props: &DenominationButtonProps) -> Html {
                     ClaimState::Failed(e) => html! { { error_notice(lang, e) } },
                     _ => html! {},
                 }
+            }
+        </div>
+    }
+}
+
+/// `10:00`: the China time of day of an instant.
+fn clock_time(t: Timestamp) -> String {
+    let s = t.china_time_of_day();
+    format!("{:02}:{:02}", s.hours(), s.minutes())
+}
+
+/// Where the resident's sign-up for today's draw of a kind stands.
+fn sign_up_notice(lang: Lang, k: &KindView, s: &SignUpView) -> Html {
+    let words = k
+        .denominations
+        .iter()
+        .find(|o| o.index == s.denomination)
+        .map(|o| {
+            if lang == Lang::En {
+                o.words_en.clone()
+            } else {
+                o.words.clone()
+            }
+        })
+        .unwrap_or_default();
+    let (class, text) = match s.outcome {
+        SignUpOutcome::Waiting => (
+            "notice",
+            format!(
+                "{} {words} · {} {} · {} {}",
+                lang.pick("已报名", "Signed up for"),
+                lang.pick("签号", "ticket"),
+                s.ticket,
+                lang.pick("开奖时间", "draw at"),
+                clock_time(s.draw_at)
+            ),
+        ),
+        SignUpOutcome::Won => (
+            "notice notice-ok",
+            format!(
+                "{}{words}{}",
+                lang.pick("中签：", "Drawn: "),
+                lang.pick("，券已放入「我的券」。", " — the coupon is in My coupons."),
+            ),
+        ),
+        SignUpOutcome::NotDrawn => (
+            "notice",
+            format!(
+                "{}{words}{}",
+                lang.pick("未中签：", "Not drawn: "),
+                lang.pick(
+                    "。今天的券已由排在前面的报名者领到，明天可再报名。",
+                    ". Today's coupons went to those drawn before you; sign up again tomorrow.",
+                ),
+            ),
+        ),
+        SignUpOutcome::Refused => (
+            "notice",
+            format!(
+                "{}{words}{}",
+                lang.pick("已抽中，但未能发券：", "Drawn, but no coupon: "),
+                s.refusal
+                    .map(|code| crate::i18n::error_words(
+                        lang,
+                        &ApiError::Problem {
+                            problem: quan_core::Problem::new(code, None),
+                            retry_after: None,
+                        },
+                    ))
+                    .unwrap_or_default()
+            ),
+        ),
+    };
+    html! { <p class={class} role="status" data-testid="sign-up">{ text }</p> }
+}
+
+#[derive(Properties, PartialEq)]
+struct SignUpButtonProps {
+    campaign: CampaignView,
+    kind: KindView,
+    denomination: DenominationView,
+    usage: Option<KindUsage>,
+    /// Whether the resident has signed up for this kind today (one denomination a kind a day).
+    signed: bool,
+    on_signed_up: Callback<()>,
+}
+
+/// One denomination of a kind given out by draw, and its sign-up button: open in the sign-up
+/// window, to a resident whose limits leave room and who has not signed up for the kind today.
+#[function_component]
+fn SignUpButton(props: &SignUpButtonProps) -> Html {
+    let lang = use_prefs().lang;
+    let session = use_session();
+    let navigator = use_navigator::<Route>();
+    let now = use_now(250);
+    let failed = use_state(|| None::<ApiError>);
+    let sending = use_state(|| false);
+    let o = &props.denomination;
+    let words = if lang == Lang::En {
+        o.words_en.clone()
+    } else {
+        o.words.clone()
+    };
+    let Some(d) = props.campaign.draw else {
+        return html! {};
+    };
+    let limit = props
+        .usage
+        .as_ref()
+        .and_then(|u| props.kind.limits.first_reached(u.for_denomination(o.index)));
+    let open = d.sign_up_opens <= now && now < d.sign_up_closes;
+    let disabled = !open
+        || props.signed
+        || limit.is_some()
+        || props.kind.paused.is_some()
+        || session.signing_in
+        || *sending;
+    let label = match limit {
+        _ if session.signing_in => t(lang, Key::SigningIn).to_owned(),
+        Some(l) => limit_words(lang, l).to_owned(),
+        None if props.signed => lang.pick("已报名", "Signed up").to_owned(),
+        None if now >= d.sign_up_closes => lang.pick("报名已截止", "Sign-up closed").to_owned(),
+        None => lang.pick("报名", "Sign up for").to_owned(),
+    };
+    let onclick = {
+        let token = session.token().map(String::from);
+        let request = ClaimRequest {
+            campaign: props.campaign.id.clone(),
+            kind: props.kind.id.clone(),
+            denomination: o.index,
+        };
+        let (failed, sending, done) = (failed.clone(), sending.clone(), props.on_signed_up.clone());
+        Callback::from(move |_| {
+            let Some(token) = token.clone() else {
+                navigator.push(&Route::SignIn);
+                return;
+            };
+            sending.set(true);
+            let (request, failed, sending, done) =
+                (request.clone(), failed.clone(), sending.clone(), done.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = api::sign_up(&token, &request).await;
+                sending.set(false);
+                match result {
+                    Ok(_) => failed.set(None),
+                    Err(e) => failed.set(Some(e)),
+                }
+                done.emit(());
+            });
+        })
+    };
+    html! {
+        <div class="offer">
+            <span class="offer-words">{ words.clone() }</span>
+            <button type="button" class="button button-primary" {disabled} {onclick}
+                aria-label={format!("{label} {words}")}>
+                { label }
+            </button>
+            if let Some(e) = &*failed {
+                { error_notice(lang, e) }
             }
         </div>
     }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::campaign::{Campaign, Issuance, Lifetime, Phase};
+use crate::campaign::{Campaign, Issuance, Lifetime, Phase, Release};
 use crate::ids::{CampaignId, CategoryId, KindId};
 use crate::money::Fen;
 use crate::rules::Benefit;
@@ -31,6 +31,10 @@ pub struct CampaignView {
     /// before claiming (「请稍后再试」).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub busy: Option<u32>,
+    /// On a day given out by draw: when sign-up opens and closes, and when the draw is made.
+    /// Residents sign up for it rather than claim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draw: Option<super::DrawToday>,
 }
 
 /// A merchant category and its names.
@@ -93,6 +97,16 @@ impl CampaignView {
             release_at: campaign.release_at(today),
             phase: campaign.phase(now),
             busy: None,
+            draw: campaign
+                .round_on(today)
+                .and_then(|r| match (r.release, r.sign_up) {
+                    (Release::Draw, Some(w)) => Some(super::DrawToday {
+                        sign_up_opens: today.at(w.opens),
+                        sign_up_closes: today.at(w.closes),
+                        draw_at: campaign.release_at(today),
+                    }),
+                    _ => None,
+                }),
             categories: campaign
                 .categories
                 .iter()

@@ -3,6 +3,7 @@
 
 mod audit;
 mod campaigns;
+mod draws;
 mod love_cards;
 mod merchants;
 mod offers;
@@ -17,6 +18,7 @@ mod wallet;
 
 pub use audit::*;
 pub use campaigns::*;
+pub use draws::*;
 pub use love_cards::*;
 pub use merchants::*;
 pub use offers::*;

@@ -4,20 +4,25 @@ use super::Table;
 use axum::extract::State;
 use std::collections::HashMap;
 
-use quan_core::api::CampaignView;
+use axum::response::Response;
+use quan_core::api::{CampaignView, DrawView};
 use quan_core::campaign::Campaign;
 use quan_core::pause::{stopping_issue, Pause};
-use quan_core::ErrorCode;
+use quan_core::{ChinaDate, ErrorCode};
 
 use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Path};
 use crate::state::AppState;
-use crate::store::{claims, pauses};
+use crate::store::{self, claims, pauses};
 #[allow(unused_imports)]
 use quan_core::Problem;
 
 pub fn routes() -> Table {
-    Table::new().add(__path_list, list).add(__path_one, one)
+    Table::new()
+        .add(__path_list, list)
+        .add(__path_one, one)
+        .add(__path_draws, draws)
+        .add(__path_draw_list, draw_list)
 }
 
 #[utoipa::path(get, path = "/api/v1/campaigns", tag = "campaigns", responses((status = 200, description = "Every campaign, as residents see it", body = Vec<CampaignView>)))]
@@ -67,4 +72,37 @@ async fn one(State(state): State<AppState>, Path(id): Path<String>) -> AppResult
         &paused,
         state.campaigns.busy(c.id.as_str()),
     )))
+}
+
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/draws", tag = "campaigns", params(("id" = String, Path, description = "Campaign id")), responses((status = 200, description = "Every day's draw (预约抽签), newest first: the seed's commitment from when sign-up opened, and the seed once the draw is made", body = Vec<DrawView>), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
+async fn draws(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Json<Vec<DrawView>>> {
+    let campaigns = state.campaigns.now();
+    let c = campaigns
+        .get(&id)
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no campaign '{id}'")))?;
+    Ok(Json(store::draws::days(&state.db, c.id.as_str()).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/draws/{day}/sign-ups.csv", tag = "campaigns", params(("id" = String, Path, description = "Campaign id"), ("day" = String, Path, description = "The day (YYYY-MM-DD, China)")), responses((status = 200, description = "The day's sign-ups under their tickets, in the draw's order once it is made: with the seed, anyone can re-run the draw", content_type = "text/csv"), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
+async fn draw_list(
+    State(state): State<AppState>,
+    Path((id, day)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let campaigns = state.campaigns.now();
+    let c = campaigns
+        .get(&id)
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no campaign '{id}'")))?;
+    let day = ChinaDate::parse(&day).map_err(|e| AppError::new(ErrorCode::NotFound, e.to_string()))?;
+    let mut out = String::from("ticket,kind,denomination,place,outcome\n");
+    for s in store::draws::list(&state.db, c.id.as_str(), day).await? {
+        out.push_str(&format!(
+            "{},{},{},{},{}\n",
+            s.ticket,
+            s.kind,
+            s.denomination,
+            s.place.map_or_else(String::new, |p| p.to_string()),
+            s.outcome.unwrap_or_default()
+        ));
+    }
+    Ok(super::reports::csv(&format!("{id}-{day}-sign-ups.csv"), out))
 }

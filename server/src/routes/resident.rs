@@ -3,7 +3,7 @@
 use super::Table;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use quan_core::api::{ClaimRequest, CouponStatusView, Wallet};
+use quan_core::api::{ClaimRequest, CouponStatusView, SignUpView, Wallet};
 use quan_core::ErrorCode;
 
 use crate::auth::ResidentAuth;
@@ -22,6 +22,32 @@ pub fn routes() -> Table {
         .add(__path_wallet, wallet)
         .add(__path_usage, usage)
         .add(__path_status, status)
+        .add(__path_sign_up, sign_up)
+        .add(__path_sign_ups, sign_ups)
+}
+
+#[utoipa::path(post, path = "/api/v1/me/sign-ups", tag = "resident", request_body = ClaimRequest, security(("bearer" = [])), responses((status = 201, description = "Signed up for today's draw (预约抽签) of this denomination: the ticket, and when the draw is made", body = SignUpView), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json"), (status = 409, description = "not_started (sign-up opens later), sign_up_closed, already_signed_up, limit_reached, claims_paused, ended", body = Problem, content_type = "application/problem+json"), (status = 422, description = "invalid_request: no draw today, or no such denomination", body = Problem, content_type = "application/problem+json"), (status = 429, description = "rate_limited (with Retry-After)", body = Problem, content_type = "application/problem+json")))]
+async fn sign_up(
+    State(state): State<AppState>,
+    ResidentAuth(resident): ResidentAuth,
+    Json(request): Json<ClaimRequest>,
+) -> AppResult<Response> {
+    let now = state.clock.now();
+    state.limiter.check_resident(resident, now)?;
+    let campaigns = state.campaigns.now();
+    let view = crate::store::draws::sign_up(&state.db, &campaigns, resident, &request, now).await?;
+    Ok(created(view))
+}
+
+#[utoipa::path(get, path = "/api/v1/me/sign-ups", tag = "resident", security(("bearer" = [])), responses((status = 200, description = "The resident's sign-ups for draws, newest first, with what each came to", body = Vec<SignUpView>)))]
+async fn sign_ups(
+    State(state): State<AppState>,
+    ResidentAuth(resident): ResidentAuth,
+) -> AppResult<Json<Vec<SignUpView>>> {
+    let campaigns = state.campaigns.now();
+    Ok(Json(
+        crate::store::draws::mine(&state.db, &campaigns, resident).await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/claims", tag = "resident", request_body = ClaimRequest, params(("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key returns the first result")), security(("bearer" = [])), responses((status = 201, description = "Claimed: the new coupon", body = quan_core::api::CouponView), (status = 409, description = "sold_out, not_started, ended, limit_reached, idempotency_in_progress", body = Problem, content_type = "application/problem+json"), (status = 422, description = "invalid_request, idempotency_mismatch", body = Problem, content_type = "application/problem+json"), (status = 429, description = "rate_limited (with Retry-After)", body = Problem, content_type = "application/problem+json"), (status = 503, description = "unavailable: nothing was claimed, retry after Retry-After", body = Problem, content_type = "application/problem+json")))]

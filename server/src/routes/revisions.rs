@@ -10,7 +10,7 @@ use quan_core::api::{
     CampaignVersions, RevisionRequest, RevisionView, RoundRequest, RoundView, MAX_FILE, MAX_QUOTA_KINDS,
     MAX_ROUNDS,
 };
-use quan_core::campaign::{Campaign, Round};
+use quan_core::campaign::{Campaign, Release, Round};
 use quan_core::money::MAX_INPUT;
 use quan_core::revision::{check_reason, with_round};
 use quan_core::ErrorCode;
@@ -188,12 +188,20 @@ async fn schedule(
     if body.quota.values().any(|q| q.0 < 0 || *q > MAX_INPUT) {
         return invalid("a quota is between 0 and 100,000,000 yuan");
     }
+    // How the round gives its days out stays as its file says (a new round's: first come).
+    let (release, sign_up) = running
+        .rounds
+        .iter()
+        .find(|r| r.number == body.number)
+        .map_or((Release::Rush, None), |r| (r.release, r.sign_up));
     let round = Round {
         number: body.number,
         name: name.to_owned(),
         starts: Some(body.starts),
         ends: Some(body.ends),
         release_time: body.release_time,
+        release,
+        sign_up,
         quota: body.quota.clone(),
     };
     let revised = with_round(running, round);

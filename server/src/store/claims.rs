@@ -16,10 +16,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use quan_core::api::{ClaimRequest, CouponView};
-use quan_core::campaign::{Campaign, Issuance, Kind};
+use quan_core::campaign::{Campaign, Issuance, Kind, Release};
 use quan_core::pause::stopping_issue;
 use quan_core::report::LedgerEvent;
-use quan_core::rules::{check_claim, claim_delta, daily_release, ClaimRefusal, Usage};
+use quan_core::rules::{check_claim, check_release, claim_delta, daily_release, ClaimRefusal, Usage};
 use quan_core::slots::LimitScope;
 use quan_core::{ChinaDate, ErrorCode, Fen, ResidentId, Timestamp};
 use tokio::sync::{mpsc, oneshot};
@@ -52,10 +52,15 @@ pub enum Claimed {
 
 pub type ClaimResult = Result<Claimed, AppError>;
 
+/// One claim: whose, of what, and its Idempotency-Key if it came with one.
+pub struct Claim {
+    pub resident: ResidentId,
+    pub request: ClaimRequest,
+    pub idem: Option<IdemKey>,
+}
+
 struct Pending {
-    resident: ResidentId,
-    request: ClaimRequest,
-    idem: Option<IdemKey>,
+    claim: Claim,
     reply: oneshot::Sender<ClaimResult>,
 }
 
@@ -180,9 +185,11 @@ impl Claims {
         }
         let (reply, answer) = oneshot::channel();
         let pending = Pending {
-            resident,
-            request,
-            idem,
+            claim: Claim {
+                resident,
+                request,
+                idem,
+            },
             reply,
         };
         self.queue.try_send(pending).map_err(|_| AppError {
@@ -209,6 +216,13 @@ pub fn refusal(r: ClaimRefusal) -> AppError {
             format!("limit reached: {}", serde_json::to_string(&l).unwrap_or_default())
         }
         ClaimRefusal::NotClaimable => "this kind is not claimed by residents".into(),
+        ClaimRefusal::ByDraw => {
+            "today's coupons of this kind are drawn among those who sign up before the release time".into()
+        }
+        ClaimRefusal::NotByDraw => {
+            "today's coupons of this kind are claimed first come; there is no draw to sign up for".into()
+        }
+        ClaimRefusal::SignUpClosed => "today's sign-up for the draw has closed".into(),
     };
     AppError::new(r.code(), detail)
 }
@@ -244,19 +258,21 @@ impl Batcher {
                 }
             }
             let now = self.clock.now();
-            match self.decide(&batch, now).await {
+            let (claims, replies): (Vec<Claim>, Vec<_>) =
+                batch.into_iter().map(|p| (p.claim, p.reply)).unzip();
+            match self.decide(&claims, now).await {
                 Ok((results, left)) => {
                     if let Ok(mut m) = self.left.lock() {
                         m.extend(left);
                     }
-                    for (p, r) in batch.into_iter().zip(results) {
-                        let _ = p.reply.send(r);
+                    for (reply, r) in replies.into_iter().zip(results) {
+                        let _ = reply.send(r);
                     }
                 }
                 Err(e) => {
-                    tracing::error!(error = %e, claims = batch.len(), "claim batch failed; nothing was claimed");
-                    for p in batch {
-                        let _ = p.reply.send(Err(AppError {
+                    tracing::error!(error = %e, claims = claims.len(), "claim batch failed; nothing was claimed");
+                    for reply in replies {
+                        let _ = reply.send(Err(AppError {
                             code: ErrorCode::Unavailable,
                             detail: Some(
                                 "the claim could not be recorded; nothing was claimed, try again".into(),
@@ -269,163 +285,191 @@ impl Batcher {
         }
     }
 
-    /// Decides a batch in one transaction. Every claim's answer, and what is left of each day's
-    /// release it touched.
-    ///
-    /// Round trips are per batch, not per claim: one release row and one usage query per kind,
-    /// one look-up of the batch's Idempotency-Keys, then the rules decide every claim in memory,
-    /// and the batch's coupons, its keys' first answers, its slots and its ledger records are
-    /// written in one statement each (per thousand rows or so), and the counters once.
+    /// Decides a batch of claims in one transaction (see [`decide_in`]). Every claim's answer,
+    /// and what is left of each day's release it touched.
     async fn decide(
         &self,
-        batch: &[Pending],
+        batch: &[Claim],
         now: Timestamp,
     ) -> Result<(Vec<ClaimResult>, Vec<(DayKey, Fen)>), DbError> {
         let date = now.china_date();
         // One snapshot of the campaigns for the whole batch.
         let campaigns = self.campaigns.now();
         let mut tx = self.db.begin_write().await?;
-        // Ordered, so that the pools are written in the one order too.
-        let mut days: BTreeMap<(String, String), Day> = BTreeMap::new();
-        let mut counted: HashMap<SlotKey, u32> = HashMap::new();
-        // Each campaign's live pauses, read once a batch.
-        let mut paused: HashMap<&str, Vec<quan_core::pause::Pause>> = HashMap::new();
-        // The release rows first (in one order, so instances never wait on each other in a
-        // circle), then what the batch's residents already hold.
-        let mut kinds: Vec<(&Campaign, &Kind)> = batch
-            .iter()
-            .filter_map(|p| campaigns.kind(p.request.campaign.as_str(), p.request.kind.as_str()))
-            .collect();
-        kinds.sort_by(|a, b| (a.0.id.as_str(), a.1.id.as_str()).cmp(&(b.0.id.as_str(), b.1.id.as_str())));
-        kinds.dedup_by(|a, b| a.0.id == b.0.id && a.1.id == b.1.id);
-        for (campaign, kind) in kinds {
-            let Some(round) = campaign.round_on(date) else {
-                continue;
-            };
-            let mut day = open_day(&mut tx, &self.db, campaign, kind, round.number, date, now).await?;
-            // Read in the batch's transaction, after its first release row's lock: a pause
-            // committed before then refuses the batch's claims of what it stops.
-            if !paused.contains_key(campaign.id.as_str()) {
-                let live = pauses::live(&mut *tx, campaign.id.as_str()).await?;
-                paused.insert(campaign.id.as_str(), live);
-            }
-            let live = paused.get(campaign.id.as_str()).map_or(&[][..], Vec::as_slice);
-            day.paused = stopping_issue(live, &kind.id).map(|p| p.reason.clone());
-            days.insert((campaign.id.0.clone(), kind.id.0.clone()), day);
-            let residents: Vec<i64> = batch
-                .iter()
-                .filter(|p| p.request.campaign == campaign.id && p.request.kind == kind.id)
-                .map(|p| p.resident.0)
-                .collect();
-            usage_counts(&mut tx, self.db.dialect, &residents, campaign, kind, &mut counted).await?;
-        }
-        // The slots residents held before this batch: the batch's are numbered on from these.
-        let mut slots_before = counted.clone();
-        let keys: Vec<&IdemKey> = batch.iter().filter_map(|p| p.idem.as_ref()).collect();
-        let priors = idempotency::lookup_many(&mut tx, self.db.dialect, &keys).await?;
-
-        // The rules, in memory: each claim refused, replayed, or granted.
-        let mut results: Vec<Option<ClaimResult>> = Vec::with_capacity(batch.len());
-        let mut grants = Vec::new();
-        for (i, p) in batch.iter().enumerate() {
-            if let Some(prior) = p.idem.as_ref().and_then(|k| priors.get(&k.id()).map(|r| (k, r))) {
-                let (k, first) = prior;
-                results.push(Some(match first.answer(k) {
-                    Ok(Prior::Replay { status, body }) => Ok(Claimed::Replay { status, body }),
-                    Ok(Prior::None) => Err(AppError::code(ErrorCode::IdempotencyInProgress)),
-                    Err(e) => Err(e),
-                }));
-                continue;
-            }
-            match grant(&campaigns, p, now, &mut days, &mut counted) {
-                Ok(g) => {
-                    results.push(None);
-                    grants.push((i, g));
-                }
-                Err(e) => results.push(Some(Err(e))),
-            }
-        }
-
-        // The granted coupons, each with its id, and its view.
-        let rows = insert_coupons(&mut tx, self.db.dialect, &grants, date, now).await?;
-        let mut views: Vec<CouponView> = rows
-            .iter()
-            .map(|c| c.view(&campaigns, &self.coupon_master, now))
-            .collect();
-        // The first answer of each key, recorded with the coupon it gave. A key another instance
-        // answered first meanwhile gives that answer instead, and this batch's coupon goes.
-        let answers: Vec<(&IdemKey, String)> = grants
-            .iter()
-            .zip(&views)
-            .filter_map(|((i, _), v)| {
-                let k = batch[*i].idem.as_ref()?;
-                Some((k, serde_json::to_string(v).unwrap_or_default()))
-            })
-            .collect();
-        let taken = idempotency::record_many(&mut tx, self.db.dialect, &answers, 201, now).await?;
-        let mut made = Made::default();
-        for (((i, g), coupon), view) in grants.into_iter().zip(&rows).zip(views.drain(..)) {
-            let p = &batch[i];
-            if let Some(k) = &p.idem {
-                if taken.contains(&k.id()) {
-                    sqlx::query("DELETE FROM coupons WHERE id = $1")
-                        .bind(coupon.id.0)
-                        .execute(&mut *tx)
-                        .await?;
-                    if let Some(day) = days.get_mut(&(g.campaign.clone(), g.kind.clone())) {
-                        day.claimed -= g.value;
-                        day.claimed_now -= g.value;
-                    }
-                    results[i] = Some(match idempotency::lookup(&mut tx, k).await {
-                        Ok(Prior::Replay { status, body }) => Ok(Claimed::Replay { status, body }),
-                        Ok(Prior::None) => Err(AppError::code(ErrorCode::IdempotencyInProgress)),
-                        Err(e) => Err(e),
-                    });
-                    continue;
-                }
-            }
-            for scope in &g.scopes {
-                let n = slots_before
-                    .entry((p.resident.0, g.campaign.clone(), g.kind.clone(), *scope))
-                    .or_insert(0);
-                *n += 1;
-                made.slots.push((
-                    p.resident.0,
-                    g.campaign.clone(),
-                    g.kind.clone(),
-                    scope.key(),
-                    i64::from(*n),
-                    coupon.id.0,
-                ));
-            }
-            made.ledger
-                .push((g.campaign, g.kind, g.round, coupon.id.0, p.resident.0, g.value.0));
-            results[i] = Some(Ok(Claimed::New(Box::new(view))));
-        }
-        made.write(&mut tx, self.db.dialect, now).await?;
-        for ((campaign, kind), day) in &days {
-            if day.claimed_now.is_positive() {
-                sqlx::query("UPDATE releases SET claimed = claimed + $1 WHERE campaign = $2 AND kind = $3 AND day = $4")
-                    .bind(day.claimed_now.0)
-                    .bind(campaign)
-                    .bind(kind)
-                    .bind(date.to_string())
-                    .execute(&mut *tx)
-                    .await?;
-                pools::apply(&mut tx, campaign, kind, day.round, claim_delta(day.claimed_now)).await?;
-            }
-        }
+        let (results, days) = decide_in(
+            &mut tx,
+            &self.db,
+            &campaigns,
+            &self.coupon_master,
+            batch,
+            now,
+            Release::Rush,
+        )
+        .await?;
         tx.commit().await?;
         let left = days
             .into_iter()
             .map(|((c, k), d)| ((c, k, date), d.released - d.claimed))
             .collect();
-        let results = results
-            .into_iter()
-            .map(|r| r.unwrap_or_else(|| Err(AppError::internal("a claim of the batch went undecided"))))
-            .collect();
         Ok((results, left))
     }
+}
+
+/// Decides `batch` inside `tx`, in the batch's order: each claim refused, replayed, or granted
+/// by the rules of the day's release (`how`: a resident's claim first come, or the draw's grant
+/// to one it drew). Every claim's answer, and each day's release it touched as it now stands.
+///
+/// Round trips are per batch, not per claim: one release row and one usage query per kind,
+/// one look-up of the batch's Idempotency-Keys, then the rules decide every claim in memory,
+/// and the batch's coupons, its keys' first answers, its slots and its ledger records are
+/// written in one statement each (per thousand rows or so), and the counters once.
+pub(crate) async fn decide_in(
+    tx: &mut Tx,
+    db: &Db,
+    campaigns: &Campaigns,
+    coupon_master: &[u8],
+    batch: &[Claim],
+    now: Timestamp,
+    how: Release,
+) -> Result<(Vec<ClaimResult>, BTreeMap<(String, String), Day>), DbError> {
+    let date = now.china_date();
+    // Ordered, so that the pools are written in the one order too.
+    let mut days: BTreeMap<(String, String), Day> = BTreeMap::new();
+    let mut counted: HashMap<SlotKey, u32> = HashMap::new();
+    // Each campaign's live pauses, read once a batch.
+    let mut paused: HashMap<&str, Vec<quan_core::pause::Pause>> = HashMap::new();
+    // The release rows first (in one order, so instances never wait on each other in a
+    // circle), then what the batch's residents already hold.
+    let mut kinds: Vec<(&Campaign, &Kind)> = batch
+        .iter()
+        .filter_map(|p| campaigns.kind(p.request.campaign.as_str(), p.request.kind.as_str()))
+        .collect();
+    kinds.sort_by(|a, b| (a.0.id.as_str(), a.1.id.as_str()).cmp(&(b.0.id.as_str(), b.1.id.as_str())));
+    kinds.dedup_by(|a, b| a.0.id == b.0.id && a.1.id == b.1.id);
+    for (campaign, kind) in kinds {
+        let Some(round) = campaign.round_on(date) else {
+            continue;
+        };
+        let mut day = open_day(tx, db, campaign, kind, round.number, date, now).await?;
+        // Read in the batch's transaction, after its first release row's lock: a pause
+        // committed before then refuses the batch's claims of what it stops.
+        if !paused.contains_key(campaign.id.as_str()) {
+            let live = pauses::live(&mut **tx, campaign.id.as_str()).await?;
+            paused.insert(campaign.id.as_str(), live);
+        }
+        let live = paused.get(campaign.id.as_str()).map_or(&[][..], Vec::as_slice);
+        day.paused = stopping_issue(live, &kind.id).map(|p| p.reason.clone());
+        days.insert((campaign.id.0.clone(), kind.id.0.clone()), day);
+        let residents: Vec<i64> = batch
+            .iter()
+            .filter(|p| p.request.campaign == campaign.id && p.request.kind == kind.id)
+            .map(|p| p.resident.0)
+            .collect();
+        usage_counts(tx, db.dialect, &residents, campaign, kind, &mut counted).await?;
+    }
+    // The slots residents held before this batch: the batch's are numbered on from these.
+    let mut slots_before = counted.clone();
+    let keys: Vec<&IdemKey> = batch.iter().filter_map(|p| p.idem.as_ref()).collect();
+    let priors = idempotency::lookup_many(tx, db.dialect, &keys).await?;
+
+    // The rules, in memory: each claim refused, replayed, or granted.
+    let mut results: Vec<Option<ClaimResult>> = Vec::with_capacity(batch.len());
+    let mut grants = Vec::new();
+    for (i, p) in batch.iter().enumerate() {
+        if let Some(prior) = p.idem.as_ref().and_then(|k| priors.get(&k.id()).map(|r| (k, r))) {
+            let (k, first) = prior;
+            results.push(Some(match first.answer(k) {
+                Ok(Prior::Replay { status, body }) => Ok(Claimed::Replay { status, body }),
+                Ok(Prior::None) => Err(AppError::code(ErrorCode::IdempotencyInProgress)),
+                Err(e) => Err(e),
+            }));
+            continue;
+        }
+        match grant(campaigns, p, now, how, &mut days, &mut counted) {
+            Ok(g) => {
+                results.push(None);
+                grants.push((i, g));
+            }
+            Err(e) => results.push(Some(Err(e))),
+        }
+    }
+
+    // The granted coupons, each with its id, and its view.
+    let rows = insert_coupons(tx, db.dialect, &grants, date, now).await?;
+    let mut views: Vec<CouponView> = rows
+        .iter()
+        .map(|c| c.view(campaigns, coupon_master, now))
+        .collect();
+    // The first answer of each key, recorded with the coupon it gave. A key another instance
+    // answered first meanwhile gives that answer instead, and this batch's coupon goes.
+    let answers: Vec<(&IdemKey, String)> = grants
+        .iter()
+        .zip(&views)
+        .filter_map(|((i, _), v)| {
+            let k = batch[*i].idem.as_ref()?;
+            Some((k, serde_json::to_string(v).unwrap_or_default()))
+        })
+        .collect();
+    let taken = idempotency::record_many(tx, db.dialect, &answers, 201, now).await?;
+    let mut made = Made::default();
+    for (((i, g), coupon), view) in grants.into_iter().zip(&rows).zip(views.drain(..)) {
+        let p = &batch[i];
+        if let Some(k) = &p.idem {
+            if taken.contains(&k.id()) {
+                sqlx::query("DELETE FROM coupons WHERE id = $1")
+                    .bind(coupon.id.0)
+                    .execute(&mut **tx)
+                    .await?;
+                if let Some(day) = days.get_mut(&(g.campaign.clone(), g.kind.clone())) {
+                    day.claimed -= g.value;
+                    day.claimed_now -= g.value;
+                }
+                results[i] = Some(match idempotency::lookup(tx, k).await {
+                    Ok(Prior::Replay { status, body }) => Ok(Claimed::Replay { status, body }),
+                    Ok(Prior::None) => Err(AppError::code(ErrorCode::IdempotencyInProgress)),
+                    Err(e) => Err(e),
+                });
+                continue;
+            }
+        }
+        for scope in &g.scopes {
+            let n = slots_before
+                .entry((p.resident.0, g.campaign.clone(), g.kind.clone(), *scope))
+                .or_insert(0);
+            *n += 1;
+            made.slots.push((
+                p.resident.0,
+                g.campaign.clone(),
+                g.kind.clone(),
+                scope.key(),
+                i64::from(*n),
+                coupon.id.0,
+            ));
+        }
+        made.ledger
+            .push((g.campaign, g.kind, g.round, coupon.id.0, p.resident.0, g.value.0));
+        results[i] = Some(Ok(Claimed::New(Box::new(view))));
+    }
+    made.write(tx, db.dialect, now).await?;
+    for ((campaign, kind), day) in &days {
+        if day.claimed_now.is_positive() {
+            sqlx::query(
+                "UPDATE releases SET claimed = claimed + $1 WHERE campaign = $2 AND kind = $3 AND day = $4",
+            )
+            .bind(day.claimed_now.0)
+            .bind(campaign)
+            .bind(kind)
+            .bind(date.to_string())
+            .execute(&mut **tx)
+            .await?;
+            pools::apply(tx, campaign, kind, day.round, claim_delta(day.claimed_now)).await?;
+        }
+    }
+    let results = results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(AppError::internal("a claim of the batch went undecided"))))
+        .collect();
+    Ok((results, days))
 }
 
 /// A claim the rules grant, before its coupon is written.
@@ -447,8 +491,9 @@ struct Grant {
 /// then counts too).
 fn grant(
     campaigns: &Campaigns,
-    p: &Pending,
+    p: &Claim,
     now: Timestamp,
+    how: Release,
     days: &mut BTreeMap<(String, String), Day>,
     counted: &mut HashMap<SlotKey, u32>,
 ) -> Result<Grant, AppError> {
@@ -475,7 +520,7 @@ fn grant(
         usage.count(*scope, n, den, round.number, date);
     }
     let left = day.released - day.claimed;
-    let granted = check_claim(campaign, kind, den, usage, left, now).map_err(refusal)?;
+    let granted = check_release(campaign, kind, den, usage, left, now, how).map_err(refusal)?;
     let Some(benefit) = kind.benefit(den) else {
         return Err(AppError::code(ErrorCode::InvalidRequest));
     };
@@ -624,7 +669,7 @@ impl Made {
 }
 
 /// A day's release of one kind, as this batch sees it.
-struct Day {
+pub(crate) struct Day {
     round: i64,
     released: Fen,
     claimed: Fen,

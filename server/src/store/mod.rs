@@ -7,6 +7,7 @@ pub mod applications;
 pub mod busy;
 pub mod claims;
 pub mod coupons;
+pub mod draws;
 pub mod history;
 pub mod idempotency;
 pub mod issues;
