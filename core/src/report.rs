@@ -316,6 +316,10 @@ pub struct CampaignReport {
     /// Every change made to the campaign since its first version, oldest first: revisions,
     /// rounds scheduled, reallocations, pauses and resumptions, and the overload switch.
     pub history: Vec<HistoryEntry>,
+    /// Each day given out by draw (预约抽签), oldest first: sign-ups, winners, the seed's
+    /// commitment and, once drawn, the seed.
+    #[serde(default)]
+    pub draws: Vec<crate::api::DrawView>,
 }
 
 /// One change made to a running campaign, as its report lists it.

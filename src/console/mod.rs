@@ -7,6 +7,7 @@
 mod admin;
 mod audit;
 mod charts;
+mod draws;
 mod history;
 mod pauses;
 mod report;

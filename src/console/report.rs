@@ -132,6 +132,7 @@ pub fn ReportView(props: &ReportViewProps) -> Html {
                 <super::pauses::Pauses token={props.token.clone()} campaign={c.clone()} on_done={changed.clone()} />
                 <super::revisions::Revisions token={props.token.clone()} campaign={c.clone()} on_done={changed} />
                 if let Some(Ok(r)) = &*report {
+                    <super::draws::Draws campaign={c.id.as_str().to_owned()} draws={r.draws.clone()} />
                     <super::history::History campaign={c} entries={r.history.clone()} />
                 }
             }

@@ -37,14 +37,16 @@ before(async () => {
   writeFileSync(join(campaigns, 'qinshui-2022-r2.toml'), file);
   const keyFile = join(data, 'data.key');
   writeFileSync(keyFile, execFileSync(BIN, ['data-key', 'new'], { encoding: 'utf8' }), { mode: 0o400 });
-  server = await startServer({
+  const env = {
     QUAN_DATABASE_URL: `sqlite:${join(data, 'quan.db')}`,
     QUAN_UPLOADS: join(data, 'uploads'),
     QUAN_DATA_KEY_FILE: keyFile,
     QUAN_CAMPAIGNS: campaigns,
-    QUAN_HOST_PUBLIC_KEY: hostPublic,
-    QUAN_CLOCK_AT: '2022-09-27 09:59:35',
+  };
+  execFileSync(BIN, ['admin', 'create-operator', 'ju.zhang', '--display', '县商务局 张'], {
+    input: 'Ju-Zhang-2026x\n', env: { ...process.env, ...env, RUST_LOG: 'warn' }, encoding: 'utf8',
   });
+  server = await startServer({ ...env, QUAN_HOST_PUBLIC_KEY: hostPublic, QUAN_CLOCK_AT: '2022-09-27 09:59:35' });
   browser = await launchBrowser();
 });
 
@@ -89,4 +91,19 @@ test('a resident signs up for the draw, is drawn at 10:00 and finds the coupon i
   assert.equal(day.winners, 1);
   const list = await (await fetch(`${server.url}/api/v1/campaigns/qinshui-2022-r2/draws/2022-09-27/sign-ups.csv`)).text();
   assert.match(list, /^\ufeff?ticket,kind,denomination,place,outcome\n[0-9a-f]{16},retail,0,1,won\n$/);
+
+  // The bureau's report lists the day's draw with its seed, and links the list of tickets.
+  const context2 = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', bypassCSP: true });
+  const bureau = await context2.newPage();
+  await bureau.goto(`${server.url}/operator/`);
+  await bureau.getByLabel('账号').fill('ju.zhang');
+  await bureau.getByLabel('密码').fill('Ju-Zhang-2026x');
+  await bureau.getByRole('button', { name: '登录' }).click();
+  const row = bureau.getByTestId('draws').getByRole('row', { name: /2022-09-27/ });
+  await row.waitFor();
+  assert.deepEqual((await row.getByRole('cell').allInnerTexts()).slice(0, 4), ['1', '1', day.seed, day.commitment]);
+  assert.deepEqual(await axeViolations(bureau), []);
+  await row.scrollIntoViewIfNeeded();
+  await screenshot(bureau, 'console-draws');
+  await context2.close();
 });

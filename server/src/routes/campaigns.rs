@@ -74,7 +74,7 @@ async fn one(State(state): State<AppState>, Path(id): Path<String>) -> AppResult
     )))
 }
 
-#[utoipa::path(get, path = "/api/v1/campaigns/{id}/draws", tag = "campaigns", params(("id" = String, Path, description = "Campaign id")), responses((status = 200, description = "Every day's draw (预约抽签), newest first: the seed's commitment from when sign-up opened, and the seed once the draw is made", body = Vec<DrawView>), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/draws", tag = "campaigns", params(("id" = String, Path, description = "Campaign id")), responses((status = 200, description = "Every day's draw (预约抽签), oldest first: the seed's commitment from when sign-up opened, and the seed once the draw is made", body = Vec<DrawView>), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
 async fn draws(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Json<Vec<DrawView>>> {
     let campaigns = state.campaigns.now();
     let c = campaigns

@@ -16,7 +16,7 @@ use crate::extract::{Json, Path, Query};
 use crate::state::AppState;
 use crate::store::reports::{self as store, AuditRow};
 use crate::store::sessions::SignedIn;
-use crate::store::{history, revisions};
+use crate::store::{draws as store_draws, history, revisions};
 #[allow(unused_imports)]
 use quan_core::Problem;
 
@@ -77,6 +77,7 @@ async fn build(
     tx.commit().await?;
     let seed = store::audit_seed(&state.db, id).await?;
     let history = history::history(&state.db, id).await?;
+    let draws = store_draws::days(&state.db, id).await?;
     // The campaign's kinds in its own order, with their pools (a kind with no pool yet has none).
     let kinds: Vec<(String, report::PoolState)> = campaign
         .kinds
@@ -123,6 +124,7 @@ async fn build(
                 .collect::<Vec<_>>(),
         ),
         history,
+        draws,
         audit: AuditTerms {
             seed,
             percent: AUDIT_PERCENT,

@@ -318,13 +318,13 @@ pub fn start(db: Db, campaigns: Live, coupon_master: Vec<u8>, clock: Clock) {
     });
 }
 
-/// Every day's draw of `campaign`, newest first, as anyone may check it.
+/// Every day's draw of `campaign`, oldest first, as anyone may check it.
 pub async fn days(db: &Db, campaign: &str) -> Result<Vec<DrawView>, DbError> {
     let rows = sqlx::query(
         "SELECT d.day, d.seed, d.commitment, d.committed_at, d.drawn_at, \
          CAST((SELECT COUNT(*) FROM sign_ups s WHERE s.campaign = d.campaign AND s.day = d.day) AS BIGINT) AS sign_ups, \
          CAST((SELECT COUNT(*) FROM sign_ups s WHERE s.campaign = d.campaign AND s.day = d.day AND s.outcome = 'won') AS BIGINT) AS winners \
-         FROM draws d WHERE d.campaign = $1 ORDER BY d.day DESC",
+         FROM draws d WHERE d.campaign = $1 ORDER BY d.day",
     )
     .bind(campaign)
     .fetch_all(&db.pool)
