@@ -203,8 +203,12 @@ async fn sign_ups_in_the_window_then_one_draw_gives_the_pool_in_the_published_or
     assert_eq!(won, POOL);
     // The bureau's report shows the day: sign-ups, winners, the seed.
     let op = first.operator().await;
-    let report: quan_core::report::CampaignReport =
-        second.get("/operator/campaigns/rush/report", &op).await.json().await.unwrap();
+    let report: quan_core::report::CampaignReport = second
+        .get("/operator/campaigns/rush/report", &op)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(report.draws, made);
     // The draw is over: no sign-up, no claim.
     assert_eq!(

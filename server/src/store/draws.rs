@@ -242,24 +242,76 @@ pub async fn draw(
         .collect();
     let (results, _) =
         claims::decide_in(&mut tx, db, campaigns, coupon_master, &claims, now, Release::Draw).await?;
-    for (place, (entry, result)) in ordered.iter().zip(results).enumerate() {
-        let (outcome, coupon) = match result {
-            Ok(Claimed::New(view)) => ("won", Some(view.id.0)),
-            Ok(Claimed::Replay { .. }) => ("won", None),
-            Err(e) if e.code == ErrorCode::SoldOut => ("not_drawn", None),
-            Err(e) => (e.code.as_str(), None),
-        };
-        sqlx::query("UPDATE sign_ups SET place = $1, outcome = $2, coupon_id = $3 WHERE id = $4")
-            .bind(i64::try_from(place + 1).unwrap_or(i64::MAX))
-            .bind(outcome)
-            .bind(coupon)
-            .bind(entry.id)
-            .execute(&mut *tx)
-            .await?;
-    }
+    let outcomes: Vec<(i64, i64, &str, Option<i64>)> = ordered
+        .iter()
+        .zip(results)
+        .enumerate()
+        .map(|(place, (entry, result))| {
+            let (outcome, coupon) = match result {
+                Ok(Claimed::New(view)) => ("won", Some(view.id.0)),
+                Ok(Claimed::Replay { .. }) => ("won", None),
+                Err(e) if e.code == ErrorCode::SoldOut => ("not_drawn", None),
+                Err(e) => (e.code.as_str(), None),
+            };
+            (
+                entry.id,
+                i64::try_from(place + 1).unwrap_or(i64::MAX),
+                outcome,
+                coupon,
+            )
+        })
+        .collect();
+    record_outcomes(&mut tx, db, &outcomes).await?;
     tx.commit().await?;
     tracing::info!(campaign = %campaign.id, %day, sign_ups = ordered.len(), "draw made");
     Ok(true)
+}
+
+/// Sign-ups whose outcomes one statement records.
+const OUTCOMES_PER_UPDATE: usize = 500;
+
+/// Records each sign-up's place and outcome (and coupon, if won): `(id, place, outcome, coupon)`,
+/// a few hundred to a statement.
+async fn record_outcomes(
+    tx: &mut Tx,
+    db: &Db,
+    outcomes: &[(i64, i64, &str, Option<i64>)],
+) -> Result<(), DbError> {
+    for chunk in outcomes.chunks(OUTCOMES_PER_UPDATE) {
+        // Typed in the VALUES, since a column of NULLs tells PostgreSQL nothing of its type.
+        let d = db.dialect;
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let p = |c: usize| d.param(r * 4 + c + 1);
+                format!(
+                    "(CAST({} AS BIGINT), CAST({} AS BIGINT), CAST({} AS TEXT), CAST({} AS BIGINT))",
+                    p(0),
+                    p(1),
+                    p(2),
+                    p(3)
+                )
+            })
+            .collect();
+        let q = format!(
+            "WITH v (id, place, outcome, coupon) AS (VALUES {}) \
+             UPDATE sign_ups SET place = v.place, outcome = v.outcome, coupon_id = v.coupon FROM v \
+             WHERE sign_ups.id = v.id",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&q);
+        for (id, place, outcome, coupon) in chunk {
+            query = query.bind(*id).bind(*place).bind(*outcome).bind(*coupon);
+        }
+        let done = query.execute(&mut **tx).await?;
+        if done.rows_affected() != chunk.len() as u64 {
+            return Err(DbError(format!(
+                "{} of {} sign-ups' outcomes recorded",
+                done.rows_affected(),
+                chunk.len()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// What is due at `now` of every campaign's draws: today's seed committed once its sign-up has
