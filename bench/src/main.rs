@@ -7,6 +7,12 @@
 //! `quan-bench campaign DAY POOL` prints the campaign file the server must run for it.
 //! `cargo xtask bench rush` does all of it.
 //!
+//! `sign-ups`: residents sign up for a day given out by draw (each sign-up a write of its own),
+//! beside the trivial endpoint in the same run: `quan-bench sign-ups URL DATABASE_URL RESIDENTS
+//! CONCURRENCY`, on a server running `quan-bench draw-campaign DAY POOL`'s file inside the
+//! sign-up window; then `quan-bench drawn URL` waits for the draw of a server started at the
+//! release time, and says how long it took. `cargo xtask bench draw` does all of it.
+//!
 //! `sign-in`: the trivial endpoint's latency alone, then while 64 staff sign in over and over
 //! (argon2 each time), against a server already running: `quan-bench sign-in URL DATABASE_URL`.
 //! `cargo xtask bench sign-in` does all of it.
@@ -120,21 +126,45 @@ async fn main() -> std::process::ExitCode {
         );
         return std::process::ExitCode::SUCCESS;
     }
+    if args.get(1).map(String::as_str) == Some("draw-campaign") {
+        // `quan-bench draw-campaign DAY POOL`: the same campaign, its day given out by draw.
+        let (Some(day), Some(pool)) = (args.get(2), args.get(3).and_then(|p| p.parse::<i64>().ok())) else {
+            eprintln!("usage: quan-bench draw-campaign YYYY-MM-DD POOL");
+            return std::process::ExitCode::from(2);
+        };
+        print!(
+            "{}",
+            quan_server::demo::rush_campaign(day, pool, "{ per_day = 1 }").replacen(
+                "name = \"only\"\n",
+                "name = \"only\"\nrelease = \"draw\"\nsign_up = { opens = \"08:00\", closes = \"09:55\" }\n",
+                1
+            )
+        );
+        return std::process::ExitCode::SUCCESS;
+    }
+    if args.get(1).map(String::as_str) == Some("sign-ups") {
+        let number = |i: usize| args.get(i).and_then(|n| n.parse::<usize>().ok());
+        let (Some(url), Some(db_url), Some(residents), Some(concurrency)) =
+            (args.get(2).cloned(), args.get(3).cloned(), number(4), number(5))
+        else {
+            eprintln!("usage: quan-bench sign-ups URL DATABASE_URL RESIDENTS CONCURRENCY");
+            return std::process::ExitCode::from(2);
+        };
+        return print("sign-ups", sign_ups(url, db_url, residents, concurrency).await);
+    }
+    if args.get(1).map(String::as_str) == Some("drawn") {
+        let Some(url) = args.get(2).cloned() else {
+            eprintln!("usage: quan-bench drawn URL");
+            return std::process::ExitCode::from(2);
+        };
+        return print("drawn", drawn(url).await);
+    }
     if args.get(1).map(String::as_str) == Some("sign-in") {
         let (Some(url), Some(db_url)) = (args.get(2).cloned(), args.get(3).cloned()) else {
             eprintln!("usage: quan-bench sign-in URL DATABASE_URL");
             return std::process::ExitCode::from(2);
         };
-        return match sign_ins(url, db_url).await {
-            Ok(report) => {
-                println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
-                std::process::ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("sign-in: {e}");
-                std::process::ExitCode::FAILURE
-            }
-        };
+        return print("sign-in", sign_ins(url, db_url).await);
     }
     let number = |i: usize| args.get(i).and_then(|n| n.parse::<usize>().ok());
     let (Some(url), Some(db_url), Some(granted), Some(late), Some(concurrency)) = (
@@ -147,35 +177,19 @@ async fn main() -> std::process::ExitCode {
         eprintln!("usage: quan-bench rush URL DATABASE_URL GRANTED LATE CONCURRENCY");
         return std::process::ExitCode::from(2);
     };
-    match rush(url, db_url, granted, late, concurrency).await {
-        Ok(report) => {
-            println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
-            std::process::ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("rush: {e}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    print("rush", rush(url, db_url, granted, late, concurrency).await)
 }
 
-async fn rush(
-    url: String,
-    db_url: String,
-    granted: usize,
-    late: usize,
-    concurrency: usize,
-) -> Result<Report, String> {
-    let residents = granted + late;
-    let db = Db::connect(&db_url, 4).await.map_err(|e| e.to_string())?;
+/// `n` residents made in the database in one transaction, and a session token for each.
+async fn residents_with_tokens(db_url: &str, n: usize) -> Result<(Db, Arc<Vec<String>>), String> {
+    let db = Db::connect(db_url, 4).await.map_err(|e| e.to_string())?;
     let secrets = Secrets::from_master(
         &quan_server::store::master_secret(&db)
             .await
             .map_err(|e| e.to_string())?,
     );
-    // The residents, made in one transaction, and their sessions.
     let mut tx = db.begin_write().await.map_err(|e| e.to_string())?;
-    for i in 0..residents {
+    for i in 0..n {
         sqlx::query(
             "INSERT INTO residents (subject, name, created_at) VALUES ($1, '', 0) ON CONFLICT DO NOTHING",
         )
@@ -191,27 +205,131 @@ async fn rush(
             .await
             .map_err(|e| e.to_string())?;
     let far = quan_core::Timestamp(i64::MAX / 4);
-    let tokens: Arc<Vec<String>> = Arc::new(
-        ids.iter()
-            .map(|id| secrets.sign(&Principal::Resident(quan_core::ResidentId(*id)), far))
-            .collect(),
-    );
+    let tokens = ids
+        .iter()
+        .map(|id| secrets.sign(&Principal::Resident(quan_core::ResidentId(*id)), far))
+        .collect();
+    Ok((db, Arc::new(tokens)))
+}
 
+/// The same server's trivial endpoint, `requests` times, `concurrency` at a time, after as
+/// many again to warm the connections.
+async fn trivial(client: &reqwest::Client, url: &str, concurrency: usize, requests: usize) -> Phase {
+    let (c, u) = (client.clone(), url.to_owned());
+    let _ = drive(concurrency, concurrency * 4, move |_| {
+        c.get(format!("{u}/api/v1/time"))
+    })
+    .await;
+    let (c, u) = (client.clone(), url.to_owned());
+    drive(concurrency, requests, move |_| c.get(format!("{u}/api/v1/time"))).await
+}
+
+#[derive(Debug, Serialize)]
+struct SignUpReport {
+    residents: usize,
+    concurrency: usize,
+    trivial: Phase,
+    /// Every answer a sign-up (201).
+    sign_ups: Phase,
+    /// Sign-ups a second over trivial requests a second.
+    ratio: f64,
+}
+
+async fn sign_ups(
+    url: String,
+    db_url: String,
+    residents: usize,
+    concurrency: usize,
+) -> Result<SignUpReport, String> {
+    let (_db, tokens) = residents_with_tokens(&db_url, residents).await?;
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(concurrency)
         .timeout(Duration::from_secs(60))
         .build()
         .map_err(|e| e.to_string())?;
-    // Warm the connections, then the reference: the trivial endpoint, the same way.
-    let c = client.clone();
-    let u = url.clone();
-    let _ = drive(concurrency, concurrency * 4, move |_| {
-        c.get(format!("{u}/api/v1/time"))
+    let reference = trivial(&client, &url, concurrency, residents).await;
+    let (c, u, t) = (client.clone(), url.clone(), tokens.clone());
+    let phase = drive(concurrency, residents, move |i| {
+        c.post(format!("{u}/api/v1/me/sign-ups"))
+            .bearer_auth(&t[i])
+            .header("content-type", "application/json")
+            .body(r#"{"campaign":"rush","kind":"snack","denomination":0}"#)
     })
     .await;
-    let c = client.clone();
-    let u = url.clone();
-    let trivial = drive(concurrency, residents, move |_| c.get(format!("{u}/api/v1/time"))).await;
+    let ratio = phase.per_second / reference.per_second;
+    Ok(SignUpReport {
+        residents,
+        concurrency,
+        trivial: reference,
+        sign_ups: phase,
+        ratio,
+    })
+}
+
+#[derive(Debug, Serialize)]
+struct DrawnReport {
+    /// From this program's start (the server just listening at the release time) to the seed
+    /// published: the draw made and committed.
+    seconds: f64,
+    sign_ups: u64,
+    winners: u64,
+}
+
+/// Waits (two minutes at most) for the day's draw of the `rush` campaign to be made.
+async fn drawn(url: String) -> Result<DrawnReport, String> {
+    let started = Instant::now();
+    let client = reqwest::Client::new();
+    while started.elapsed() < Duration::from_secs(120) {
+        let days: Vec<quan_core::api::DrawView> = client
+            .get(format!("{url}/api/v1/campaigns/rush/draws"))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?
+            .json()
+            .await
+            .map_err(|e| e.to_string())?;
+        if let Some(d) = days.iter().find(|d| d.seed.is_some()) {
+            return Ok(DrawnReport {
+                seconds: started.elapsed().as_secs_f64(),
+                sign_ups: d.sign_ups,
+                winners: d.winners,
+            });
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Err("the draw was not made within two minutes".into())
+}
+
+/// Prints `report` as JSON, or the error.
+fn print<T: Serialize>(what: &str, report: Result<T, String>) -> std::process::ExitCode {
+    match report {
+        Ok(r) => {
+            println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{what}: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn rush(
+    url: String,
+    db_url: String,
+    granted: usize,
+    late: usize,
+    concurrency: usize,
+) -> Result<Report, String> {
+    let residents = granted + late;
+    let (db, tokens) = residents_with_tokens(&db_url, residents).await?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(concurrency)
+        .timeout(Duration::from_secs(60))
+        .build()
+        .map_err(|e| e.to_string())?;
+    // The reference: the trivial endpoint, the same way.
+    let trivial = trivial(&client, &url, concurrency, residents).await;
     // The rush: each resident of the first wave claims once, all at once; then the second
     // wave, from the pool the first emptied. Each claim carries an Idempotency-Key, as the
     // widget's do.

@@ -79,11 +79,18 @@ fn spawn_server(env: &[(&str, String)]) -> Result<(Server, String)> {
     Err("the server stopped before it listened".into())
 }
 
-fn start_server(database_url: &str, campaigns: &std::path::Path, today: &str) -> Result<(Server, String)> {
+/// The optimised server on `database_url`, running the campaign files in `campaigns`, its
+/// clock starting at `today` `time` (China time).
+fn start_server(
+    database_url: &str,
+    campaigns: &std::path::Path,
+    today: &str,
+    time: &str,
+) -> Result<(Server, String)> {
     spawn_server(&[
         ("QUAN_DATABASE_URL", database_url.to_owned()),
         ("QUAN_CAMPAIGNS", campaigns.display().to_string()),
-        ("QUAN_CLOCK_AT", format!("{today} 10:00:00")),
+        ("QUAN_CLOCK_AT", format!("{today} {time}")),
         ("QUAN_RATE_PER_ADDRESS", "0".into()),
         ("QUAN_RATE_PER_RESIDENT", "0".into()),
         ("QUAN_DB_CONNECTIONS", "32".into()),
@@ -115,7 +122,7 @@ fn one_backend(name: &str, database_url: &str, o: &Options) -> Result<serde_json
         .output()
         .map_err(|e| format!("quan-bench: {e}"))?;
     std::fs::write(dir.join("rush.toml"), campaign.stdout).map_err(|e| e.to_string())?;
-    let (server, url) = start_server(database_url, &dir, &today)?;
+    let (server, url) = start_server(database_url, &dir, &today, "10:00:00")?;
     let (residents, late) = (o.residents.to_string(), o.late.to_string());
     let concurrency = o.concurrency.to_string();
     let report = load(
@@ -163,14 +170,19 @@ fn build_server_and_load() -> Result {
 /// Runs the load generator with `args` against `server`, then stops the server and removes
 /// `dir`; the report it printed.
 fn load(args: &[&str], server: Server, dir: &std::path::Path) -> Result<serde_json::Value> {
+    let report = generate(args);
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+    report
+}
+
+/// Runs the load generator with `args`; the report it printed.
+fn generate(args: &[&str]) -> Result<serde_json::Value> {
     let out = Command::new(sh::root().join("target/server/quan-bench"))
         .args(args)
         .stderr(Stdio::inherit())
         .output()
-        .map_err(|e| format!("quan-bench: {e}"));
-    drop(server);
-    let _ = std::fs::remove_dir_all(dir);
-    let out = out?;
+        .map_err(|e| format!("quan-bench: {e}"))?;
     if !out.status.success() {
         return Err("the load generator failed".into());
     }
@@ -185,25 +197,35 @@ fn fresh_dir(name: &str) -> Result<std::path::PathBuf> {
     Ok(dir)
 }
 
-pub fn rush(args: &[String]) -> Result {
-    let o = options(args)?;
+/// Runs `one` (given a backend's name and database URL) on a fresh SQLite database, then on a
+/// PostgreSQL cluster of its own; both reports, also written to `target/bench/NAME.json`.
+fn on_both_backends(
+    name: &str,
+    one: impl Fn(&str, &str) -> Result<serde_json::Value>,
+) -> Result<Vec<serde_json::Value>> {
     build_server_and_load()?;
-    let sqlite_dir = fresh_dir("db")?;
-    let sqlite = one_backend(
+    let sqlite_dir = fresh_dir(&format!("{name}-db"))?;
+    let sqlite = one(
         "sqlite",
-        &format!("sqlite:{}", sqlite_dir.join("rush.db").display()),
-        &o,
+        &format!("sqlite:{}", sqlite_dir.join(format!("{name}.db")).display()),
     );
     let _ = std::fs::remove_dir_all(&sqlite_dir);
     let sqlite = sqlite?;
     let cluster = Cluster::start()?;
-    let postgres = one_backend("postgres", &cluster.url, &o)?;
+    let postgres = one("postgres", &cluster.url)?;
     drop(cluster);
     let reports = vec![sqlite, postgres];
     let out_dir = sh::root().join("target/bench");
     std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
     let json = serde_json::to_string_pretty(&reports).map_err(|e| e.to_string())?;
-    std::fs::write(out_dir.join("rush.json"), &json).map_err(|e| e.to_string())?;
+    std::fs::write(out_dir.join(format!("{name}.json")), &json).map_err(|e| e.to_string())?;
+    Ok(reports)
+}
+
+pub fn rush(args: &[String]) -> Result {
+    let o = options(args)?;
+    let reports = on_both_backends("rush", |name, url| one_backend(name, url, &o))?;
+    let out_dir = sh::root().join("target/bench");
     let mut table = String::from(
         "| backend | granted claims/s | p50 ms | p99 ms | trivial req/s | trivial p99 ms | ratio | sold-out answers/s | sold-out p99 ms |\n|---|---|---|---|---|---|---|---|---|\n",
     );
@@ -224,6 +246,84 @@ pub fn rush(args: &[String]) -> Result {
     }
     std::fs::write(out_dir.join("rush.md"), &table).map_err(|e| e.to_string())?;
     println!("\n{table}\nFigures in target/bench/rush.json and target/bench/rush.md");
+    Ok(())
+}
+
+/// One backend's draw: residents sign up inside the window (08:00 by the server's clock), then
+/// a server started at the release time on the same database makes the draw.
+fn one_draw(name: &str, database_url: &str, o: &Options) -> Result<serde_json::Value> {
+    let pool = (o.residents / 4).max(1);
+    step(&format!(
+        "draw on {name}: {} residents sign up, {} at a time; then the draw of a pool of {pool}",
+        o.residents, o.concurrency
+    ));
+    let dir = fresh_dir(name)?;
+    let result = signed_up_then_drawn(database_url, &dir, pool, o);
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut report = result.map_err(|e| format!("{name}: {e}"))?;
+    let count = |v: &serde_json::Value| v.as_u64().unwrap_or(0);
+    if count(&report["sign_ups"]["by_status"]["201"]) != o.residents as u64
+        || count(&report["drawn"]["sign_ups"]) != o.residents as u64
+        || count(&report["drawn"]["winners"]) != pool as u64
+    {
+        return Err(format!(
+            "{name}: not every resident signed up, or the draw did not give the whole pool: {} {}",
+            report["sign_ups"]["by_status"], report["drawn"]
+        ));
+    }
+    report["backend"] = serde_json::Value::from(name);
+    Ok(report)
+}
+
+fn signed_up_then_drawn(
+    database_url: &str,
+    dir: &std::path::Path,
+    pool: usize,
+    o: &Options,
+) -> Result<serde_json::Value> {
+    let today = today_in_china()?;
+    let bench = sh::root().join("target/server/quan-bench");
+    let campaign = Command::new(&bench)
+        .args(["draw-campaign", &today, &pool.to_string()])
+        .output()
+        .map_err(|e| format!("quan-bench: {e}"))?;
+    std::fs::write(dir.join("rush.toml"), campaign.stdout).map_err(|e| e.to_string())?;
+    let (server, url) = start_server(database_url, dir, &today, "08:00:00")?;
+    let (residents, concurrency) = (o.residents.to_string(), o.concurrency.to_string());
+    let mut report = generate(&["sign-ups", &url, database_url, &residents, &concurrency])?;
+    drop(server);
+    let (server, url) = start_server(database_url, dir, &today, "10:00:00")?;
+    report["drawn"] = generate(&["drawn", &url])?;
+    drop(server);
+    Ok(report)
+}
+
+/// `cargo xtask bench draw`: sign-ups for a day given out by draw, beside the trivial
+/// endpoint in the same run, then the draw itself, on SQLite and on PostgreSQL.
+pub fn draw(args: &[String]) -> Result {
+    let o = options(args)?;
+    let reports = on_both_backends("draw", |name, url| one_draw(name, url, &o))?;
+    let out_dir = sh::root().join("target/bench");
+    let mut table = String::from(
+        "| backend | sign-ups/s | p50 ms | p99 ms | trivial req/s | ratio | draw: sign-ups | winners | seconds |\n|---|---|---|---|---|---|---|---|---|\n",
+    );
+    for r in &reports {
+        let f = |v: &serde_json::Value| v.as_f64().unwrap_or(0.0);
+        table.push_str(&format!(
+            "| {} | {:.0} | {:.1} | {:.1} | {:.0} | {:.2} | {} | {} | {:.2} |\n",
+            r["backend"].as_str().unwrap_or("?"),
+            f(&r["sign_ups"]["per_second"]),
+            f(&r["sign_ups"]["p50_ms"]),
+            f(&r["sign_ups"]["p99_ms"]),
+            f(&r["trivial"]["per_second"]),
+            f(&r["ratio"]),
+            r["drawn"]["sign_ups"],
+            r["drawn"]["winners"],
+            f(&r["drawn"]["seconds"]),
+        ));
+    }
+    std::fs::write(out_dir.join("draw.md"), &table).map_err(|e| e.to_string())?;
+    println!("\n{table}\nFigures in target/bench/draw.json and target/bench/draw.md");
     Ok(())
 }
 

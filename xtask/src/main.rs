@@ -5,6 +5,7 @@
 //! - `run`: builds the widget in release and serves it with the API in demo mode
 //! - `test`: fmt, clippy, native tests, browser tests, the release build, end-to-end tests
 //! - `bench rush`: the 10:00 rush against the optimised server, on SQLite and PostgreSQL
+//! - `bench draw`: sign-ups for a day given out by draw, and the draw, on SQLite and PostgreSQL
 //! - `bench web`: the resident's first load: compressed bytes, and time to the wallet on a slow phone
 //! - `bench scan`: the till's QR decoder against jsQR, zbar-wasm and zxing-wasm on the same frames
 //! - `bench sign-in`: `/time`'s latency alone and while 64 staff sign in (argon2) at once
@@ -18,7 +19,7 @@ mod test;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <setup [--browser] | build | run | test | bench rush [--residents N] [--late N] [--concurrency N] | bench web | bench scan | bench sign-in>";
+const USAGE: &str = "usage: cargo xtask <setup [--browser] | build | run | test | bench rush [--residents N] [--late N] [--concurrency N] | bench draw [--residents N] [--concurrency N] | bench web | bench scan | bench sign-in>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
         Some("build") => setup::build_tools().and_then(|_| build::widget_release()),
         Some("test") => test::all(),
         Some("bench") if args.get(1).map(String::as_str) == Some("rush") => bench::rush(&args[2..]),
+        Some("bench") if args.get(1).map(String::as_str) == Some("draw") => bench::draw(&args[2..]),
         Some("bench") if args.get(1).map(String::as_str) == Some("web") => bench::web(),
         Some("bench") if args.get(1).map(String::as_str) == Some("sign-in") => bench::sign_in(),
         Some("bench") if args.get(1).map(String::as_str) == Some("scan") => bench::scan(),
