@@ -217,3 +217,82 @@ async fn sign_ups_in_the_window_then_one_draw_gives_the_pool_in_the_published_or
     );
     first.assert_conserved().await;
 }
+
+/// China time on 2022-10-`day`.
+fn oct(day: u8, h: u32, m: u32) -> Timestamp {
+    ChinaDate::new(2022, 10, day)
+        .unwrap()
+        .at(TimeOfDay::hm(h, m).unwrap())
+}
+
+#[tokio::test]
+async fn the_bureau_schedules_qinshuis_round_two_by_draw_while_the_campaign_runs() {
+    // The day before round 2, which the seed leaves without dates (发放时间待定).
+    let app = common::spawn(Options {
+        clock: Clock::starting_at(oct(8, 18, 0)),
+        ..Options::default()
+    })
+    .await;
+    let op = app.operator().await;
+    let round = |sign_up: serde_json::Value, confirm: bool| {
+        json!({
+            "number": 2, "name": "第二轮", "starts": "2022-10-09", "ends": "2022-10-15",
+            "sign_up": sign_up,
+            "quota": {"retail": 200_000_000, "fuel": 100_000_000, "digital": 70_900_000, "dining": 100_000_000},
+            "reason": "第二轮改为预约抽签", "confirm": confirm,
+        })
+    };
+    let path = "/operator/campaigns/qinshui-2022-r2/rounds";
+    // A window that closes after the release time is refused, in words.
+    let late = app
+        .post(
+            path,
+            &op,
+            round(json!({"opens": "08:00", "closes": "10:30"}), false),
+        )
+        .await;
+    assert_eq!(late.status(), 422);
+    let words = late.json::<Problem>().await.unwrap().detail.unwrap_or_default();
+    assert!(words.contains("close by the release time"), "{words}");
+    let window = json!({"opens": "08:00", "closes": "09:55"});
+    let res = app.post(path, &op, round(window.clone(), true)).await;
+    assert_eq!(res.status(), 201);
+    let made: quan_core::api::RevisionView = res.json().await.unwrap();
+    assert!(made.changes.iter().any(|c| matches!(
+        c,
+        quan_core::revision::Change::RoundRelease {
+            round: 2,
+            to: quan_core::campaign::Release::Draw,
+            ..
+        }
+    )));
+    let running: quan_core::api::CampaignVersions = app
+        .get("/operator/campaigns/qinshui-2022-r2/revisions", &op)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let two = running.rounds.iter().find(|r| r.number == 2).unwrap();
+    assert_eq!(
+        two.sign_up.map(|w| (w.opens, w.closes)),
+        Some((TimeOfDay::hm(8, 0).unwrap(), TimeOfDay::hm(9, 55).unwrap()))
+    );
+
+    // Round 2's first day: residents sign up rather than claim.
+    app.clock.set(oct(9, 8, 30));
+    let (_, resident) = app.resident("r2:1").await;
+    let signed = app
+        .post(
+            "/me/sign-ups",
+            &resident,
+            json!({"campaign": "qinshui-2022-r2", "kind": "retail", "denomination": 1}),
+        )
+        .await;
+    assert_eq!(signed.status(), 201);
+    let claim = app.claim_retail(&resident).await;
+    assert_eq!(code(claim).await, (409, ErrorCode::ByDraw));
+    let shown: Vec<quan_core::api::CampaignView> =
+        app.get("/campaigns", &resident).await.json().await.unwrap();
+    let qinshui = shown.iter().find(|c| c.id.as_str() == "qinshui-2022-r2").unwrap();
+    assert_eq!(qinshui.draw.map(|d| d.draw_at), Some(oct(9, 10, 0)));
+}

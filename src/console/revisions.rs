@@ -4,7 +4,7 @@
 //! confirmed it and why.
 
 use quan_core::api::{CampaignView, RevisionRequest, RevisionView, RoundRequest, RoundView};
-use quan_core::campaign::{Issuance, Release};
+use quan_core::campaign::{Issuance, Release, SignUpWindow};
 use quan_core::revision::Change;
 use quan_core::{ChinaDate, Fen, KindId, TimeOfDay};
 use wasm_bindgen::JsCast;
@@ -370,6 +370,15 @@ pub fn Revisions(props: &RevisionsProps) -> Html {
                     .map(|t| t.to_string())
                     .unwrap_or_default(),
             );
+            let window = r.and_then(|r| r.sign_up);
+            write_input(
+                "round-sign-up-opens",
+                &window.map(|w| w.opens.to_string()).unwrap_or_default(),
+            );
+            write_input(
+                "round-sign-up-closes",
+                &window.map(|w| w.closes.to_string()).unwrap_or_default(),
+            );
             for k in &claimed {
                 let quota = r.and_then(|r| r.quota.get(k)).map(|f| f.yuan_compact());
                 write_input(&format!("quota-{k}"), &quota.unwrap_or_default());
@@ -454,12 +463,28 @@ pub fn Revisions(props: &RevisionsProps) -> Html {
                 }
             }
             let release = read_input("round-release");
+            // Both times for a draw, neither for first come.
+            let (opens, closes) = (
+                read_input("round-sign-up-opens"),
+                read_input("round-sign-up-closes"),
+            );
+            let sign_up = match (opens.trim().is_empty(), closes.trim().is_empty()) {
+                (true, true) => None,
+                _ => match (TimeOfDay::parse(&opens), TimeOfDay::parse(&closes)) {
+                    (Ok(opens), Ok(closes)) => Some(SignUpWindow { opens, closes }),
+                    _ => {
+                        hint.set(true);
+                        return;
+                    }
+                },
+            };
             send(Proposal::Round(RoundRequest {
                 number,
                 name: read_input("round-name"),
                 starts,
                 ends,
                 release_time: TimeOfDay::parse(&release).ok(),
+                sign_up,
                 quota,
                 reason: read_input("round-reason"),
                 confirm: false,
@@ -580,6 +605,10 @@ pub fn Revisions(props: &RevisionsProps) -> Html {
                 <input id="round-ends" type="date" required=true min={c.starts.to_string()} max={c.ends.to_string()} />
                 <label for="round-release">{ lang.pick("每日投放时间（留空为活动统一时间）", "Daily release (empty: the campaign's time)") }</label>
                 <input id="round-release" type="time" placeholder={release_placeholder} />
+                <label for="round-sign-up-opens">{ lang.pick("预约抽签：每日报名开始（留空为先到先得）", "By draw: sign-up opens (empty: first come)") }</label>
+                <input id="round-sign-up-opens" type="time" />
+                <label for="round-sign-up-closes">{ lang.pick("报名截止（不晚于投放时间，届时开奖）", "Sign-up closes (by the release time, when the draw is made)") }</label>
+                <input id="round-sign-up-closes" type="time" />
                 { for claimed.iter().map(|k| {
                     let id = format!("quota-{k}");
                     html! {
@@ -608,8 +637,8 @@ pub fn Revisions(props: &RevisionsProps) -> Html {
             </form>
             if *hint {
                 <p class="notice notice-error" role="alert">{ lang.pick(
-                    "请填写开始和结束日期；额度写金额（元），如 2000000。",
-                    "Fill in the first and last days; quotas are amounts in yuan, like 2000000.",
+                    "请填写开始和结束日期；额度写金额（元），如 2000000；预约抽签须填报名开始和截止时间。",
+                    "Fill in the first and last days; quotas are amounts in yuan, like 2000000; a draw needs both sign-up times.",
                 ) }</p>
             }
             if let Some(e) = &*error {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::campaign::SignUpWindow;
 use crate::ids::{CampaignId, KindId};
 use crate::money::Fen;
 use crate::revision::Change;
@@ -49,6 +50,9 @@ pub struct RoundRequest {
     /// When its days release, where not at the campaign's release time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release_time: Option<TimeOfDay>,
+    /// Its days given out by draw (预约抽签), with this sign-up window; first come without.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_up: Option<SignUpWindow>,
     /// Fen per kind.
     pub quota: BTreeMap<KindId, Fen>,
     #[serde(default)]
@@ -110,6 +114,9 @@ pub struct RoundView {
     pub ends: Option<ChinaDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release_time: Option<TimeOfDay>,
+    /// Its days given out by draw, with this sign-up window; first come without.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_up: Option<SignUpWindow>,
     /// Fen per kind.
     pub quota: BTreeMap<KindId, Fen>,
     /// Whether its first release has opened: then it stays as it is.

@@ -49,6 +49,7 @@ async fn versions(
             starts: r.starts,
             ends: r.ends,
             release_time: r.release_time,
+            sign_up: r.sign_up.filter(|_| r.release == Release::Draw),
             quota: r.quota.clone(),
             begun: campaign.round_begun(r, now),
         })
@@ -188,12 +189,12 @@ async fn schedule(
     if body.quota.values().any(|q| q.0 < 0 || *q > MAX_INPUT) {
         return invalid("a quota is between 0 and 100,000,000 yuan");
     }
-    // How the round gives its days out stays as its file says (a new round's: first come).
-    let (release, sign_up) = running
-        .rounds
-        .iter()
-        .find(|r| r.number == body.number)
-        .map_or((Release::Rush, None), |r| (r.release, r.sign_up));
+    // By draw with its sign-up window, or first come without one.
+    let release = if body.sign_up.is_some() {
+        Release::Draw
+    } else {
+        Release::Rush
+    };
     let round = Round {
         number: body.number,
         name: name.to_owned(),
@@ -201,7 +202,7 @@ async fn schedule(
         ends: Some(body.ends),
         release_time: body.release_time,
         release,
-        sign_up,
+        sign_up: body.sign_up,
         quota: body.quota.clone(),
     };
     let revised = with_round(running, round);
