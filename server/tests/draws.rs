@@ -115,10 +115,20 @@ async fn sign_ups_in_the_window_then_one_draw_gives_the_pool_in_the_published_or
         assert_eq!(view.draw_at, at(10, 0));
         assert!(tickets.insert(view.ticket));
     }
-    assert_eq!(
-        code(sign_up(&second, &residents[0]).await).await,
-        (409, ErrorCode::AlreadySignedUp)
-    );
+    // The same sign-up again (a retry) is answered with the first; another denomination of the
+    // kind the same day is refused.
+    let again = sign_up(&second, &residents[0]).await;
+    assert_eq!(again.status(), 200);
+    let again: SignUpView = again.json().await.unwrap();
+    assert!(tickets.contains(&again.ticket));
+    let other = second
+        .post(
+            "/me/sign-ups",
+            &residents[0],
+            json!({"campaign": "rush", "kind": "snack", "denomination": 1}),
+        )
+        .await;
+    assert_eq!(code(other).await, (409, ErrorCode::AlreadySignedUp));
     // Nobody claims on a draw day.
     let claim = first
         .post(

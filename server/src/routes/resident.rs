@@ -26,7 +26,7 @@ pub fn routes() -> Table {
         .add(__path_sign_ups, sign_ups)
 }
 
-#[utoipa::path(post, path = "/api/v1/me/sign-ups", tag = "resident", request_body = ClaimRequest, security(("bearer" = [])), responses((status = 201, description = "Signed up for today's draw (预约抽签) of this denomination: the ticket, and when the draw is made", body = SignUpView), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json"), (status = 409, description = "not_started (sign-up opens later), sign_up_closed, already_signed_up, limit_reached, claims_paused, ended", body = Problem, content_type = "application/problem+json"), (status = 422, description = "invalid_request: no draw today, or no such denomination", body = Problem, content_type = "application/problem+json"), (status = 429, description = "rate_limited (with Retry-After)", body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v1/me/sign-ups", tag = "resident", request_body = ClaimRequest, security(("bearer" = [])), responses((status = 201, description = "Signed up for today's draw (预约抽签) of this denomination: the ticket, and when the draw is made", body = SignUpView), (status = 200, description = "Signed up before for this very denomination (a retry): the first sign-up", body = SignUpView), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json"), (status = 409, description = "not_started (sign-up opens later), sign_up_closed, already_signed_up (another denomination of the kind today), limit_reached, claims_paused, ended", body = Problem, content_type = "application/problem+json"), (status = 422, description = "invalid_request: no draw today, or no such denomination", body = Problem, content_type = "application/problem+json"), (status = 429, description = "rate_limited (with Retry-After)", body = Problem, content_type = "application/problem+json")))]
 async fn sign_up(
     State(state): State<AppState>,
     ResidentAuth(resident): ResidentAuth,
@@ -35,8 +35,10 @@ async fn sign_up(
     let now = state.clock.now();
     state.limiter.check_resident(resident, now)?;
     let campaigns = state.campaigns.now();
-    let view = crate::store::draws::sign_up(&state.db, &campaigns, resident, &request, now).await?;
-    Ok(created(view))
+    match crate::store::draws::sign_up(&state.db, &campaigns, resident, &request, now).await? {
+        (view, true) => Ok(created(view)),
+        (view, false) => Ok(Json(view).into_response()),
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/me/sign-ups", tag = "resident", security(("bearer" = [])), responses((status = 200, description = "The resident's sign-ups for draws, newest first, with what each came to", body = Vec<SignUpView>)))]

@@ -52,14 +52,16 @@ fn ticket() -> String {
     draw::hex(&bytes)
 }
 
-/// Signs `resident` up for today's draw of the denomination `request` names.
+/// Signs `resident` up for today's draw of the denomination `request` names, and whether this
+/// call made the sign-up: the same sign-up again (a retry) answers the first one; another
+/// denomination of a kind already signed up for today is refused.
 pub async fn sign_up(
     db: &Db,
     campaigns: &Campaigns,
     resident: ResidentId,
     request: &ClaimRequest,
     now: Timestamp,
-) -> Result<SignUpView, AppError> {
+) -> Result<(SignUpView, bool), AppError> {
     let (campaign, kind) = campaigns
         .kind(request.campaign.as_str(), request.kind.as_str())
         .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such campaign or coupon kind"))?;
@@ -92,25 +94,51 @@ pub async fn sign_up(
     .execute(&mut *tx)
     .await?;
     if made.rows_affected() == 0 {
-        return Err(AppError::new(
-            ErrorCode::AlreadySignedUp,
-            "one sign-up a kind a day: this resident has signed up for today's draw of this kind",
-        ));
+        let first = sqlx::query(
+            "SELECT denomination, ticket, signed_up_at FROM sign_ups \
+             WHERE campaign = $1 AND kind = $2 AND day = $3 AND resident_id = $4",
+        )
+        .bind(campaign.id.as_str())
+        .bind(kind.id.as_str())
+        .bind(date.to_string())
+        .bind(resident.0)
+        .fetch_one(&mut *tx)
+        .await?;
+        let denomination = usize::try_from(col::<i64>(&first, "denomination")?).ok();
+        if denomination != Some(request.denomination) {
+            return Err(AppError::new(
+                ErrorCode::AlreadySignedUp,
+                "one sign-up a kind a day: this resident has signed up for another denomination of this kind today",
+            ));
+        }
+        let (ticket, at) = (col(&first, "ticket")?, Timestamp(col(&first, "signed_up_at")?));
+        return Ok((waiting(campaign, request, date, ticket, at), false));
     }
     tx.commit().await?;
-    Ok(SignUpView {
+    Ok((waiting(campaign, request, date, ticket, now), true))
+}
+
+/// A sign-up of `date` for what `request` names, made at `at` under `ticket`, before its draw.
+fn waiting(
+    campaign: &Campaign,
+    request: &ClaimRequest,
+    date: ChinaDate,
+    ticket: String,
+    at: Timestamp,
+) -> SignUpView {
+    SignUpView {
         campaign: campaign.id.clone(),
-        kind: kind.id.clone(),
+        kind: request.kind.clone(),
         denomination: request.denomination,
         day: date,
         ticket,
-        signed_up_at: now,
+        signed_up_at: at,
         draw_at: campaign.release_at(date),
         outcome: SignUpOutcome::Waiting,
         place: None,
         coupon: None,
         refusal: None,
-    })
+    }
 }
 
 /// A stored outcome, as the API says it.
