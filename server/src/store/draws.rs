@@ -343,44 +343,52 @@ async fn record_outcomes(
 }
 
 /// What is due at `now` of every campaign's draws: today's seed committed once its sign-up has
-/// opened, and today's draw made once its release time has come.
-pub async fn due(
+/// opened, and today's draw made once its release time has come. A campaign whose draw fails is
+/// logged and tried again next time; the others go on.
+pub async fn due(db: &Db, campaigns: &Campaigns, coupon_master: &[u8], now: Timestamp) {
+    for campaign in campaigns.iter() {
+        if let Err(e) = due_of(db, campaigns, coupon_master, campaign, now).await {
+            tracing::error!(campaign = %campaign.id, error = %e, "a draw failed; it will be tried again");
+        }
+    }
+}
+
+async fn due_of(
     db: &Db,
     campaigns: &Campaigns,
     coupon_master: &[u8],
+    campaign: &Campaign,
     now: Timestamp,
 ) -> Result<(), DbError> {
     let day = now.china_date();
-    for campaign in campaigns.iter() {
-        let Some(window) = campaign
-            .round_on(day)
-            .filter(|r| r.release == Release::Draw)
-            .and_then(|r| r.sign_up)
-        else {
-            continue;
-        };
-        if now < day.at(window.opens) {
-            continue;
-        }
-        let row = sqlx::query("SELECT drawn_at FROM draws WHERE campaign = $1 AND day = $2")
-            .bind(campaign.id.as_str())
-            .bind(day.to_string())
-            .fetch_optional(&db.pool)
-            .await?;
-        let drawn = match &row {
-            Some(r) => col::<Option<i64>>(r, "drawn_at")?.is_some(),
-            None => false,
-        };
-        if drawn {
-            continue;
-        }
-        if now >= campaign.release_at(day) {
-            draw(db, campaigns, coupon_master, campaign, day, now).await?;
-        } else if row.is_none() {
-            let mut tx = db.begin_write().await?;
-            commit(&mut tx, campaign.id.as_str(), day, now).await?;
-            tx.commit().await?;
-        }
+    let Some(window) = campaign
+        .round_on(day)
+        .filter(|r| r.release == Release::Draw)
+        .and_then(|r| r.sign_up)
+    else {
+        return Ok(());
+    };
+    if now < day.at(window.opens) {
+        return Ok(());
+    }
+    let row = sqlx::query("SELECT drawn_at FROM draws WHERE campaign = $1 AND day = $2")
+        .bind(campaign.id.as_str())
+        .bind(day.to_string())
+        .fetch_optional(&db.pool)
+        .await?;
+    let drawn = match &row {
+        Some(r) => col::<Option<i64>>(r, "drawn_at")?.is_some(),
+        None => false,
+    };
+    if drawn {
+        return Ok(());
+    }
+    if now >= campaign.release_at(day) {
+        draw(db, campaigns, coupon_master, campaign, day, now).await?;
+    } else if row.is_none() {
+        let mut tx = db.begin_write().await?;
+        commit(&mut tx, campaign.id.as_str(), day, now).await?;
+        tx.commit().await?;
     }
     Ok(())
 }
@@ -390,9 +398,7 @@ pub fn start(db: Db, campaigns: Live, coupon_master: Vec<u8>, clock: Clock) {
     tokio::spawn(async move {
         loop {
             let live = campaigns.now();
-            if let Err(e) = due(&db, &live, &coupon_master, clock.now()).await {
-                tracing::error!(error = %e, "a draw failed; it will be tried again");
-            }
+            due(&db, &live, &coupon_master, clock.now()).await;
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
     });
