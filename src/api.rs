@@ -233,9 +233,25 @@ pub async fn usage(token: &str) -> Result<Vec<KindUsage>, ApiError> {
     get("/me/usage", Some(token)).await
 }
 
-/// `POST /me/sign-ups`: signs up for today's draw of a denomination.
-pub async fn sign_up(token: &str, request: &ClaimRequest) -> Result<SignUpView, ApiError> {
-    post("/me/sign-ups", Some(token), request, None).await
+/// `POST /me/sign-ups`: signs up for today's draw of a denomination (the page then reads the
+/// resident's sign-ups again, so the answer itself is not read).
+pub async fn sign_up(token: &str, request: &ClaimRequest) -> Result<(), ApiError> {
+    let body = crate::json::to_string(request).map_err(ApiError::Unexpected)?;
+    post_unread("/me/sign-ups", token, &body).await
+}
+
+/// A POST of the JSON `body` whose answer, once it succeeded, is not read.
+async fn post_unread(path: &str, token: &str, body: &str) -> Result<(), ApiError> {
+    exchange(
+        "POST",
+        path,
+        Some(token),
+        Some((wasm_bindgen::JsValue::from_str(body), "application/json")),
+        None,
+        "application/json",
+    )
+    .await
+    .map(drop)
 }
 
 /// `GET /me/sign-ups`: the resident's sign-ups for draws, newest first.
@@ -659,16 +675,7 @@ pub async fn create_offer(
 
 /// `POST /session/sign-out`: the staff session ends on the server, on every instance.
 pub async fn sign_out(token: &str) -> Result<(), ApiError> {
-    exchange(
-        "POST",
-        "/session/sign-out",
-        Some(token),
-        Some((wasm_bindgen::JsValue::from_str("{}"), "application/json")),
-        None,
-        "application/json",
-    )
-    .await
-    .map(drop)
+    post_unread("/session/sign-out", token, "{}").await
 }
 
 /// `POST /session/password`: the account's own new password in place of the current one.
@@ -678,16 +685,7 @@ pub async fn change_password(token: &str, current: &str, new: &str) -> Result<()
         new: new.to_owned(),
     })
     .map_err(ApiError::Unexpected)?;
-    exchange(
-        "POST",
-        "/session/password",
-        Some(token),
-        Some((wasm_bindgen::JsValue::from_str(&body), "application/json")),
-        None,
-        "application/json",
-    )
-    .await
-    .map(drop)
+    post_unread("/session/password", token, &body).await
 }
 
 /// `GET /audit/entries`: the newest entries whose action holds `action` and whose actor is

@@ -391,7 +391,16 @@ pub fn error_words(lang: Lang, error: &ApiError) -> &'static str {
             "服务暂时异常，请稍后再试。",
             "Something went wrong. Please try again shortly.",
         ),
-        ApiError::Problem { problem, .. } => match problem.code {
+        ApiError::Problem { problem, .. } => code_words(lang, problem.code),
+    }
+}
+
+/// Words for an error code, in words a resident or a merchant understands.
+pub fn code_words(lang: Lang, code: ErrorCode) -> &'static str {
+    let zh = lang == Lang::Zh;
+    let pick = |z: &'static str, e: &'static str| if zh { z } else { e };
+    {
+        match code {
             ErrorCode::SoldOut => pick(
                 "今日已抢完，明天 10:00 再来。",
                 "Gone for today. Next release tomorrow at 10:00.",
@@ -468,7 +477,7 @@ pub fn error_words(lang: Lang, error: &ApiError) -> &'static str {
                 "请求有误，请刷新页面后重试。",
                 "Please reload the page and try again.",
             ),
-        },
+        }
     }
 }
 

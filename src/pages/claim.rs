@@ -183,7 +183,6 @@ fn kind_panel(
     } else {
         &k.name
     };
-    let by_draw = c.draw.is_some();
     html! {
         <div class="kind" key={k.id.to_string()}>
             <div class="kind-head">
@@ -204,11 +203,7 @@ fn kind_panel(
             <ul class="denominations">
                 { for k.denominations.iter().map(|o| html! {
                     <li key={o.index}>
-                        if by_draw {
-                            <SignUpButton campaign={c.clone()} kind={k.clone()} denomination={o.clone()} usage={usage.cloned()} signed={signed.is_some()} on_signed_up={on_claimed.clone()} />
-                        } else {
-                            <DenominationButton campaign={c.clone()} kind={k.clone()} denomination={o.clone()} usage={usage.cloned()} on_claimed={on_claimed.clone()} />
-                        }
+                        <DenominationButton campaign={c.clone()} kind={k.clone()} denomination={o.clone()} usage={usage.cloned()} signed={signed.is_some()} on_claimed={on_claimed.clone()} />
                     </li>
                 }) }
             </ul>
@@ -253,6 +248,10 @@ struct DenominationButtonProps {
     kind: KindView,
     denomination: DenominationView,
     usage: Option<KindUsage>,
+    /// On a day given out by draw: whether the resident has signed up for the kind today (one
+    /// denomination a kind a day).
+    signed: bool,
+    /// Told when a claim or a sign-up has been answered, to read the page's data again.
     on_claimed: Callback<()>,
 }
 
@@ -281,8 +280,14 @@ fn DenominationButton(props: &DenominationButtonProps) -> Html {
         o.words.clone()
     };
     let value = o.benefit.face_value();
-    let before_release = now < props.campaign.release_at;
-    let sold_out = matches!((props.kind.left_today, value), (Some(left), Some(v)) if left < v);
+    // On a day given out by draw the button signs up, in the window, once a kind a day.
+    let draw = props.campaign.draw;
+    let (before_release, closed) = match draw {
+        Some(d) => (now < d.sign_up_opens, props.signed || now >= d.sign_up_closes),
+        None => (now < props.campaign.release_at, false),
+    };
+    let sold_out =
+        draw.is_none() && matches!((props.kind.left_today, value), (Some(left), Some(v)) if left < v);
     let limit = props
         .usage
         .as_ref()
@@ -294,6 +299,7 @@ fn DenominationButton(props: &DenominationButtonProps) -> Html {
     // for whoever was signed in on this device before.
     let signing_in = session.signing_in;
     let disabled = before_release
+        || closed
         || signing_in
         || paused
         || busy
@@ -326,6 +332,16 @@ fn DenominationButton(props: &DenominationButtonProps) -> Html {
                 on_claimed.clone(),
                 origins.clone(),
             );
+            if draw.is_some() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    match api::sign_up(&token, &request).await {
+                        Ok(()) => state.set(ClaimState::Idle),
+                        Err(e) => state.set(ClaimState::Failed(e)),
+                    }
+                    on_claimed.emit(());
+                });
+                return;
+            }
             wasm_bindgen_futures::spawn_local(async move {
                 let retrying = state.clone();
                 let result = claim::claim(&token, &request, move |n| {
@@ -354,12 +370,16 @@ fn DenominationButton(props: &DenominationButtonProps) -> Html {
         })
     };
     let label = match (&*state, limit, sold_out) {
+        (ClaimState::InFlight { .. }, _, _) if draw.is_some() => lang.pick("报名中…", "Signing up…"),
         (ClaimState::InFlight { .. }, _, _) => t(lang, Key::Claiming),
         (ClaimState::Done, _, _) => t(lang, Key::ClaimedToday),
         _ if signing_in => t(lang, Key::SigningIn),
         _ if paused => t(lang, Key::ClaimsPaused),
         _ if busy => t(lang, Key::TryLater),
         (_, Some(l), _) => limit_words(lang, l),
+        _ if draw.is_some() && props.signed => lang.pick("已报名", "Signed up"),
+        _ if draw.is_some() && closed => lang.pick("报名已截止", "Sign-up closed"),
+        _ if draw.is_some() => lang.pick("报名", "Sign up for"),
         (_, None, true) => t(lang, Key::SoldOutToday),
         _ => t(lang, Key::Claim),
     };
@@ -439,107 +459,12 @@ fn sign_up_notice(lang: Lang, k: &KindView, s: &SignUpView) -> Html {
                 "{}{words}{}",
                 lang.pick("已抽中，但未能发券：", "Drawn, but no coupon: "),
                 s.refusal
-                    .map(|code| crate::i18n::error_words(
-                        lang,
-                        &ApiError::Problem {
-                            problem: quan_core::Problem::new(code, None),
-                            retry_after: None,
-                        },
-                    ))
+                    .map(|code| crate::i18n::code_words(lang, code))
                     .unwrap_or_default()
             ),
         ),
     };
     html! { <p class={class} role="status" data-testid="sign-up">{ text }</p> }
-}
-
-#[derive(Properties, PartialEq)]
-struct SignUpButtonProps {
-    campaign: CampaignView,
-    kind: KindView,
-    denomination: DenominationView,
-    usage: Option<KindUsage>,
-    /// Whether the resident has signed up for this kind today (one denomination a kind a day).
-    signed: bool,
-    on_signed_up: Callback<()>,
-}
-
-/// One denomination of a kind given out by draw, and its sign-up button: open in the sign-up
-/// window, to a resident whose limits leave room and who has not signed up for the kind today.
-#[function_component]
-fn SignUpButton(props: &SignUpButtonProps) -> Html {
-    let lang = use_prefs().lang;
-    let session = use_session();
-    let navigator = use_navigator::<Route>();
-    let now = use_now(250);
-    let failed = use_state(|| None::<ApiError>);
-    let sending = use_state(|| false);
-    let o = &props.denomination;
-    let words = if lang == Lang::En {
-        o.words_en.clone()
-    } else {
-        o.words.clone()
-    };
-    let Some(d) = props.campaign.draw else {
-        return html! {};
-    };
-    let limit = props
-        .usage
-        .as_ref()
-        .and_then(|u| props.kind.limits.first_reached(u.for_denomination(o.index)));
-    let open = d.sign_up_opens <= now && now < d.sign_up_closes;
-    let disabled = !open
-        || props.signed
-        || limit.is_some()
-        || props.kind.paused.is_some()
-        || session.signing_in
-        || *sending;
-    let label = match limit {
-        _ if session.signing_in => t(lang, Key::SigningIn).to_owned(),
-        Some(l) => limit_words(lang, l).to_owned(),
-        None if props.signed => lang.pick("已报名", "Signed up").to_owned(),
-        None if now >= d.sign_up_closes => lang.pick("报名已截止", "Sign-up closed").to_owned(),
-        None => lang.pick("报名", "Sign up for").to_owned(),
-    };
-    let onclick = {
-        let token = session.token().map(String::from);
-        let request = ClaimRequest {
-            campaign: props.campaign.id.clone(),
-            kind: props.kind.id.clone(),
-            denomination: o.index,
-        };
-        let (failed, sending, done) = (failed.clone(), sending.clone(), props.on_signed_up.clone());
-        Callback::from(move |_| {
-            let Some(token) = token.clone() else {
-                navigator.push(&Route::SignIn);
-                return;
-            };
-            sending.set(true);
-            let (request, failed, sending, done) =
-                (request.clone(), failed.clone(), sending.clone(), done.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                let result = api::sign_up(&token, &request).await;
-                sending.set(false);
-                match result {
-                    Ok(_) => failed.set(None),
-                    Err(e) => failed.set(Some(e)),
-                }
-                done.emit(());
-            });
-        })
-    };
-    html! {
-        <div class="offer">
-            <span class="offer-words">{ words.clone() }</span>
-            <button type="button" class="button button-primary" {disabled} {onclick}
-                aria-label={format!("{label} {words}")}>
-                { label }
-            </button>
-            if let Some(e) = &*failed {
-                { error_notice(lang, e) }
-            }
-        </div>
-    }
 }
 
 #[derive(Properties, PartialEq)]
