@@ -422,48 +422,41 @@ fn sign_up_notice(lang: Lang, k: &KindView, s: &SignUpView) -> Html {
             }
         })
         .unwrap_or_default();
-    let (class, text) = match s.outcome {
-        SignUpOutcome::Waiting => (
-            "notice",
-            format!(
+    // Once drawn: what came of it, the denomination between the two halves of the words.
+    let (class, before, after) = match s.outcome {
+        SignUpOutcome::Waiting => {
+            let text = format!(
                 "{} {words} · {} {} · {} {}",
                 lang.pick("已报名", "Signed up for"),
                 lang.pick("签号", "ticket"),
                 s.ticket,
                 lang.pick("开奖时间", "draw at"),
                 clock_time(s.draw_at)
-            ),
-        ),
+            );
+            return html! { <p class="notice" role="status" data-testid="sign-up">{ text }</p> };
+        }
         SignUpOutcome::Won => (
             "notice notice-ok",
-            format!(
-                "{}{words}{}",
-                lang.pick("中签：", "Drawn: "),
-                lang.pick("，券已放入「我的券」。", " — the coupon is in My coupons."),
-            ),
+            lang.pick("中签：", "Drawn: "),
+            lang.pick("，券已放入「我的券」。", " — the coupon is in My coupons."),
         ),
         SignUpOutcome::NotDrawn => (
             "notice",
-            format!(
-                "{}{words}{}",
-                lang.pick("未中签：", "Not drawn: "),
-                lang.pick(
-                    "。今天的券已由排在前面的报名者领到，明天可再报名。",
-                    ". Today's coupons went to those drawn before you; sign up again tomorrow.",
-                ),
+            lang.pick("未中签：", "Not drawn: "),
+            lang.pick(
+                "。今天的券已由排在前面的报名者领到，明天可再报名。",
+                ". Today's coupons went to those drawn before you; sign up again tomorrow.",
             ),
         ),
         SignUpOutcome::Refused => (
             "notice",
-            format!(
-                "{}{words}{}",
-                lang.pick("已抽中，但未能发券：", "Drawn, but no coupon: "),
-                s.refusal
-                    .map(|code| crate::i18n::code_words(lang, code))
-                    .unwrap_or_default()
-            ),
+            lang.pick("已抽中，但未能发券：", "Drawn, but no coupon: "),
+            s.refusal
+                .map(|code| crate::i18n::code_words(lang, code))
+                .unwrap_or_default(),
         ),
     };
+    let text = format!("{before}{words}{after}");
     html! { <p class={class} role="status" data-testid="sign-up">{ text }</p> }
 }
 

@@ -232,61 +232,49 @@ pub async fn draw(
     .bind(day.to_string())
     .fetch_all(&mut *tx)
     .await?;
-    struct Entry {
-        id: i64,
-        ticket: String,
-        claim: Claim,
-    }
-    let mut entries = Vec::with_capacity(rows.len());
+    let (mut ids, mut tickets, mut claims) = (Vec::new(), Vec::new(), Vec::new());
     for row in &rows {
-        entries.push(Entry {
-            id: col(row, "id")?,
-            ticket: col(row, "ticket")?,
-            claim: Claim {
-                resident: ResidentId(col(row, "resident_id")?),
-                request: ClaimRequest {
-                    campaign: campaign.id.clone(),
-                    kind: col::<String>(row, "kind")?.as_str().into(),
-                    denomination: usize::try_from(col::<i64>(row, "denomination")?).unwrap_or(usize::MAX),
-                },
-                idem: None,
+        ids.push(col::<i64>(row, "id")?);
+        tickets.push(col::<String>(row, "ticket")?);
+        claims.push(Some(Claim {
+            resident: ResidentId(col(row, "resident_id")?),
+            request: ClaimRequest {
+                campaign: campaign.id.clone(),
+                kind: col::<String>(row, "kind")?.as_str().into(),
+                denomination: usize::try_from(col::<i64>(row, "denomination")?).unwrap_or(usize::MAX),
             },
-        });
-    }
-    let tickets: Vec<&str> = entries.iter().map(|e| e.ticket.as_str()).collect();
-    let order = draw::order(&seed, &tickets);
-    let mut ordered: Vec<Option<Entry>> = entries.into_iter().map(Some).collect();
-    let ordered: Vec<Entry> = order
-        .iter()
-        .filter_map(|&i| ordered.get_mut(i).and_then(Option::take))
-        .collect();
-    let claims: Vec<Claim> = ordered
-        .iter()
-        .map(|e| Claim {
-            resident: e.claim.resident,
-            request: e.claim.request.clone(),
             idem: None,
-        })
-        .collect();
-    let (results, _) =
-        claims::decide_in(&mut tx, db, campaigns, coupon_master, &claims, now, Release::Draw).await?;
-    let outcomes: Vec<(i64, i64, &str, Option<i64>)> = ordered
+        }));
+    }
+    // The sign-ups in the draw's order (a permutation of them all).
+    let order = draw::order(&seed, &tickets);
+    let ordered: Vec<Claim> = order
         .iter()
+        .filter_map(|&i| claims.get_mut(i).and_then(Option::take))
+        .collect();
+    let (results, _) = claims::decide_in(
+        &mut tx,
+        db,
+        campaigns,
+        coupon_master,
+        &ordered,
+        now,
+        Release::Draw,
+    )
+    .await?;
+    let outcomes: Vec<(i64, i64, &str, Option<i64>)> = order
+        .iter()
+        .filter_map(|&i| ids.get(i).copied())
         .zip(results)
         .enumerate()
-        .map(|(place, (entry, result))| {
+        .map(|(place, (id, result))| {
             let (outcome, coupon) = match result {
                 Ok(Claimed::New(view)) => ("won", Some(view.id.0)),
                 Ok(Claimed::Replay { .. }) => ("won", None),
                 Err(e) if e.code == ErrorCode::SoldOut => ("not_drawn", None),
                 Err(e) => (e.code.as_str(), None),
             };
-            (
-                entry.id,
-                i64::try_from(place + 1).unwrap_or(i64::MAX),
-                outcome,
-                coupon,
-            )
+            (id, i64::try_from(place + 1).unwrap_or(i64::MAX), outcome, coupon)
         })
         .collect();
     record_outcomes(&mut tx, db, &outcomes).await?;
