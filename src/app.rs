@@ -7,7 +7,7 @@ use crate::components::{NavTabs, Shell, TopBar};
 use crate::context::{use_document_prefs, Prefs, PrefsHandle, SessionAction, SessionHandle, SessionState};
 use crate::pages::{ClaimPage, NotFound, ShowPage, SignInPage, WalletPage};
 use crate::router::{Route, Router};
-use crate::{api, host};
+use crate::{api, host, preload};
 
 /// The host origins the widget may talk to (from the server's configuration).
 #[hook]
@@ -82,7 +82,11 @@ pub fn App() -> Html {
                 sign_in(token);
             }
             wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(c) = api::config().await {
+                let c = match preload::config() {
+                    Some(c) => Ok(c),
+                    None => api::config().await,
+                };
+                if let Ok(c) = c {
                     *listener.borrow_mut() = host::handshake(c.host_origins.clone(), sign_in);
                     config.set(Some(c));
                 }

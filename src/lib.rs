@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod json;
 pub mod merchant;
 pub mod pages;
+pub mod preload;
 pub mod router;
 pub mod storage;
 

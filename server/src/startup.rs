@@ -97,7 +97,7 @@ pub fn app(state: AppState, config: &Config) -> Router {
         })
         .layer(middleware::from_fn_with_state(state.clone(), auth::resolve))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
-        .with_state(state);
+        .with_state(state.clone());
     // Every entry's inline loader is allowed by hash: the resident's, and each of web::ENTRIES.
     let index = config
         .dist_dir
@@ -108,7 +108,7 @@ pub fn app(state: AppState, config: &Config) -> Router {
     let csp = HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static("default-src 'self'"));
     let mut router = Router::new().nest("/api/v1", api);
     if let Some(dist) = &config.dist_dir {
-        router = router.merge(web::widget(dist));
+        router = router.merge(web::widget(dist, state));
     }
     let (body_timeout, upload_timeout) = (config.body_timeout, config.upload_timeout);
     let trusted = Arc::new(config.trusted_proxies.clone());

@@ -1,7 +1,7 @@
 //! The API over real HTTP: each test starts the server on port 0.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use quan_core::api::{CampaignView, ServerTime};
+use quan_core::api::{CampaignView, Preload, ServerTime};
 use quan_core::{ErrorCode, Problem, Timestamp};
 use quan_server::clock::Clock;
 
@@ -125,6 +125,87 @@ async fn the_widget_is_served_with_a_strict_csp() {
     );
     assert_eq!(res.headers()["referrer-policy"], "no-referrer");
     assert!(res.text().await.unwrap().contains('券'));
+}
+
+/// The JSON data block in a page as served.
+fn preload_of(page: &str) -> Option<&str> {
+    let open = format!("<script type=\"application/json\" id=\"{}\">", Preload::ELEMENT);
+    let start = page.find(&open)? + open.len();
+    Some(&page[start..start + page[start..].find("</script>")?])
+}
+
+#[tokio::test]
+async fn the_residents_page_carries_the_clock_the_configuration_and_the_campaigns() {
+    let dist = tempfile::tempdir().unwrap();
+    let shell = "<html><head><script type=\"module\">init()</script></head><body><div id=\"app\">券</div></body></html>";
+    std::fs::write(dist.path().join("index.html"), shell).unwrap();
+    std::fs::create_dir_all(dist.path().join("merchant")).unwrap();
+    std::fs::write(
+        dist.path().join("merchant/index.html"),
+        "<html><body>till</body></html>",
+    )
+    .unwrap();
+    // A campaign whose name would close the data block and open a comment, if written raw.
+    let qinshui = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("campaigns/qinshui-2022-r2.toml"),
+    )
+    .unwrap();
+    let hostile = "沁水</script><script>alert(1)</script><!--";
+    let file = qinshui.replacen("name = \"", &format!("name = \"{hostile}"), 1);
+    assert_ne!(file, qinshui);
+    let app = spawn(Options {
+        clock: Clock::starting_at(QINSHUI_DAY3),
+        dist: Some(dist.path().to_owned()),
+        campaigns: Some(vec![("qinshui-2022-r2.toml", file)]),
+        ..Options::default()
+    })
+    .await;
+    let fetch = |url: String| async { app.client.get(url).send().await.unwrap() };
+    let listed: Vec<CampaignView> = fetch(app.url("/campaigns")).await.json().await.unwrap();
+    let server_time = || async {
+        let t: ServerTime = fetch(app.url("/time")).await.json().await.unwrap();
+        t.now
+    };
+    for path in ["/", "/wallet", "/sign-in"] {
+        let before = server_time().await;
+        let res = fetch(format!("{}{path}", app.base)).await;
+        assert_eq!(res.status(), 200, "{path}");
+        assert_eq!(res.headers()["content-type"], "text/html; charset=utf-8");
+        assert_eq!(res.headers()["cache-control"], "no-cache");
+        let page = res.text().await.unwrap();
+        assert!(page.contains("<div id=\"app\">券</div>"), "{page}");
+        let json = preload_of(&page).unwrap_or_else(|| panic!("no preload on {path}: {page}"));
+        assert!(!json.contains('<'), "{json}");
+        let preload: Preload = serde_json::from_str(json).unwrap();
+        // The server's clock while it wrote the page.
+        assert!(
+            before <= preload.now && preload.now <= server_time().await,
+            "{preload:?}"
+        );
+        assert!(!preload.config.demo);
+        assert_eq!(preload.campaigns, listed);
+        assert!(preload.campaigns[0].name.starts_with(hostile));
+        // The data block comes after the first paint, which the browser draws meanwhile.
+        assert!(page.find('券') < page.find(Preload::ELEMENT), "{page}");
+    }
+    // Compressed for a browser that takes brotli.
+    let res = app
+        .client
+        .get(format!("{}/", app.base))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-encoding"], "br");
+    // A file the build does not have is not the page.
+    assert_eq!(fetch(format!("{}/favicon.ico", app.base)).await.status(), 404);
+    // The other entries are their files as built.
+    let till = fetch(format!("{}/merchant/", app.base))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(till, "<html><body>till</body></html>");
 }
 
 #[tokio::test]

@@ -1,7 +1,8 @@
 //! The server-corrected clock. The device clock is never trusted: its offset to the server is
 //! measured NTP-style (the shortest round trip wins), again whenever the page comes back into
 //! view and every few minutes, and every countdown runs on corrected time. The last offset is
-//! kept on the device, so a wallet opened offline still counts right.
+//! kept on the device, so a wallet opened offline still counts right. Before the first
+//! measurement, the page's own request serves as one (see [`crate::preload`]).
 
 use std::rc::Rc;
 
@@ -11,7 +12,7 @@ use quan_core::time::{best_offset, ClockSample};
 use quan_core::Timestamp;
 use yew::prelude::*;
 
-use crate::{api, storage};
+use crate::{api, preload, storage};
 
 /// Samples per measurement.
 const SAMPLES: usize = 4;
@@ -58,9 +59,11 @@ pub struct ClockProviderProps {
 /// it to everything below.
 #[function_component]
 pub fn ClockProvider(props: &ClockProviderProps) -> Html {
+    // Until the first measurement: the page's own request, else the offset kept on the device.
     let clock = use_state(|| {
-        storage::get_raw(storage::CLOCK)
-            .and_then(|v| v.parse().ok())
+        preload::clock_sample()
+            .and_then(|s| best_offset(&[s]))
+            .or_else(|| storage::get_raw(storage::CLOCK).and_then(|v| v.parse().ok()))
             .map(|offset_ms| ServerClock {
                 offset_ms,
                 synced: true,

@@ -15,6 +15,7 @@ use crate::components::{error_notice, Countdown};
 use crate::context::{use_prefs, use_session};
 use crate::hooks::{claim, use_now};
 use crate::i18n::{limit_words, money, round_usage, t, Key, Lang};
+use crate::preload;
 use crate::router::Route;
 
 #[function_component]
@@ -22,7 +23,9 @@ pub fn ClaimPage() -> Html {
     let prefs = use_prefs();
     let session = use_session();
     let token = session.token().map(String::from);
-    let campaigns = use_state(|| None::<Result<Vec<CampaignView>, ApiError>>);
+    // The campaigns the page was served with draw the first screen; every look after asks the API.
+    let campaigns = use_state(|| preload::campaigns().map(Ok::<_, ApiError>));
+    let preloaded = use_mut_ref(|| campaigns.is_some());
     let usage = use_state(Vec::<KindUsage>::new);
     let sign_ups = use_state(Vec::<SignUpView>::new);
     let generation = use_state(|| 0u32);
@@ -35,8 +38,11 @@ pub fn ClaimPage() -> Html {
         );
         use_effect_with((token.clone(), *generation), move |(token, _)| {
             let token = token.clone();
+            let fresh = std::mem::take(&mut *preloaded.borrow_mut());
             wasm_bindgen_futures::spawn_local(async move {
-                campaigns.set(Some(api::campaigns().await));
+                if !fresh {
+                    campaigns.set(Some(api::campaigns().await));
+                }
                 if let Some(t) = token {
                     match api::usage(&t).await {
                         Ok(u) => usage.set(u),

@@ -5,12 +5,12 @@ use quan_core::api::{CampaignView, CategoryView};
 use quan_core::rules::CouponStatus;
 use yew::prelude::*;
 
-use crate::api;
 use crate::components::{error_notice, CouponCard};
 use crate::context::{use_prefs, use_session};
 use crate::hooks::{use_now, use_online, use_wallet};
 use crate::i18n::{t, Key};
 use crate::router::Route;
+use crate::{api, preload};
 
 #[function_component]
 pub fn WalletPage() -> Html {
@@ -24,7 +24,11 @@ pub fn WalletPage() -> Html {
         let categories = categories.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(list) = api::campaigns().await {
+                let list = match preload::campaigns() {
+                    Some(list) => Ok(list),
+                    None => api::campaigns().await,
+                };
+                if let Ok(list) = list {
                     let mut all: Vec<CategoryView> = list
                         .into_iter()
                         .flat_map(|c: CampaignView| c.categories)

@@ -135,18 +135,27 @@ pub fn browser_tools() -> Result {
         args.extend(missing.iter().copied());
         apt(&args)?;
     }
-    let root = sh::root();
-    let installed = root.join("node_modules/.package-lock.json");
-    let lock = root.join("package-lock.json");
+    npm_packages(&sh::root(), "the npm test packages")
+}
+
+/// The npm packages of `dir` as its lock file pins them, installed (`npm ci`) unless what is
+/// installed is newer than the lock.
+pub fn npm_packages(dir: &std::path::Path, what: &str) -> Result {
+    let installed = dir.join("node_modules/.package-lock.json");
+    let lock = dir.join("package-lock.json");
     let fresh = match (std::fs::metadata(&installed), std::fs::metadata(&lock)) {
         (Ok(a), Ok(b)) => matches!((a.modified(), b.modified()), (Ok(x), Ok(y)) if x >= y),
         _ => false,
     };
     if fresh {
-        println!("npm test packages: present");
+        println!("{what}: present");
     } else {
-        step("setup: the npm test packages (npm ci)");
-        run(cmd("npm", &["ci", "--no-audit", "--no-fund"]))?;
+        step(&format!("setup: {what} (npm ci)"));
+        let prefix = dir.display().to_string();
+        run(cmd(
+            "npm",
+            &["ci", "--no-audit", "--no-fund", "--prefix", &prefix],
+        ))?;
     }
     Ok(())
 }

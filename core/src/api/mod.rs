@@ -43,6 +43,34 @@ pub struct ServerTime {
     pub now: Timestamp,
 }
 
+/// What the server writes into the resident's page as it serves it, in a JSON data block
+/// (`<script type="application/json" id="quan-preload">`): the first screen draws from it without
+/// waiting for `/time`, `/config` and `/campaigns`, and the widget goes on to measure its clock
+/// offset and fetch the campaigns again as it always does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preload {
+    /// The server's clock as it wrote the page.
+    pub now: Timestamp,
+    pub config: WidgetConfig,
+    /// As `GET /campaigns` answers at `now`.
+    pub campaigns: Vec<CampaignView>,
+}
+
+impl Preload {
+    /// The id of the page element that carries it.
+    pub const ELEMENT: &'static str = "quan-preload";
+
+    /// The data block for a page: JSON with every `<` escaped, so no text in it (a campaign's
+    /// name included) can close the element or open a comment.
+    pub fn script(json: &str) -> String {
+        format!(
+            "<script type=\"application/json\" id=\"{}\">{}</script>",
+            Self::ELEMENT,
+            json.replace('<', "\\u003c")
+        )
+    }
+}
+
 /// `GET /config`: what the widget needs to know about the server it talks to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -8,7 +8,7 @@ use axum::response::Response;
 use quan_core::api::{CampaignView, DrawView};
 use quan_core::campaign::Campaign;
 use quan_core::pause::{stopping_issue, Pause};
-use quan_core::{ChinaDate, ErrorCode};
+use quan_core::{ChinaDate, ErrorCode, Timestamp};
 
 use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Path};
@@ -27,21 +27,24 @@ pub fn routes() -> Table {
 
 #[utoipa::path(get, path = "/api/v1/campaigns", tag = "campaigns", responses((status = 200, description = "Every campaign, as residents see it", body = Vec<CampaignView>)))]
 async fn list(State(state): State<AppState>) -> AppResult<Json<Vec<CampaignView>>> {
+    Ok(Json(views(&state, state.clock.now()).await?))
+}
+
+/// Every campaign as residents see it at `now`: `GET /campaigns`, and the resident's page as
+/// served (`web::resident_page`).
+pub async fn views(state: &AppState, now: Timestamp) -> AppResult<Vec<CampaignView>> {
     let campaigns = state.campaigns.now();
-    let now = state.clock.now();
     let left = claims::left_today(&state.db, &campaigns, now).await?;
     let paused = pauses::live_everywhere(&state.db).await?;
-    Ok(Json(
-        campaigns
-            .iter()
-            .map(|c| view(c, now, &left, &paused, state.campaigns.busy(c.id.as_str())))
-            .collect(),
-    ))
+    Ok(campaigns
+        .iter()
+        .map(|c| view(c, now, &left, &paused, state.campaigns.busy(c.id.as_str())))
+        .collect())
 }
 
 fn view(
     c: &Campaign,
-    now: quan_core::Timestamp,
+    now: Timestamp,
     left: &HashMap<(String, String), quan_core::Fen>,
     paused: &HashMap<String, Vec<Pause>>,
     busy: Option<u32>,

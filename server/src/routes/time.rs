@@ -22,8 +22,14 @@ async fn time(State(state): State<AppState>) -> Json<ServerTime> {
 
 #[utoipa::path(get, path = "/api/v1/config", tag = "time", responses((status = 200, description = "What the widget needs to know of this server", body = WidgetConfig)))]
 async fn config(State(state): State<AppState>) -> Json<WidgetConfig> {
-    Json(WidgetConfig {
+    Json(widget_config(&state))
+}
+
+/// What the widget needs to know of this server: `GET /config`, and the resident's page as
+/// served.
+pub fn widget_config(state: &AppState) -> WidgetConfig {
+    WidgetConfig {
         demo: state.demo,
         host_origins: state.host_origins.to_vec(),
-    })
+    }
 }
