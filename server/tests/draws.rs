@@ -10,7 +10,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use common::{spawn_two, Options, TestApp};
+use common::{spawn, spawn_two, Options, TestApp};
 use quan_core::api::{DrawView, SignUpOutcome, SignUpView, Wallet};
 use quan_core::draw;
 use quan_core::{ChinaDate, ErrorCode, Problem, TimeOfDay, Timestamp};
@@ -305,4 +305,40 @@ async fn the_bureau_schedules_qinshuis_round_two_by_draw_while_the_campaign_runs
         app.get("/campaigns", &resident).await.json().await.unwrap();
     let qinshui = shown.iter().find(|c| c.id.as_str() == "qinshui-2022-r2").unwrap();
     assert_eq!(qinshui.draw.map(|d| d.draw_at), Some(oct(9, 10, 0)));
+}
+
+#[tokio::test]
+async fn a_day_whose_draw_was_never_made_closes_its_sign_ups_as_missed() {
+    // Signed up in the window; then no server runs from before the draw until the next day.
+    let clock = Clock::starting_at(at(8, 30));
+    let app = spawn(Options {
+        clock: clock.clone(),
+        campaigns: Some(vec![("rush.toml", by_draw())]),
+        ..Options::default()
+    })
+    .await;
+    let token = app.resident("draw:asleep").await.1;
+    assert_eq!(sign_up(&app, &token).await.status(), 201);
+    clock.set(at(9, 0).plus_secs(86_400));
+    let mut mine = Vec::new();
+    for _ in 0..200 {
+        mine = app
+            .get("/me/sign-ups", &token)
+            .await
+            .json::<Vec<SignUpView>>()
+            .await
+            .unwrap();
+        if mine.iter().all(|s| s.outcome != SignUpOutcome::Waiting) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].outcome, SignUpOutcome::Missed, "{mine:?}");
+    assert_eq!(mine[0].coupon, None);
+    // The day stays undrawn: its seed is never shown, and nobody won.
+    let day = &draws(&app).await[0];
+    assert_eq!((day.seed.as_deref(), day.winners), (None, 0));
+    let wallet: Wallet = app.get("/wallet", &token).await.json().await.unwrap();
+    assert!(wallet.coupons.is_empty());
 }

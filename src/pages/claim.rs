@@ -454,6 +454,14 @@ fn sign_up_notice(lang: Lang, k: &KindView, s: &SignUpView) -> Html {
                 ". Today's coupons went to those drawn before you; sign up again tomorrow.",
             ),
         ),
+        SignUpOutcome::Missed => (
+            "notice",
+            lang.pick("未开奖：", "No draw: "),
+            lang.pick(
+                "。当天的抽签未能进行，这次报名已作废。",
+                ". The day's draw was not made; this sign-up is void.",
+            ),
+        ),
         SignUpOutcome::Refused => (
             "notice",
             lang.pick("已抽中，但未能发券：", "Drawn, but no coupon: "),

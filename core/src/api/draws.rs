@@ -28,6 +28,9 @@ pub enum SignUpOutcome {
     Won,
     /// Not drawn: the day's release went to those drawn before.
     NotDrawn,
+    /// The day ended before the draw was made (no server ran from its time to midnight), so
+    /// nothing was drawn that day.
+    Missed,
     /// Drawn, but a rule refused the coupon (a limit reached meanwhile, claims paused): `refusal`.
     Refused,
 }

@@ -147,6 +147,7 @@ fn outcome(text: Option<&str>) -> (SignUpOutcome, Option<ErrorCode>) {
         None => (SignUpOutcome::Waiting, None),
         Some("won") => (SignUpOutcome::Won, None),
         Some("not_drawn") => (SignUpOutcome::NotDrawn, None),
+        Some("missed") => (SignUpOutcome::Missed, None),
         Some(code) => (
             SignUpOutcome::Refused,
             Some(
@@ -330,8 +331,9 @@ async fn record_outcomes(
     Ok(())
 }
 
-/// What is due at `now` of every campaign's draws: today's seed committed once its sign-up has
-/// opened, and today's draw made once its release time has come. A campaign whose draw fails is
+/// What is due at `now` of every campaign's draws: earlier days never drawn closed as missed,
+/// today's seed committed once its sign-up has opened, and today's draw made once its release
+/// time has come. A campaign whose draw fails is
 /// logged and tried again next time; the others go on.
 pub async fn due(db: &Db, campaigns: &Campaigns, coupon_master: &[u8], now: Timestamp) {
     for campaign in campaigns.iter() {
@@ -349,6 +351,7 @@ async fn due_of(
     now: Timestamp,
 ) -> Result<(), DbError> {
     let day = now.china_date();
+    close_missed(db, campaign.id.as_str(), day).await?;
     let Some(window) = campaign
         .round_on(day)
         .filter(|r| r.release == Release::Draw)
@@ -378,6 +381,39 @@ async fn due_of(
         commit(&mut tx, campaign.id.as_str(), day, now).await?;
         tx.commit().await?;
     }
+    Ok(())
+}
+
+/// Sign-ups of days before `today` whose draw was never made, because no instance ran from its
+/// release time to midnight: `missed`, since that day's coupons could no longer be used. Read
+/// first, so a tick with nothing to close writes nothing. (A draw racing this at midnight wins:
+/// only sign-ups still without an outcome are closed.)
+async fn close_missed(db: &Db, campaign: &str, today: ChinaDate) -> Result<(), DbError> {
+    let today = today.to_string();
+    let waiting = sqlx::query(
+        "SELECT 1 AS one FROM sign_ups WHERE campaign = $1 AND day < $2 AND outcome IS NULL LIMIT 1",
+    )
+    .bind(campaign)
+    .bind(&today)
+    .fetch_optional(&db.pool)
+    .await?;
+    if waiting.is_none() {
+        return Ok(());
+    }
+    let mut tx = db.begin_write().await?;
+    let closed = sqlx::query(
+        "UPDATE sign_ups SET outcome = 'missed' WHERE campaign = $1 AND day < $2 AND outcome IS NULL",
+    )
+    .bind(campaign)
+    .bind(&today)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    tracing::warn!(
+        campaign,
+        sign_ups = closed.rows_affected(),
+        "sign-ups of a day whose draw was never made are closed as missed"
+    );
     Ok(())
 }
 
