@@ -10,15 +10,18 @@ use axum::handler::Handler;
 use axum::http::{header, HeaderName, HeaderValue, Request, Response, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::IntoResponse;
+use axum::Extension;
 use axum::Router;
 use base64::Engine;
 use quan_core::api::Preload;
+use quan_core::Timestamp;
 use sha2::{Digest, Sha256};
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::CompressionLevel;
 
+use crate::proxy::Client;
 use crate::routes;
 use crate::state::AppState;
 
@@ -114,8 +117,13 @@ struct ResidentPage {
 /// The resident's page as served: `index.html` with a [`Preload`] of the server's clock, its
 /// configuration and the campaigns at the end of its body, so the claim page draws as soon as
 /// the widget starts. If the campaigns cannot be read the page goes without it, and the widget
-/// asks the API as it would anyway. A missing file is a 404, not the page.
-async fn resident_page(State(page): State<ResidentPage>, uri: Uri) -> Response<Body> {
+/// asks the API as it would anyway; so too when the client's address is over its rate limit. A
+/// missing file is a 404, not the page.
+async fn resident_page(
+    State(page): State<ResidentPage>,
+    client: Option<Extension<Client>>,
+    uri: Uri,
+) -> Response<Body> {
     // A file the build does not have (`/favicon.ico`) is not a page of the widget's.
     if uri
         .path()
@@ -127,23 +135,35 @@ async fn resident_page(State(page): State<ResidentPage>, uri: Uri) -> Response<B
     }
     let state = &page.state;
     let now = state.clock.now();
-    let preload = match routes::campaigns::views(state, now).await {
-        Ok(campaigns) => serde_json::to_string(&Preload {
-            now,
-            config: routes::time::widget_config(state),
-            campaigns,
-        })
-        .map_err(|e| e.to_string()),
-        Err(e) => Err(format!("{e:?}")),
+    // The preload reads what `GET /campaigns` reads, so it counts against the client's address
+    // as that call would; over the limit, the page goes without it.
+    let allowed = client.is_none_or(|Extension(c)| state.limiter.check_address(c.ip, now).is_ok());
+    let preload = if allowed {
+        preload(state, now).await
+    } else {
+        Err("the address is over its rate limit".to_owned())
     };
     let html = match preload {
         Ok(json) => with_preload(&page.template, &Preload::script(&json)),
         Err(e) => {
-            tracing::warn!("the resident's page is served without its preload: {e}");
+            tracing::info!("the resident's page is served without its preload: {e}");
             page.template.to_string()
         }
     };
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+}
+
+/// The [`Preload`] at `now`, as JSON.
+async fn preload(state: &AppState, now: Timestamp) -> Result<String, String> {
+    let campaigns = routes::campaigns::views(state, now)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    serde_json::to_string(&Preload {
+        now,
+        config: routes::time::widget_config(state),
+        campaigns,
+    })
+    .map_err(|e| e.to_string())
 }
 
 /// `page` with `script` just before its `</body>` (as it is, if it has none).

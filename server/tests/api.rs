@@ -209,6 +209,28 @@ async fn the_residents_page_carries_the_clock_the_configuration_and_the_campaign
 }
 
 #[tokio::test]
+async fn over_its_rate_limit_an_address_gets_the_page_without_its_preload() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<html><body>券</body></html>").unwrap();
+    // A burst of one request, then one every two seconds.
+    let app = spawn(Options {
+        dist: Some(dist.path().to_owned()),
+        rate_per_address: 0.5,
+        ..Options::default()
+    })
+    .await;
+    let page = || async {
+        let res = app.client.get(format!("{}/", app.base)).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        res.text().await.unwrap()
+    };
+    assert!(preload_of(&page().await).is_some());
+    let limited = page().await;
+    assert!(preload_of(&limited).is_none(), "{limited}");
+    assert!(limited.contains('券'));
+}
+
+#[tokio::test]
 async fn health_readiness_and_metrics_for_the_people_who_run_it() {
     let app = spawn_app(Clock::starting_at(QINSHUI_DAY3.plus_secs(60)), false, None).await;
     assert_eq!(
