@@ -74,21 +74,32 @@ pub struct IdempotencyKey {
     _in_flight: Option<InFlightGuard>,
 }
 
-/// The key the caller sent, if any, for a request meaning `request`, entered in flight.
-fn enter(
-    parts: &Parts,
-    state: &AppState,
-    request: &[u8],
-) -> Result<(Option<IdemKey>, Option<InFlightGuard>), AppError> {
-    let Some(sent) = parts.headers.get("idempotency-key") else {
-        return Ok((None, None));
+/// The key the caller sent, if any, and whose it is: `r:` a resident, `a:` a staff account.
+fn sent(
+    headers: &axum::http::HeaderMap,
+    extensions: &axum::http::Extensions,
+) -> Result<Option<(String, String)>, AppError> {
+    let Some(sent) = headers.get("idempotency-key") else {
+        return Ok(None);
     };
-    let owner = match parts.extensions.get::<Caller>() {
+    let owner = match extensions.get::<Caller>() {
         Some(Caller::Resident(r)) => format!("r:{}", r.0),
         Some(Caller::Staff(s)) => format!("a:{}", s.account),
         _ => return Err(AppError::new(ErrorCode::Unauthorized, "sign in first")),
     };
-    let key = IdemKey::new(owner, sent.to_str().unwrap_or(""), request)?;
+    Ok(Some((owner, sent.to_str().unwrap_or("").to_owned())))
+}
+
+/// The `sent` key for a request meaning `request`, entered in flight.
+fn enter(
+    sent: Option<(String, String)>,
+    state: &AppState,
+    request: &[u8],
+) -> Result<(Option<IdemKey>, Option<InFlightGuard>), AppError> {
+    let Some((owner, sent)) = sent else {
+        return Ok((None, None));
+    };
+    let key = IdemKey::new(owner, &sent, request)?;
     let guard = state.in_flight.enter(&key)?;
     Ok((Some(key), Some(guard)))
 }
@@ -96,10 +107,11 @@ fn enter(
 impl<T: serde::de::DeserializeOwned + serde::Serialize> FromRequest<AppState> for Idempotent<T> {
     type Rejection = AppError;
     async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
-        let (parts, body) = req.into_parts();
-        let Json(value) = Json::<T>::from_request(Request::from_parts(parts.clone(), body), state).await?;
+        // What the key needs from the request's head, taken before the body is read.
+        let sent = sent(req.headers(), req.extensions())?;
+        let Json(value) = Json::<T>::from_request(req, state).await?;
         let meaning = serde_json::to_vec(&value).map_err(AppError::internal)?;
-        let (key, guard) = enter(&parts, state, &meaning)?;
+        let (key, guard) = enter(sent, state, &meaning)?;
         Ok(Idempotent {
             body: value,
             key,
@@ -112,7 +124,11 @@ impl FromRequestParts<AppState> for IdempotencyKey {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let meaning = format!("{} {}", parts.method, parts.uri.path());
-        let (key, guard) = enter(parts, state, meaning.as_bytes())?;
+        let (key, guard) = enter(
+            sent(&parts.headers, &parts.extensions)?,
+            state,
+            meaning.as_bytes(),
+        )?;
         Ok(IdempotencyKey {
             key,
             _in_flight: guard,

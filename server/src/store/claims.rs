@@ -19,25 +19,62 @@ use quan_core::api::{ClaimRequest, CouponView};
 use quan_core::campaign::{Campaign, Issuance, Kind, Release};
 use quan_core::pause::stopping_issue;
 use quan_core::report::LedgerEvent;
-use quan_core::rules::{check_claim, check_release, claim_delta, daily_release, ClaimRefusal, Usage};
+use quan_core::rules::{
+    check_claim, check_release, claim_delta, daily_release, ClaimRefusal, CouponStatus, Usage,
+};
 use quan_core::slots::LimitScope;
-use quan_core::{ChinaDate, ErrorCode, Fen, ResidentId, Timestamp};
+use quan_core::{ChinaDate, CouponId, ErrorCode, Fen, ResidentId, Timestamp};
 use tokio::sync::{mpsc, oneshot};
 
-use super::coupons::{CouponRow, COLUMNS};
+use super::coupons::{status_str, CouponRow};
 use super::idempotency::{self, IdemKey, Prior};
 use super::{pauses, pools, sweep};
 use crate::campaigns::{Campaigns, Live};
 use crate::clock::Clock;
-use crate::db::{col, Db, DbError, Dialect, Tx};
+use crate::db::{bind_rows, col, Db, DbError, Dialect, Json, Tx};
 use crate::error::AppError;
 
 /// The most claims decided in one transaction.
 pub const MAX_BATCH: usize = 512;
-/// Coupons written by one statement: 14 parameters each, well under both backends' limit.
-const COUPONS_PER_INSERT: usize = 256;
 /// Claims waiting beyond this are refused at once as "busy, retry" rather than queued for long.
 const QUEUE: usize = 20_000;
+
+/// The columns of the batch statements ([`Dialect::rows`]).
+const COUPON_ROWS: &[(&str, Json)] = &[
+    ("campaign", Json::Text),
+    ("kind", Json::Text),
+    ("denomination", Json::Int),
+    ("round", Json::Int),
+    ("resident_id", Json::Int),
+    ("source", Json::Text),
+    ("day", Json::Text),
+    ("value", Json::Int),
+    ("threshold", Json::Int),
+    ("rate_bp", Json::Int),
+    ("status", Json::Text),
+    ("given", Json::Int),
+    ("claimed_at", Json::Int),
+    ("expires_at", Json::Int),
+];
+const SLOT_ROWS: &[(&str, Json)] = &[
+    ("resident_id", Json::Int),
+    ("campaign", Json::Text),
+    ("kind", Json::Text),
+    ("scope", Json::Text),
+    ("slot", Json::Int),
+    ("coupon_id", Json::Int),
+];
+const LEDGER_ROWS: &[(&str, Json)] = &[
+    ("at", Json::Int),
+    ("event", Json::Text),
+    ("campaign", Json::Text),
+    ("kind", Json::Text),
+    ("round", Json::Int),
+    ("coupon_id", Json::Int),
+    ("resident_id", Json::Int),
+    ("amount", Json::Int),
+];
+const RESIDENT_ROWS: &[(&str, Json)] = &[("resident_id", Json::Int)];
 
 /// What a claim came to.
 #[derive(Debug)]
@@ -322,7 +359,8 @@ impl Batcher {
 /// Round trips are per batch, not per claim: one release row and one usage query per kind,
 /// one look-up of the batch's Idempotency-Keys, then the rules decide every claim in memory,
 /// and the batch's coupons, its keys' first answers, its slots and its ledger records are
-/// written in one statement each (per thousand rows or so), and the counters once.
+/// written in one statement each (its rows one JSON parameter: see [`Dialect::rows`]), and the
+/// counters once.
 pub(crate) async fn decide_in(
     tx: &mut Tx,
     db: &Db,
@@ -547,7 +585,7 @@ fn grant(
     })
 }
 
-/// Writes the granted coupons, a few hundred to a statement; each one's row, in `grants`' order.
+/// Writes the granted coupons in one statement; each one's row, in `grants`' order.
 async fn insert_coupons(
     tx: &mut Tx,
     dialect: Dialect,
@@ -555,59 +593,77 @@ async fn insert_coupons(
     date: ChinaDate,
     now: Timestamp,
 ) -> Result<Vec<CouponRow>, DbError> {
-    let mut out = Vec::with_capacity(grants.len());
-    let day = date.to_string();
-    for chunk in grants.chunks(COUPONS_PER_INSERT) {
-        let q = format!(
-            "INSERT INTO coupons (campaign, kind, denomination, round, resident_id, source, day, value, threshold, \
-             rate_bp, status, given, claimed_at, expires_at) VALUES {} RETURNING {COLUMNS}",
-            dialect.values(chunk.len(), 14, 1)
-        );
-        let mut query = sqlx::query(&q);
-        for (_, g) in chunk {
-            query = query
-                .bind(g.campaign.as_str())
-                .bind(g.kind.as_str())
-                .bind(g.denomination)
-                .bind(g.round)
-                .bind(g.resident)
-                .bind(Issuance::Claim.as_str())
-                .bind(day.as_str())
-                .bind(g.value.0)
-                .bind(g.threshold)
-                .bind(g.rate_bp)
-                .bind("held")
-                .bind(0i64)
-                .bind(now.millis())
-                .bind(g.expires.millis());
-        }
-        let mut rows = query
-            .fetch_all(&mut **tx)
-            .await?
-            .iter()
-            .map(CouponRow::read)
-            .collect::<Result<Vec<_>, _>>()?;
-        // Ids are given in the order of the rows inserted; the order rows come back in is not
-        // promised, so they are put in id order and checked against what was asked.
-        rows.sort_by_key(|r| r.id.0);
-        let same = |r: &CouponRow, g: &Grant| {
-            (
-                r.resident_id,
-                r.campaign.as_str(),
-                r.kind.as_str(),
-                r.denomination,
-            ) == (g.resident, g.campaign.as_str(), g.kind.as_str(), g.denomination)
-        };
-        if rows.len() != chunk.len() || !rows.iter().zip(chunk).all(|(r, (_, g))| same(r, g)) {
-            return Err(DbError(format!(
-                "the coupons written ({}) are not the {} granted",
-                rows.len(),
-                chunk.len()
-            )));
-        }
-        out.extend(rows);
+    if grants.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(out)
+    let day = date.to_string();
+    let q = format!(
+        "INSERT INTO coupons (campaign, kind, denomination, round, resident_id, source, day, value, threshold, \
+         rate_bp, status, given, claimed_at, expires_at) {} RETURNING id, resident_id",
+        dialect.rows(1, COUPON_ROWS)
+    );
+    let (source, held) = (Issuance::Claim.as_str(), status_str(CouponStatus::Held));
+    let rows: Vec<_> = grants
+        .iter()
+        .map(|(_, g)| {
+            (
+                g.campaign.as_str(),
+                g.kind.as_str(),
+                g.denomination,
+                g.round,
+                g.resident,
+                source,
+                day.as_str(),
+                g.value.0,
+                g.threshold,
+                g.rate_bp,
+                held,
+                0i64,
+                now.millis(),
+                g.expires.millis(),
+            )
+        })
+        .collect();
+    let mut written: Vec<(i64, i64)> = Vec::with_capacity(grants.len());
+    for row in bind_rows(sqlx::query(&q), &rows)?.fetch_all(&mut **tx).await? {
+        written.push((col(&row, "id")?, col(&row, "resident_id")?));
+    }
+    // Ids are given in the order of the rows inserted; the order rows come back in is not
+    // promised, so they are put in id order and checked against what was asked.
+    written.sort_unstable();
+    if written.len() != grants.len()
+        || !written
+            .iter()
+            .zip(grants)
+            .all(|((_, r), (_, g))| *r == g.resident)
+    {
+        return Err(DbError(format!(
+            "the coupons written ({}) are not the {} granted",
+            written.len(),
+            grants.len()
+        )));
+    }
+    Ok(written
+        .into_iter()
+        .zip(grants)
+        .map(|((id, _), (_, g))| CouponRow {
+            id: CouponId(id),
+            campaign: g.campaign.clone(),
+            kind: g.kind.clone(),
+            denomination: g.denomination,
+            round: g.round,
+            resident_id: g.resident,
+            source: Issuance::Claim,
+            value: g.value,
+            threshold: Fen(g.threshold),
+            rate_bp: g.rate_bp,
+            status: CouponStatus::Held,
+            given: Fen::ZERO,
+            claimed_at: now,
+            expires_at: g.expires,
+            merchant: None,
+        })
+        .collect())
 }
 
 /// (resident, campaign, kind, scope).
@@ -627,42 +683,27 @@ impl Made {
     /// claims) fails the statement, and with it the whole batch: the database has the last word
     /// on every limit.
     async fn write(&self, tx: &mut Tx, dialect: Dialect, now: Timestamp) -> Result<(), DbError> {
-        // Chunks well under both backends' limit on bound parameters.
-        for chunk in self.slots.chunks(1_000) {
+        if !self.slots.is_empty() {
             let q = format!(
-                "INSERT INTO limit_slots (resident_id, campaign, kind, scope, slot, coupon_id) VALUES {}",
-                dialect.values(chunk.len(), 6, 1)
+                "INSERT INTO limit_slots (resident_id, campaign, kind, scope, slot, coupon_id) {}",
+                dialect.rows(1, SLOT_ROWS)
             );
-            let mut query = sqlx::query(&q);
-            for (r, c, k, s, n, id) in chunk {
-                query = query
-                    .bind(*r)
-                    .bind(c.as_str())
-                    .bind(k.as_str())
-                    .bind(s.as_str())
-                    .bind(*n)
-                    .bind(*id);
-            }
-            query.execute(&mut **tx).await?;
+            bind_rows(sqlx::query(&q), &self.slots)?
+                .execute(&mut **tx)
+                .await?;
         }
-        for chunk in self.ledger.chunks(1_000) {
+        if !self.ledger.is_empty() {
             let q = format!(
-                "INSERT INTO ledger (at, event, campaign, kind, round, coupon_id, resident_id, amount) VALUES {}",
-                dialect.values(chunk.len(), 8, 1)
+                "INSERT INTO ledger (at, event, campaign, kind, round, coupon_id, resident_id, amount) {}",
+                dialect.rows(1, LEDGER_ROWS)
             );
-            let mut query = sqlx::query(&q);
-            for (c, k, round, id, r, amount) in chunk {
-                query = query
-                    .bind(now.millis())
-                    .bind(LedgerEvent::Issue(Issuance::Claim).as_str())
-                    .bind(c.as_str())
-                    .bind(k.as_str())
-                    .bind(*round)
-                    .bind(*id)
-                    .bind(*r)
-                    .bind(*amount);
-            }
-            query.execute(&mut **tx).await?;
+            let event = LedgerEvent::Issue(Issuance::Claim).as_str();
+            let rows: Vec<_> = self
+                .ledger
+                .iter()
+                .map(|(c, k, round, id, r, amount)| (now.millis(), event, c, k, round, id, r, amount))
+                .collect();
+            bind_rows(sqlx::query(&q), &rows)?.execute(&mut **tx).await?;
         }
         Ok(())
     }
@@ -763,34 +804,41 @@ async fn usage_counts(
     let mut residents = residents.to_vec();
     residents.sort_unstable();
     residents.dedup();
-    for chunk in residents.chunks(1_000) {
-        let list: Vec<String> = (0..chunk.len()).map(|i| dialect.param(i + 3)).collect();
-        // Every parameter in the dialect's one style: SQLite's bare `?` are numbered by position
-        // only when no parameter before them is numbered.
-        let q = format!(
+    if residents.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<(i64,)> = residents.iter().map(|r| (*r,)).collect();
+    let batch = dialect.rows(1, RESIDENT_ROWS);
+    let q = match dialect {
+        Dialect::Sqlite => format!(
             "SELECT resident_id, scope, CAST(COUNT(*) AS BIGINT) AS n FROM limit_slots \
-             WHERE campaign = {} AND kind = {} AND resident_id IN ({}) GROUP BY resident_id, scope",
-            dialect.param(1),
-            dialect.param(2),
-            list.join(", ")
+             WHERE resident_id IN ({batch}) AND campaign = ? AND kind = ? GROUP BY resident_id, scope"
+        ),
+        // Each resident's slots looked up by the key, whatever the planner guesses of the
+        // table: `OFFSET 0` keeps the lookup inside the loop over the batch's residents.
+        Dialect::Postgres => format!(
+            "SELECT r.resident_id, s.scope, CAST(COUNT(*) AS BIGINT) AS n FROM ({batch}) AS r \
+             CROSS JOIN LATERAL (SELECT scope FROM limit_slots WHERE resident_id = r.resident_id \
+             AND campaign = $2 AND kind = $3 OFFSET 0) AS s GROUP BY r.resident_id, s.scope"
+        ),
+    };
+    let rows = bind_rows(sqlx::query(&q), &list)?
+        .bind(campaign.id.as_str())
+        .bind(kind.id.as_str())
+        .fetch_all(&mut **tx)
+        .await?;
+    for row in rows {
+        let n: i64 = col(&row, "n")?;
+        let Some(scope) = LimitScope::parse(&col::<String>(&row, "scope")?) else {
+            continue;
+        };
+        let key = (
+            col(&row, "resident_id")?,
+            campaign.id.0.clone(),
+            kind.id.0.clone(),
+            scope,
         );
-        let mut query = sqlx::query(&q).bind(campaign.id.as_str()).bind(kind.id.as_str());
-        for r in chunk {
-            query = query.bind(*r);
-        }
-        for row in query.fetch_all(&mut **tx).await? {
-            let n: i64 = col(&row, "n")?;
-            let Some(scope) = LimitScope::parse(&col::<String>(&row, "scope")?) else {
-                continue;
-            };
-            let key = (
-                col(&row, "resident_id")?,
-                campaign.id.0.clone(),
-                kind.id.0.clone(),
-                scope,
-            );
-            counted.insert(key, u32::try_from(n).unwrap_or(u32::MAX));
-        }
+        counted.insert(key, u32::try_from(n).unwrap_or(u32::MAX));
     }
     Ok(())
 }

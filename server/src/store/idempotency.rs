@@ -6,12 +6,13 @@
 //! instances, the second to commit finds the record, rolls back its own effect and replays it.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write;
 use std::sync::{Arc, Mutex};
 
 use quan_core::{ErrorCode, Timestamp};
 use sha2::{Digest, Sha256};
 
-use crate::db::{col, Db, DbError, Dialect, Tx};
+use crate::db::{bind_rows, col, Db, DbError, Dialect, Json, Tx};
 use crate::error::AppError;
 
 /// A call's key, who made it, and a hash of what it asked.
@@ -33,10 +34,10 @@ impl IdemKey {
                     "Idempotency-Key must be 1 to 128 printable ASCII characters",
                 )
             })?;
-        let hash = Sha256::digest(request)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let mut hash = String::with_capacity(64);
+        for b in Sha256::digest(request) {
+            let _ = write!(hash, "{b:02x}");
+        }
         Ok(IdemKey {
             owner,
             key: key.to_owned(),
@@ -108,37 +109,43 @@ pub async fn lookup(executor: &mut Tx, k: &IdemKey) -> Result<Prior, AppError> {
     }
 }
 
-/// Keys looked up or recorded by one statement: three parameters each at most.
-const KEYS_PER_STATEMENT: usize = 500;
+/// The columns of the batch statements ([`Dialect::rows`]).
+const KEY_ROWS: &[(&str, Json)] = &[("owner", Json::Text), ("key", Json::Text)];
+const ANSWER_ROWS: &[(&str, Json)] = &[
+    ("owner", Json::Text),
+    ("key", Json::Text),
+    ("request_hash", Json::Text),
+    ("status", Json::Int),
+    ("body", Json::Text),
+    ("created_at", Json::Int),
+];
 
-/// The first answers recorded for any of `keys`, by [`IdemKey::id`]: one query per few hundred.
+/// The first answers recorded for any of `keys`, by [`IdemKey::id`]: one query.
 pub async fn lookup_many(
     tx: &mut Tx,
     dialect: Dialect,
     keys: &[&IdemKey],
 ) -> Result<HashMap<(String, String), Recorded>, DbError> {
     let mut out = HashMap::new();
-    for chunk in keys.chunks(KEYS_PER_STATEMENT) {
-        let pairs: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                format!(
-                    "(owner = {} AND key = {})",
-                    dialect.param(2 * i + 1),
-                    dialect.param(2 * i + 2)
-                )
-            })
-            .collect();
-        let q = format!(
-            "SELECT owner, key, request_hash, status, body FROM idempotency WHERE {}",
-            pairs.join(" OR ")
-        );
-        let mut query = sqlx::query(&q);
-        for k in chunk {
-            query = query.bind(&k.owner).bind(&k.key);
-        }
-        for row in query.fetch_all(&mut **tx).await? {
-            out.insert((col(&row, "owner")?, col(&row, "key")?), Recorded::read(&row)?);
-        }
+    if keys.is_empty() {
+        return Ok(out);
+    }
+    let list: Vec<(&str, &str)> = keys.iter().map(|k| (k.owner.as_str(), k.key.as_str())).collect();
+    let wanted = dialect.rows(1, KEY_ROWS);
+    let q = match dialect {
+        Dialect::Sqlite => format!(
+            "SELECT owner, key, request_hash, status, body FROM idempotency WHERE (owner, key) IN ({wanted})"
+        ),
+        // Each key looked up by the primary key, whatever the planner guesses of the table
+        // (`OFFSET 0` keeps the look-up inside the loop over the keys).
+        Dialect::Postgres => format!(
+            "SELECT i.owner, i.key, i.request_hash, i.status, i.body FROM ({wanted}) AS w \
+             CROSS JOIN LATERAL (SELECT owner, key, request_hash, status, body FROM idempotency \
+             WHERE owner = w.owner AND key = w.key OFFSET 0) AS i"
+        ),
+    };
+    for row in bind_rows(sqlx::query(&q), &list)?.fetch_all(&mut **tx).await? {
+        out.insert((col(&row, "owner")?, col(&row, "key")?), Recorded::read(&row)?);
     }
     Ok(out)
 }
@@ -186,9 +193,9 @@ pub async fn record(
     Ok(done.rows_affected() == 1)
 }
 
-/// Records the first result of each of `answers` (all of one `status`), a few hundred to a
-/// statement; the keys another call recorded first (whose callers roll back their own effect and
-/// replay that one).
+/// Records the first result of each of `answers` (all of one `status`) in one statement; the
+/// keys another call recorded first with another answer (whose callers roll back their own
+/// effect and replay that one).
 pub async fn record_many(
     tx: &mut Tx,
     dialect: Dialect,
@@ -196,25 +203,41 @@ pub async fn record_many(
     status: u16,
     now: Timestamp,
 ) -> Result<HashSet<(String, String)>, DbError> {
-    let mut taken: HashSet<(String, String)> = answers.iter().map(|(k, _)| k.id()).collect();
-    for chunk in answers.chunks(KEYS_PER_STATEMENT) {
-        let q = format!(
-            "INSERT INTO idempotency (owner, key, request_hash, status, body, created_at) VALUES {} \
-             ON CONFLICT DO NOTHING RETURNING owner, key",
-            dialect.values(chunk.len(), 6, 1)
-        );
-        let mut query = sqlx::query(&q);
-        for (k, body) in chunk {
-            query = query
-                .bind(&k.owner)
-                .bind(&k.key)
-                .bind(&k.hash)
-                .bind(i64::from(status))
-                .bind(body.as_str())
-                .bind(now.millis());
-        }
-        for row in query.fetch_all(&mut **tx).await? {
-            taken.remove(&(col(&row, "owner")?, col(&row, "key")?));
+    if answers.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let q = format!(
+        "INSERT INTO idempotency (owner, key, request_hash, status, body, created_at) {} \
+         ON CONFLICT DO NOTHING",
+        dialect.rows(1, ANSWER_ROWS)
+    );
+    let rows: Vec<_> = answers
+        .iter()
+        .map(|(k, body)| {
+            (
+                k.owner.as_str(),
+                k.key.as_str(),
+                k.hash.as_str(),
+                i64::from(status),
+                body.as_str(),
+                now.millis(),
+            )
+        })
+        .collect();
+    let written = bind_rows(sqlx::query(&q), &rows)?
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if u64::try_from(answers.len()).is_ok_and(|n| n == written) {
+        return Ok(HashSet::new());
+    }
+    // Some were recorded first by another call: those whose recorded answer is not this one.
+    let keys: Vec<&IdemKey> = answers.iter().map(|(k, _)| *k).collect();
+    let recorded = lookup_many(tx, dialect, &keys).await?;
+    let mut taken = HashSet::new();
+    for (k, body) in answers {
+        if recorded.get(&k.id()).is_none_or(|r| r.body != *body) {
+            taken.insert(k.id());
         }
     }
     Ok(taken)
