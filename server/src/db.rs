@@ -89,6 +89,17 @@ impl Dialect {
         }
     }
 
+    /// `INSERT INTO table (…) SELECT …`: a batch's rows into `table`, its columns named once,
+    /// by `columns` (see [`Dialect::rows`]).
+    pub fn insert_rows(self, table: &str, columns: &[(&str, Json)]) -> String {
+        let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
+        format!(
+            "INSERT INTO {table} ({}) {}",
+            names.join(", "),
+            self.rows(1, columns)
+        )
+    }
+
     /// Appended to a `SELECT` whose rows the transaction is about to change. SQLite needs
     /// nothing: its write transaction already excludes every other writer.
     pub fn for_update(self) -> &'static str {
@@ -282,6 +293,10 @@ mod tests {
             Dialect::Postgres.rows(3, &columns),
             "SELECT (e ->> 0)::BIGINT AS a, e ->> 1 AS b FROM jsonb_array_elements($3::JSONB) \
              WITH ORDINALITY AS rows(e, i) WHERE true ORDER BY i"
+        );
+        assert_eq!(
+            Dialect::Sqlite.insert_rows("t", &columns),
+            format!("INSERT INTO t (a, b) {}", Dialect::Sqlite.rows(1, &columns))
         );
     }
 }

@@ -598,56 +598,14 @@ async fn insert_coupons(
     }
     let day = date.to_string();
     let q = format!(
-        "INSERT INTO coupons (campaign, kind, denomination, round, resident_id, source, day, value, threshold, \
-         rate_bp, status, given, claimed_at, expires_at) {} RETURNING id, resident_id",
-        dialect.rows(1, COUPON_ROWS)
+        "{} RETURNING id, resident_id",
+        dialect.insert_rows("coupons", COUPON_ROWS)
     );
-    let (source, held) = (Issuance::Claim.as_str(), status_str(CouponStatus::Held));
-    let rows: Vec<_> = grants
+    // Each coupon as it will be stored (its id still to come), and so as it is written.
+    let mut coupons: Vec<CouponRow> = grants
         .iter()
-        .map(|(_, g)| {
-            (
-                g.campaign.as_str(),
-                g.kind.as_str(),
-                g.denomination,
-                g.round,
-                g.resident,
-                source,
-                day.as_str(),
-                g.value.0,
-                g.threshold,
-                g.rate_bp,
-                held,
-                0i64,
-                now.millis(),
-                g.expires.millis(),
-            )
-        })
-        .collect();
-    let mut written: Vec<(i64, i64)> = Vec::with_capacity(grants.len());
-    for row in bind_rows(sqlx::query(&q), &rows)?.fetch_all(&mut **tx).await? {
-        written.push((col(&row, "id")?, col(&row, "resident_id")?));
-    }
-    // Ids are given in the order of the rows inserted; the order rows come back in is not
-    // promised, so they are put in id order and checked against what was asked.
-    written.sort_unstable();
-    if written.len() != grants.len()
-        || !written
-            .iter()
-            .zip(grants)
-            .all(|((_, r), (_, g))| *r == g.resident)
-    {
-        return Err(DbError(format!(
-            "the coupons written ({}) are not the {} granted",
-            written.len(),
-            grants.len()
-        )));
-    }
-    Ok(written
-        .into_iter()
-        .zip(grants)
-        .map(|((id, _), (_, g))| CouponRow {
-            id: CouponId(id),
+        .map(|(_, g)| CouponRow {
+            id: CouponId(0),
             campaign: g.campaign.clone(),
             kind: g.kind.clone(),
             denomination: g.denomination,
@@ -663,7 +621,51 @@ async fn insert_coupons(
             expires_at: g.expires,
             merchant: None,
         })
-        .collect())
+        .collect();
+    let rows: Vec<_> = coupons
+        .iter()
+        .map(|c| {
+            (
+                c.campaign.as_str(),
+                c.kind.as_str(),
+                c.denomination,
+                c.round,
+                c.resident_id,
+                c.source.as_str(),
+                day.as_str(),
+                c.value.0,
+                c.threshold.0,
+                c.rate_bp,
+                status_str(c.status),
+                c.given.0,
+                c.claimed_at.millis(),
+                c.expires_at.millis(),
+            )
+        })
+        .collect();
+    let mut written: Vec<(i64, i64)> = Vec::with_capacity(coupons.len());
+    for row in bind_rows(sqlx::query(&q), &rows)?.fetch_all(&mut **tx).await? {
+        written.push((col(&row, "id")?, col(&row, "resident_id")?));
+    }
+    // Ids are given in the order of the rows inserted; the order rows come back in is not
+    // promised, so they are put in id order and checked against what was asked.
+    written.sort_unstable();
+    if written.len() != coupons.len()
+        || !written
+            .iter()
+            .zip(&coupons)
+            .all(|((_, r), c)| *r == c.resident_id)
+    {
+        return Err(DbError(format!(
+            "the coupons written ({}) are not the {} granted",
+            written.len(),
+            coupons.len()
+        )));
+    }
+    for (c, (id, _)) in coupons.iter_mut().zip(written) {
+        c.id = CouponId(id);
+    }
+    Ok(coupons)
 }
 
 /// (resident, campaign, kind, scope).
@@ -684,19 +686,13 @@ impl Made {
     /// on every limit.
     async fn write(&self, tx: &mut Tx, dialect: Dialect, now: Timestamp) -> Result<(), DbError> {
         if !self.slots.is_empty() {
-            let q = format!(
-                "INSERT INTO limit_slots (resident_id, campaign, kind, scope, slot, coupon_id) {}",
-                dialect.rows(1, SLOT_ROWS)
-            );
+            let q = dialect.insert_rows("limit_slots", SLOT_ROWS);
             bind_rows(sqlx::query(&q), &self.slots)?
                 .execute(&mut **tx)
                 .await?;
         }
         if !self.ledger.is_empty() {
-            let q = format!(
-                "INSERT INTO ledger (at, event, campaign, kind, round, coupon_id, resident_id, amount) {}",
-                dialect.rows(1, LEDGER_ROWS)
-            );
+            let q = dialect.insert_rows("ledger", LEDGER_ROWS);
             let event = LedgerEvent::Issue(Issuance::Claim).as_str();
             let rows: Vec<_> = self
                 .ledger

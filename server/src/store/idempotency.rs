@@ -207,9 +207,8 @@ pub async fn record_many(
         return Ok(HashSet::new());
     }
     let q = format!(
-        "INSERT INTO idempotency (owner, key, request_hash, status, body, created_at) {} \
-         ON CONFLICT DO NOTHING",
-        dialect.rows(1, ANSWER_ROWS)
+        "{} ON CONFLICT DO NOTHING",
+        dialect.insert_rows("idempotency", ANSWER_ROWS)
     );
     let rows: Vec<_> = answers
         .iter()
